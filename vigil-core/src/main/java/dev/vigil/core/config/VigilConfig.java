@@ -1,0 +1,76 @@
+package dev.vigil.core.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The effective, validated configuration: each {@link Setting}'s typed value and where it came
+ * from. Built only by {@link ConfigLoader}, so holding one means every value is allowed.
+ */
+public final class VigilConfig {
+  private final Map<Setting<?>, Object> values;
+  private final List<Entry> entries;
+  private final Map<String, String> databases;
+
+  /** How a value was set. */
+  public enum Source { DEFAULT, FILE, ENVIRONMENT }
+
+  /**
+   * One key as {@code vigil config} shows it.
+   *
+   * @param key dotted key
+   * @param shown value with secrets masked, or {@code null} when unset
+   * @param source where it came from
+   * @param origin the file path or environment variable name, or {@code "default"}
+   */
+  public record Entry(String key, String shown, Source source, String origin) {
+  }
+
+  VigilConfig(Map<Setting<?>, Object> values, List<Entry> entries, Map<String, String> databases) {
+    this.values = Map.copyOf(values);
+    this.entries = List.copyOf(entries);
+    this.databases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+  }
+
+  /** The configuration with every key at its default and no environment. */
+  public static VigilConfig defaults() {
+    return ConfigLoader.load(null, Map.of());
+  }
+
+  /** The value of a setting that has a default; fails for an optional one that is unset. */
+  public <T> T get(Setting<T> setting) {
+    return find(setting).orElseThrow(() -> new IllegalStateException("config key " + setting.key() + " is not set"));
+  }
+
+  /** The value of a setting, empty when an optional key is unset. */
+  @SuppressWarnings("unchecked")
+  public <T> Optional<T> find(Setting<T> setting) {
+    return Optional.ofNullable((T) values.get(setting));
+  }
+
+  /** The data directory. */
+  public Path dataDir() {
+    return Path.of(get(Settings.DATA_DIR));
+  }
+
+  /** The backup directory: {@code backup.dir}, or {@code <data_dir>/backups}. */
+  public Path backupDir() {
+    return find(Settings.BACKUP_DIR).map(Path::of).orElse(dataDir().resolve("backups"));
+  }
+
+  /**
+   * Named databases to back up: {@code backup.databases.<name>} entries, plus {@code DATABASE_URL}
+   * as {@code default} when set. Values are URLs that may hold passwords: never print them.
+   */
+  public Map<String, String> databases() {
+    return databases;
+  }
+
+  /** Every key with its masked value and origin, in {@link Settings#ALL} order. */
+  public List<Entry> entries() {
+    return entries;
+  }
+}

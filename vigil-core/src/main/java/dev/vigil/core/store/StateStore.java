@@ -1,0 +1,152 @@
+package dev.vigil.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Vigil's own persistent state (tokens, roll-ups, audit index, backup records, locks): SQLite in the
+ * data dir by default, PostgreSQL for a fleet. Each module owns its tables and migrates them with
+ * {@link #migrate(String)}, from {@code classpath:db/vigil/<component>/<kind>} where {@code kind} is
+ * {@code sqlite} or {@code postgresql}; each component keeps its own Flyway history table.
+ */
+public final class StateStore implements AutoCloseable {
+  private final Kind kind;
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final String description;
+
+  /** The engine behind the store. */
+  public enum Kind {
+    SQLITE, POSTGRESQL;
+
+    /** The folder name under {@code db/vigil/<component>/} that holds this engine's migrations. */
+    public String folder() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private StateStore(StoreUrl url) {
+    this.kind = url.kind();
+    this.description = url.toString();
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url.jdbcUrl());
+    hc.setPoolName("vigil-store");
+    if (url.user() != null) {
+      hc.setUsername(url.user());
+    }
+    if (url.password() != null) {
+      hc.setPassword(url.password());
+    }
+    if (kind == Kind.SQLITE) {
+      hc.setMaximumPoolSize(4);
+      hc.addDataSourceProperty("journal_mode", "WAL");
+      hc.addDataSourceProperty("busy_timeout", "15000");
+      hc.addDataSourceProperty("foreign_keys", "true");
+      hc.addDataSourceProperty("synchronous", "NORMAL");
+      hc.setConnectionInitSql("PRAGMA busy_timeout=15000");
+    } else {
+      hc.setMaximumPoolSize(8);
+    }
+    hc.setInitializationFailTimeout(3_000);
+    try {
+      this.dataSource = new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new StoreException("cannot open state store " + description + ": " + rootMessage(e), e);
+    }
+    this.jdbi = Jdbi.create(dataSource);
+    migrate("core");
+  }
+
+  /**
+   * Opens the store named by {@code url}, or SQLite in {@code dataDir} when {@code url} is null or
+   * blank. Creates the data dir when needed and applies the core migrations.
+   *
+   * @throws StoreException when the store cannot be reached or migrated
+   */
+  public static StateStore open(String url, Path dataDir) {
+    if (url == null || url.isBlank()) {
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create data dir " + dataDir, e);
+      }
+      return new StateStore(StoreUrl.sqliteIn(dataDir));
+    }
+    return new StateStore(StoreUrl.parse(url));
+  }
+
+  /** Opens the store at an already parsed location. */
+  public static StateStore open(StoreUrl url) {
+    return new StateStore(url);
+  }
+
+  /**
+   * Applies the migrations of {@code component} found under {@code db/vigil/<component>/<kind>/} on
+   * the classpath, tracked in the table {@code vigil_<component>_schema_history}.
+   *
+   * @throws StoreException naming the component when a migration fails
+   */
+  public void migrate(String component) {
+    if (!component.matches("[a-z][a-z0-9_]{0,30}")) {
+      throw new IllegalArgumentException("component name must be lower-case letters, digits or '_': " + component);
+    }
+    try {
+      Flyway.configure(getClass().getClassLoader())
+          .dataSource(dataSource)
+          .table("vigil_" + component + "_schema_history")
+          .locations("classpath:db/vigil/" + component + "/" + kind.folder())
+          .baselineOnMigrate(true)
+          .baselineVersion("0")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("migrating " + component + " in state store " + description + " failed: "
+          + rootMessage(e), e);
+    }
+  }
+
+  /** JDBI over the store's pool: plain SQL. */
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** The pooled data source. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Which engine this store runs on. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** Where the store is, without credentials. */
+  @Override
+  public String toString() {
+    return description;
+  }
+
+  /** Closes the pool. */
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

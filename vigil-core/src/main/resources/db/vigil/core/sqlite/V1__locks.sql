@@ -1,0 +1,5 @@
+CREATE TABLE vigil_lock (
+  name TEXT PRIMARY KEY,
+  owner TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+);
