@@ -42,6 +42,23 @@ public final class BenchLine {
     System.out.println(format(name, vigil, baseline, unit, better, extras));
   }
 
+  /**
+   * Prints one line from the command line, for shell-driven suites:
+   * {@code BenchLine <suite.case> <vigil> <baseline> <unit> higher|lower [key=value ...]}.
+   */
+  public static void main(String[] args) {
+    if (args.length < 5) {
+      throw new IllegalArgumentException("usage: BenchLine <suite.case> <vigil> <baseline> <unit> higher|lower [k=v ...]");
+    }
+    Map<String, String> extras = new java.util.LinkedHashMap<>();
+    for (int i = 5; i < args.length; i++) {
+      String[] kv = args[i].split("=", 2);
+      extras.put(kv[0], kv.length > 1 ? kv[1] : "");
+    }
+    print(args[0], Double.parseDouble(args[1]), Double.parseDouble(args[2]), args[3],
+        Better.valueOf(args[4].toUpperCase(Locale.ROOT)), extras);
+  }
+
   private static String num(double v) {
     if (Math.abs(v) >= 100) {
       return String.format(Locale.ROOT, "%.0f", v);

@@ -1,0 +1,132 @@
+package dev.vigil.server;
+
+import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.store.StateStore;
+import dev.vigil.server.api.SystemApi;
+import dev.vigil.server.api.TokenApi;
+import dev.vigil.server.auth.AdminToken;
+import dev.vigil.server.auth.Authenticator;
+import dev.vigil.server.auth.TokenInfo;
+import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.http.Api;
+import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.http.RateLimiter;
+import io.javalin.http.Context;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole Vigil program wired together by plain constructors: state store, tokens, HTTP API and
+ * the feature modules. {@link #close()} stops everything it started, in reverse order.
+ */
+public final class VigilServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
+  private static final Logger AUDIT = LoggerFactory.getLogger("vigil.audit");
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final HttpServer http;
+  private final Api api = new Api();
+  private final Optional<TokenStore.IssuedToken> createdAdmin;
+
+  private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
+    Instant startedAt = clock.instant();
+    StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
+    started.push(store);
+    TokenStore tokens = new TokenStore(store, clock);
+    createdAdmin = AdminToken.ensure(tokens, config.dataDir());
+    createdAdmin.ifPresent(t -> {
+      out.println("Created the admin API token (shown once; also in " + config.dataDir().resolve(AdminToken.FILE)
+          + ", mode 0600):");
+      out.println(t.token());
+    });
+    Authenticator authenticator = new Authenticator(tokens);
+
+    SystemApi.register(api, clock, startedAt, () -> features(config));
+    TokenApi.register(api, tokens, authenticator, VigilServer::audit);
+
+    RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
+        config.get(Settings.RATE_LIMIT_TOKEN));
+    http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
+        config.get(Settings.SERVER_MAX_BODY), Map.of()), api, authenticator, limiter,
+        denial -> AUDIT.warn("denied {} {} status={} reason=\"{}\" token={} ip={} request_id={}", denial.method(),
+            denial.path(), denial.status(), denial.reason(), denial.tokenId(), denial.ip(), denial.requestId()),
+        (ctx, ms) -> { });
+    started.push(http);
+    http.start();
+    LOG.info("Vigil {} listening on http://{}:{} (store: {})", Version.get(), config.get(Settings.SERVER_BIND),
+        http.port(), store);
+  }
+
+  /**
+   * Starts Vigil with {@code config}.
+   *
+   * @param out where the first-start admin token is printed
+   */
+  public static VigilServer start(VigilConfig config, Clock clock, PrintStream out) {
+    return new VigilServer(config, clock, out);
+  }
+
+  /** The port the API listens on. */
+  public int port() {
+    return http.port();
+  }
+
+  /** The route table (for the OpenAPI and auth-matrix tests). */
+  public Api api() {
+    return api;
+  }
+
+  /** The HTTP server. */
+  public HttpServer http() {
+    return http;
+  }
+
+  /** The admin token created by this start, if it created one. */
+  public Optional<TokenStore.IssuedToken> createdAdminToken() {
+    return createdAdmin;
+  }
+
+  /** Stops the HTTP server (finishing in-flight requests), then every module, then the store. */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    while (!started.isEmpty()) {
+      AutoCloseable c = started.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("closing " + c.getClass().getSimpleName() + " failed", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static Map<String, Boolean> features(VigilConfig config) {
+    Map<String, Boolean> f = new LinkedHashMap<>();
+    f.put("monitoring", config.get(Settings.MONITORING_ENABLED));
+    f.put("redis_cache", config.get(Settings.USE_REDIS));
+    f.put("backup_scheduler", config.get(Settings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
+    return f;
+  }
+
+  private static void audit(Context ctx, Map<String, String> details) {
+    TokenInfo caller = HttpServer.caller(ctx);
+    AUDIT.info("{} by token {} from {} request_id={} {}", details.get("action"), caller == null ? "-" : caller.id(),
+        ctx.ip(), HttpServer.requestId(ctx), details);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.vigil.server.api;
+
+import dev.vigil.server.Version;
+import dev.vigil.server.auth.Role;
+import dev.vigil.server.http.Api;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.OpenApiDocument;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Liveness, version and the OpenAPI description. */
+public final class SystemApi {
+  private SystemApi() {
+  }
+
+  /**
+   * Adds {@code GET /api/health} (public), {@code GET /api/info} and {@code GET /api/openapi.json}.
+   *
+   * @param features which features are on, for {@code /api/info}
+   */
+  public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features) {
+    byte[] up = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
+        ctx -> ctx.contentType("application/json").result(up));
+    api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put("name", "vigil");
+      info.put("version", Version.get());
+      info.put("started_at", startedAt.toString());
+      info.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
+      info.put("java_version", System.getProperty("java.version"));
+      info.put("features", features.get());
+      Json.respond(ctx, info);
+    });
+    api.get("/api/openapi.json", Role.VIEWER, "This OpenAPI description, with each route's role",
+        ctx -> Json.respond(ctx, OpenApiDocument.of(api, Version.get())));
+  }
+}

@@ -1,0 +1,84 @@
+package dev.vigil.server.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vigil.server.auth.Authenticator;
+import dev.vigil.server.auth.Role;
+import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.http.Api;
+import dev.vigil.server.http.ApiException;
+import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.Page;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/** Token management over HTTP, for admins. */
+public final class TokenApi {
+  private TokenApi() {
+  }
+
+  /**
+   * The body of {@code POST /api/tokens}.
+   *
+   * @param name what the token is for
+   * @param role viewer, operator or admin
+   */
+  public record CreateRequest(@JsonProperty(value = "name", required = true) String name,
+      @JsonProperty(value = "role", required = true) String role) {
+  }
+
+  /**
+   * Adds {@code GET /api/tokens}, {@code POST /api/tokens} and {@code DELETE /api/tokens/{id}}.
+   *
+   * @param audit told of each change as (action, token id)
+   */
+  public static void register(Api api, TokenStore tokens, Authenticator authenticator,
+      BiConsumer<io.javalin.http.Context, Map<String, String>> audit) {
+    api.get("/api/tokens", Role.ADMIN, "List tokens (never their secrets)",
+        ctx -> {
+          Page<dev.vigil.server.auth.TokenInfo> page = Page.of(ctx, tokens.list());
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("tokens", page.items());
+          body.put("next_cursor", page.nextCursor());
+          body.put("total", page.total());
+          Json.respond(ctx, body);
+        });
+    api.post("/api/tokens", Role.ADMIN, "Create a token; the secret is in this answer only", ctx -> {
+      CreateRequest req = Json.read(ctx, CreateRequest.class);
+      Role role;
+      try {
+        role = Role.parse(req.role());
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(400, "invalid_body", e.getMessage());
+      }
+      TokenStore.IssuedToken issued;
+      try {
+        issued = tokens.create(req.name(), role);
+      } catch (IllegalArgumentException e) {
+        throw new ApiException(400, "invalid_body", e.getMessage());
+      }
+      audit.accept(ctx, Map.of("action", "token.create", "resource", "token:" + issued.info().id(),
+          "role", role.label()));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("token", issued.token());
+      body.put("info", issued.info());
+      Json.respond(ctx, 201, body);
+    });
+    api.delete("/api/tokens/{id}", Role.ADMIN, "Revoke a token", ctx -> {
+      String id = ctx.pathParam("id");
+      if (!id.matches("[a-z0-9]{10}")) {
+        throw ApiException.badParameter("id", "a token id of 10 lower-case letters or digits");
+      }
+      if (id.equals(HttpServer.caller(ctx).id())) {
+        throw new ApiException(409, "conflict", "a token cannot revoke itself");
+      }
+      if (!tokens.revoke(id)) {
+        throw ApiException.notFound("active token " + id);
+      }
+      authenticator.forget(id);
+      audit.accept(ctx, Map.of("action", "token.revoke", "resource", "token:" + id));
+      Json.respond(ctx, Map.of("success", true));
+    });
+  }
+}

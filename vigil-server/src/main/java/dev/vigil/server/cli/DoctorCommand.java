@@ -1,0 +1,168 @@
+package dev.vigil.server.cli;
+
+import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.VigilConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil doctor}: checks the environment Vigil runs in — Java, the data dir, free disk, the
+ * port, the database tools and Redis — as a table of OK/WARN/FAIL; exits 1 when anything FAILs.
+ */
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check the environment (exit 1 on FAIL).")
+public final class DoctorCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+  @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
+  Output.Format format;
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** The outcome of one check. */
+  public enum Status { OK, WARN, FAIL }
+
+  /**
+   * One checked thing.
+   *
+   * @param check what was checked
+   * @param status the outcome
+   * @param detail what was found
+   */
+  public record Check(String check, Status status, String detail) {
+  }
+
+  @Override
+  public Integer call() {
+    VigilConfig c = config.load();
+    List<Check> checks = run(c);
+    PrintWriter out = spec.commandLine().getOut();
+    long fails = checks.stream().filter(k -> k.status() == Status.FAIL).count();
+    long warns = checks.stream().filter(k -> k.status() == Status.WARN).count();
+    switch (format) {
+      case JSON -> {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("checks", checks);
+        body.put("ok", fails == 0);
+        Output.json(out, body);
+      }
+      case SUMMARY -> out.println(checks.size() + " checks: " + fails + " FAIL, " + warns + " WARN");
+      default -> Output.table(out, List.of("CHECK", "STATUS", "DETAIL"),
+          checks.stream().map(k -> List.of(k.check(), k.status().name(), k.detail())).toList());
+    }
+    out.flush();
+    return fails > 0 ? 1 : 0;
+  }
+
+  /** Runs every check for {@code c}. */
+  public static List<Check> run(VigilConfig c) {
+    List<Check> checks = new ArrayList<>();
+    int feature = Runtime.version().feature();
+    checks.add(new Check("java", feature >= 17 ? Status.OK : Status.FAIL,
+        "Java " + System.getProperty("java.version") + (feature >= 17 ? "" : " (17 or newer needed)")));
+    checks.add(writable("data dir", c.dataDir()));
+    checks.add(freeDisk(c.dataDir()));
+    checks.add(writable("backup dir", c.backupDir()));
+    checks.add(writable("log dir", Path.of(c.get(Settings.LOG_DIR))));
+    checks.add(port(c.get(Settings.SERVER_BIND), c.get(Settings.SERVER_PORT)));
+    boolean needsPg = c.databases().values().stream().anyMatch(u -> u.startsWith("postgres"));
+    boolean needsMy = c.databases().values().stream().anyMatch(u -> u.startsWith("mysql") || u.startsWith("mariadb"));
+    checks.add(tool("pg_dump", needsPg, "pg_dump", "--version"));
+    checks.add(tool("pg_restore", needsPg, "pg_restore", "--version"));
+    checks.add(tool("mariadb-dump", needsMy, "mariadb-dump", "--version"));
+    if (c.get(Settings.USE_REDIS)) {
+      checks.add(redis(c.get(Settings.REDIS_HOST), c.get(Settings.REDIS_PORT)));
+    } else {
+      checks.add(new Check("redis", Status.OK, "not used (cache in memory)"));
+    }
+    return checks;
+  }
+
+  private static Check writable(String name, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".doctor", ".tmp");
+      Files.delete(probe);
+      return new Check(name, Status.OK, dir.toAbsolutePath().normalize() + " is writable");
+    } catch (IOException | SecurityException e) {
+      return new Check(name, Status.FAIL, dir.toAbsolutePath().normalize() + " is not writable: " + e.getMessage());
+    }
+  }
+
+  private static Check freeDisk(Path dir) {
+    try {
+      long free = Files.getFileStore(Files.createDirectories(dir)).getUsableSpace();
+      long mb = free / (1024 * 1024);
+      Status s = mb < 100 ? Status.FAIL : mb < 1024 ? Status.WARN : Status.OK;
+      return new Check("free disk", s, mb + " MB free for " + dir.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      return new Check("free disk", Status.FAIL, "cannot read free space of " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static Check port(String bind, int port) {
+    if (port == 0) {
+      return new Check("port", Status.OK, "0: a free port is chosen at start");
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+      return new Check("port", Status.OK, bind + ":" + port + " is free");
+    } catch (IOException e) {
+      return new Check("port", Status.WARN, bind + ":" + port + " is in use (a running Vigil?) or cannot be bound: "
+          + e.getMessage());
+    }
+  }
+
+  private static Check tool(String name, boolean needed, String... command) {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String version = new String(p.getInputStream().readAllBytes()).trim().lines().findFirst().orElse("");
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return new Check(name, needed ? Status.FAIL : Status.WARN, name + " did not answer within 10 s");
+      }
+      return new Check(name, Status.OK, version);
+    } catch (IOException e) {
+      return new Check(name, needed ? Status.FAIL : Status.WARN, name + " not found on PATH"
+          + (needed ? " (a configured database needs it)" : " (needed only to back up that engine)"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Check(name, Status.FAIL, "interrupted while running " + name);
+    }
+  }
+
+  private static Check redis(String host, int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 2000);
+      s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.setSoTimeout(2000);
+      byte[] buf = new byte[64];
+      int n = s.getInputStream().read(buf);
+      String reply = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim() : "";
+      if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
+        return new Check("redis", Status.OK, host + ":" + port + " answers" + (reply.startsWith("-NOAUTH")
+            ? " (password required)" : ""));
+      }
+      return new Check("redis", Status.FAIL, host + ":" + port + " answered unexpectedly");
+    } catch (IOException e) {
+      return new Check("redis", Status.FAIL, host + ":" + port + " unreachable: " + e.getMessage());
+    }
+  }
+}

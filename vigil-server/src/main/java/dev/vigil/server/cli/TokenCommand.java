@@ -1,0 +1,117 @@
+package dev.vigil.server.cli;
+
+import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.store.StateStore;
+import dev.vigil.server.auth.Role;
+import dev.vigil.server.auth.TokenInfo;
+import dev.vigil.server.auth.TokenStore;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vigil token create|list|revoke}: works on the state store directly, server running or not. */
+@Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
+    subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+public final class TokenCommand implements Callable<Integer> {
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return 2;
+  }
+
+  static StateStore open(VigilConfig c) {
+    return StateStore.open(c.find(Settings.STORE_URL).orElse(null), c.dataDir());
+  }
+
+  /** {@code vigil token create --role R --name N}: prints the new token on its last line. */
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a token; prints it on the last line.")
+  static final class Create implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--role", required = true, description = "viewer, operator or admin")
+    String role;
+    @Option(names = "--name", required = true, description = "what the token is for")
+    String name;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      Role r = Role.parse(role);
+      try (StateStore store = open(config.load())) {
+        TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r);
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Created " + r.label() + " token " + issued.info().id() + " (" + name
+            + "). It is shown only now:");
+        out.println(issued.token());
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code vigil token list}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List tokens (never their secrets).")
+  static final class ListTokens implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
+    Output.Format format;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (StateStore store = open(config.load())) {
+        List<TokenInfo> tokens = new TokenStore(store, Clock.systemUTC()).list();
+        PrintWriter out = spec.commandLine().getOut();
+        switch (format) {
+          case JSON -> Output.json(out, tokens);
+          case SUMMARY -> out.println(tokens.stream().filter(TokenInfo::active).count() + " active of "
+              + tokens.size() + " tokens");
+          default -> Output.table(out, List.of("ID", "NAME", "ROLE", "CREATED", "STATUS"), tokens.stream()
+              .map(t -> List.of(t.id(), t.name(), t.role().label(), t.createdAt().toString(),
+                  t.active() ? "active" : "revoked " + t.revokedAt()))
+              .toList());
+        }
+        out.flush();
+      }
+      return 0;
+    }
+  }
+
+  /** {@code vigil token revoke ID}. */
+  @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a token by id.")
+  static final class Revoke implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+    @Parameters(paramLabel = "ID", description = "the token id shown by 'vigil token list'")
+    String id;
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      try (StateStore store = open(config.load())) {
+        if (!new TokenStore(store, Clock.systemUTC()).revoke(id)) {
+          spec.commandLine().getErr().println("vigil: no active token with id " + id);
+          return 1;
+        }
+        spec.commandLine().getOut().println("Revoked token " + id);
+        spec.commandLine().getOut().flush();
+      }
+      return 0;
+    }
+  }
+}

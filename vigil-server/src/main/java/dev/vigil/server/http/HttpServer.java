@@ -1,0 +1,265 @@
+package dev.vigil.server.http;
+
+import dev.vigil.server.auth.Authenticator;
+import dev.vigil.server.auth.TokenInfo;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of Vigil: Javalin with the API's rules applied to every route — request ids, JSON
+ * errors, security headers, gzip above 1 KB unless {@code x-no-compression}, bearer-token roles and
+ * rate limits. Routes come only from an {@link Api} table.
+ */
+public final class HttpServer implements AutoCloseable {
+  /** Context attribute holding the caller's {@link TokenInfo} on authenticated routes. */
+  public static final String TOKEN_ATTRIBUTE = "vigil.token";
+  /** Context attribute holding the request id. */
+  public static final String REQUEST_ID_ATTRIBUTE = "vigil.requestId";
+  /** The Content-Security-Policy the dashboard lives under. */
+  public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+      + "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+      + "form-action 'self'";
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+  private final Javalin app;
+  private final Authenticator authenticator;
+  private final RateLimiter rateLimiter;
+  private final Consumer<Denial> onDenied;
+
+  /**
+   * A request that was refused before its handler ran.
+   *
+   * @param method HTTP method
+   * @param path request path
+   * @param status 401, 403 or 429
+   * @param reason why, without secrets
+   * @param tokenId the token's id when one was recognised, else {@code null}
+   * @param ip client address
+   * @param requestId the request id
+   */
+  public record Denial(String method, String path, int status, String reason, String tokenId, String ip,
+      String requestId) {
+  }
+
+  /**
+   * Builds the server (not yet listening).
+   *
+   * @param options where to listen and how large a body may be
+   * @param api the route table
+   * @param authenticator resolves bearer tokens
+   * @param rateLimiter per-IP and per-token limits
+   * @param onDenied told of every refused request (the audit trail listens here)
+   * @param requestLog told of every answered request with its duration in ms
+   */
+  public HttpServer(Options options, Api api, Authenticator authenticator, RateLimiter rateLimiter,
+      Consumer<Denial> onDenied, RequestListener requestLog) {
+    this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+    this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+    this.onDenied = Objects.requireNonNull(onDenied, "onDenied");
+    this.app = Javalin.create(cfg -> {
+      cfg.showJavalinBanner = false;
+      cfg.jetty.defaultHost = options.bind();
+      cfg.jetty.defaultPort = options.port();
+      cfg.http.maxRequestSize = options.maxBodyBytes();
+      cfg.jetty.clientAbortStatus = 400;
+      cfg.jetty.timeoutStatus = 408;
+      cfg.http.prefer405over404 = true;
+      cfg.http.generateEtags = false;
+      cfg.router.ignoreTrailingSlashes = true;
+      CompressionStrategy gzip = new CompressionStrategy(null, new Gzip(6));
+      gzip.setDefaultMinSizeForCompression(1024);
+      cfg.http.customCompression(gzip);
+      cfg.jetty.modifyServletContextHandler(h -> {
+        h.addFilter(new FilterHolder(new NoCompressionFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        h.setErrorHandler(new JsonErrorHandler());
+      });
+      cfg.jetty.modifyServer(s -> {
+        s.setErrorHandler(new JsonErrorHandler());
+        s.setStopTimeout(10_000);
+      });
+      cfg.jetty.modifyHttpConfiguration(hc -> {
+        hc.setSendServerVersion(false);
+        hc.setSendXPoweredBy(false);
+      });
+      cfg.requestLogger.http((ctx, ms) -> requestLog.answered(ctx, ms));
+      for (ApiRoute route : api.routes()) {
+        cfg.router.mount(r -> r.addHttpHandler(route.method(), route.path(), guard(route)));
+      }
+      options.staticFiles().forEach((classpathDir, urlPath) -> cfg.staticFiles.add(sf -> {
+        sf.directory = classpathDir;
+        sf.hostedPath = urlPath;
+        sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+        sf.precompress = false;
+        sf.headers = Map.of("Cache-Control", "no-cache");
+      }));
+    });
+    app.before(this::stamp);
+    app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
+        messageFor(ctx, e)));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), requestId(ctx), e);
+      error(ctx, 500, "internal_error", "internal error; quote request id " + requestId(ctx));
+    });
+  }
+
+  /**
+   * Where and how the server listens.
+   *
+   * @param bind address to bind
+   * @param port port, 0 for any free one
+   * @param maxBodyBytes largest request body
+   * @param staticFiles classpath directory → URL path of static files served without a token
+   */
+  public record Options(String bind, int port, long maxBodyBytes, Map<String, String> staticFiles) {
+  }
+
+  /** Told of every answered request, for the request log and HTTP metrics. */
+  @FunctionalInterface
+  public interface RequestListener {
+    /** Called once per request after it was answered, with its duration in milliseconds. */
+    void answered(Context ctx, float millis);
+  }
+
+  /** Starts listening. */
+  public HttpServer start() {
+    app.start();
+    return this;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The underlying Javalin, for tests that enumerate its routes. */
+  public Javalin javalin() {
+    return app;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, and stops. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  /** The caller's token on an authenticated route. */
+  public static TokenInfo caller(Context ctx) {
+    return ctx.attribute(TOKEN_ATTRIBUTE);
+  }
+
+  /** The request id of {@code ctx}. */
+  public static String requestId(Context ctx) {
+    String id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
+    return id == null ? "-" : id;
+  }
+
+  private void stamp(Context ctx) {
+    String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
+    ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
+    ctx.header(RequestIds.HEADER, id);
+    ctx.header("X-Content-Type-Options", "nosniff");
+    ctx.header("X-Frame-Options", "DENY");
+    ctx.header("Referrer-Policy", "no-referrer");
+    ctx.header("Content-Security-Policy", CSP);
+    ctx.header("Cache-Control", "no-store");
+    ctx.header("Vary", "Accept-Encoding");
+  }
+
+  private Handler guard(ApiRoute route) {
+    return ctx -> {
+      if (route.isPublic()) {
+        limitIp(ctx);
+        route.handler().handle(ctx);
+        return;
+      }
+      String header = ctx.header("Authorization");
+      if (header == null || header.isBlank()) {
+        limitIp(ctx);
+        deny(ctx, 401, "unauthorized", "a bearer token is required", null);
+      }
+      String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+      TokenInfo token = authenticator.authenticate(bearer).orElse(null);
+      if (token == null) {
+        limitIp(ctx);
+        deny(ctx, 401, "unauthorized", "the bearer token is not valid", null);
+      }
+      OptionalLong wait = rateLimiter.tryToken(token.id());
+      if (wait.isPresent()) {
+        ctx.header("Retry-After", Long.toString(wait.getAsLong()));
+        deny(ctx, 429, "rate_limited", "too many requests for this token; retry after " + wait.getAsLong() + " s",
+            token.id());
+      }
+      if (!token.role().includes(route.role())) {
+        deny(ctx, 403, "forbidden", "this route needs the " + route.role().label() + " role; the token is "
+            + token.role().label(), token.id());
+      }
+      ctx.attribute(TOKEN_ATTRIBUTE, token);
+      route.handler().handle(ctx);
+    };
+  }
+
+  private void limitIp(Context ctx) {
+    OptionalLong wait = rateLimiter.tryIp(ctx.ip());
+    if (wait.isPresent()) {
+      ctx.header("Retry-After", Long.toString(wait.getAsLong()));
+      deny(ctx, 429, "rate_limited", "too many requests from this address; retry after " + wait.getAsLong() + " s",
+          null);
+    }
+  }
+
+  private void deny(Context ctx, int status, String code, String message, String tokenId) {
+    if (status == 401) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
+    }
+    onDenied.accept(new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, ctx.ip(), requestId(ctx)));
+    throw new ApiException(status, code, message);
+  }
+
+  private static void error(Context ctx, int status, String code, String message) {
+    ctx.status(status).contentType("application/json");
+    try {
+      ctx.result(Json.MAPPER.writeValueAsBytes(Map.of("error", Map.of("code", code, "message", message))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write error body", e);
+    }
+  }
+
+  private static String codeFor(int status) {
+    HttpStatus s = HttpStatus.forStatus(status);
+    return switch (status) {
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "body_too_large";
+      default -> s == HttpStatus.UNKNOWN ? "error_" + status : s.getMessage().toLowerCase(Locale.ROOT).replace(' ', '_');
+    };
+  }
+
+  private static String messageFor(Context ctx, HttpResponseException e) {
+    return switch (e.getStatus()) {
+      case 404 -> "no route " + ctx.method() + " " + shorten(ctx.path());
+      case 405 -> "method " + ctx.method() + " is not allowed on " + shorten(ctx.path());
+      case 413 -> "request body is larger than allowed";
+      default -> e.getMessage();
+    };
+  }
+
+  private static String shorten(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 200) + "...";
+  }
+}
