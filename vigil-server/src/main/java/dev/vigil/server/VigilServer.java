@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.auth.AdminToken;
@@ -12,6 +13,7 @@ import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
+import dev.vigil.server.metrics.Metrics;
 import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -49,9 +51,12 @@ public final class VigilServer implements AutoCloseable {
       out.println(t.token());
     });
     Authenticator authenticator = new Authenticator(tokens);
+    Metrics metrics = new Metrics();
+    started.push(metrics);
 
     SystemApi.register(api, clock, startedAt, () -> features(config));
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
+    MetricsApi.register(api, metrics);
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
@@ -59,7 +64,7 @@ public final class VigilServer implements AutoCloseable {
         config.get(Settings.SERVER_MAX_BODY), Map.of()), api, authenticator, limiter,
         denial -> AUDIT.warn("denied {} {} status={} reason=\"{}\" token={} ip={} request_id={}", denial.method(),
             denial.path(), denial.status(), denial.reason(), denial.tokenId(), denial.ip(), denial.requestId()),
-        (ctx, ms) -> { });
+        metrics::recordRequest);
     started.push(http);
     http.start();
     LOG.info("Vigil {} listening on http://{}:{} (store: {})", Version.get(), config.get(Settings.SERVER_BIND),

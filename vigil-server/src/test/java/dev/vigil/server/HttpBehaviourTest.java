@@ -142,4 +142,16 @@ class HttpBehaviourTest {
     assertThat(revoked.statusCode()).isEqualTo(200);
     assertThat(s.get("/api/info", token).statusCode()).isEqualTo(401);
   }
+
+  @Test
+  void prometheusMetricsNeedAViewerAndUseBaseUnits() throws Exception {
+    assertThat(s.get("/metrics", null).statusCode()).isEqualTo(401);
+    s.get("/api/info", s.adminToken);
+    HttpResponse<String> r = s.get("/metrics", s.token(Role.VIEWER));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain");
+    assertThat(r.body()).contains("jvm_memory_used_bytes").contains("process_uptime_seconds")
+        .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/info\",status=\"200\"}")
+        .contains("jvm_threads_live_threads");
+  }
 }

@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
   /** Context attribute holding the caller's {@link TokenInfo} on authenticated routes. */
   public static final String TOKEN_ATTRIBUTE = "vigil.token";
+  /** Context attribute holding the matched route pattern. */
+  public static final String ROUTE_ATTRIBUTE = "vigil.route";
   /** Context attribute holding the request id. */
   public static final String REQUEST_ID_ATTRIBUTE = "vigil.requestId";
   /** The Content-Security-Policy the dashboard lives under. */
@@ -163,6 +165,15 @@ public final class HttpServer implements AutoCloseable {
     return ctx.attribute(TOKEN_ATTRIBUTE);
   }
 
+  /**
+   * The route pattern that matched {@code ctx} (e.g. {@code /api/tokens/{id}}), or {@code "unmatched"}
+   * for requests no API route answered — never the raw path, which would be unbounded.
+   */
+  public static String route(Context ctx) {
+    String route = ctx.attribute(ROUTE_ATTRIBUTE);
+    return route == null ? "unmatched" : route;
+  }
+
   /** The request id of {@code ctx}. */
   public static String requestId(Context ctx) {
     String id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
@@ -183,6 +194,7 @@ public final class HttpServer implements AutoCloseable {
 
   private Handler guard(ApiRoute route) {
     return ctx -> {
+      ctx.attribute(ROUTE_ATTRIBUTE, route.path());
       if (route.isPublic()) {
         limitIp(ctx);
         route.handler().handle(ctx);
