@@ -1,0 +1,92 @@
+package dev.vigil.bench.cache;
+
+import dev.vigil.bench.BenchLine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the cache suite's JMH benchmarks ({@link L1GetBenchmark}, {@link L2GetBenchmark},
+ * {@link TwoLevelZipfBenchmark}) with short iterations (1 fork, 2 x 1 s warm-up, 3 x 2 s measurement)
+ * and prints one BENCH line per case: {@code cache.l1_get}, {@code cache.l2_get},
+ * {@code cache.two_level_zipf} (throughput in ops/s, ratio = Vigil / baseline).
+ *
+ * <p>Usage: {@code java -cp $BENCH_JAR dev.vigil.bench.cache.CacheBench}; needs Redis ({@code $REDIS_URL},
+ * default {@code redis://127.0.0.1:6379/14}).
+ */
+public final class CacheBench {
+  private CacheBench() {
+  }
+
+  /** Runs the benchmarks and prints the lines. */
+  public static void main(String[] args) throws RunnerException, IOException {
+    Path hitRates = Files.createTempFile("vigil-bench-zipf", ".txt");
+    try {
+      Options options = new OptionsBuilder()
+          .include(L1GetBenchmark.class.getName())
+          .include(L2GetBenchmark.class.getName())
+          .include(TwoLevelZipfBenchmark.class.getName())
+          .forks(1)
+          .warmupIterations(2).warmupTime(TimeValue.seconds(1))
+          .measurementIterations(3).measurementTime(TimeValue.seconds(2))
+          .timeUnit(TimeUnit.SECONDS)
+          .mode(org.openjdk.jmh.annotations.Mode.Throughput)
+          .jvmArgsAppend("-Xmx2g", "-Dvigil.bench.out=" + hitRates)
+          .shouldFailOnError(true)
+          .build();
+      Collection<RunResult> results = new Runner(options).run();
+      Map<String, Double> score = new LinkedHashMap<>();
+      for (RunResult r : results) {
+        String label = r.getParams().getBenchmark();
+        String param = r.getParams().getParam("mode");
+        score.put(label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1)
+            + (param == null ? "" : ":" + param), r.getPrimaryResult().getScore());
+      }
+      Map<String, Object> l1 = new LinkedHashMap<>();
+      l1.put("threads", 2);
+      l1.put("stats", "on");
+      l1.put("baseline_cfg", "caffeine_bounded+expiry+recordStats");
+      print("cache.l1_get", score.get("L1GetBenchmark.vigil"), score.get("L1GetBenchmark.baseline"), l1);
+      print("cache.l2_get", score.get("L2GetBenchmark.vigil"), score.get("L2GetBenchmark.baseline"),
+          Map.of("threads", 1));
+      Map<String, Object> zipf = new LinkedHashMap<>();
+      List<String> lines = Files.readAllLines(hitRates);
+      for (String line : lines) {
+        if (line.startsWith("two_level ")) {
+          for (String kv : line.substring("two_level ".length()).split(" ")) {
+            String[] p = kv.split("=");
+            zipf.put(p[0], p[0].endsWith("rate") ? p[1] + "%" : p[1]);
+          }
+        }
+      }
+      zipf.put("keys", 1_000_000);
+      zipf.put("l1_size", 10_000);
+      zipf.put("threads", 2);
+      print("cache.two_level_zipf", score.get("TwoLevelZipfBenchmark.read:two_level"),
+          score.get("TwoLevelZipfBenchmark.read:redis"), zipf);
+    } finally {
+      Files.deleteIfExists(hitRates);
+      try (dev.vigil.cache.CacheManager cleaner = BenchRedis.cache(dev.vigil.cache.CacheMode.REDIS, 1000, "bench-clean")) {
+        cleaner.invalidatePrefix("z:");
+      }
+    }
+  }
+
+  private static void print(String name, Double vigil, Double baseline, Map<String, ?> extras) {
+    if (vigil == null || baseline == null) {
+      throw new IllegalStateException("benchmark results missing for " + name);
+    }
+    BenchLine.print(name, vigil, baseline, "ops/s", BenchLine.Better.HIGHER, new LinkedHashMap<>(extras));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.vigil.cache.memory;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * The in-process level: a bounded Caffeine cache (W-TinyLFU eviction) where every entry carries its
+ * own expiry ({@link L1Entry#l1ExpiresAtMillis()}). Used as L1 in front of Redis, as the whole cache
+ * in memory mode, and as the fallback while Redis is down.
+ */
+public final class MemoryCache {
+  private final Cache<String, L1Entry> cache;
+  private final Clock clock;
+
+  /**
+   * Creates the level.
+   *
+   * @param maxEntries most entries kept; the least valuable are evicted beyond it
+   * @param clock the time source for expiries (a non-system clock also drives Caffeine's ticker, for tests)
+   * @param evictions bumped for every entry dropped for size or expiry
+   * @param onRemoval told (asynchronously) of every entry removed or replaced, e.g. to maintain a tag index
+   */
+  public MemoryCache(long maxEntries, Clock clock, LongAdder evictions, BiConsumer<String, L1Entry> onRemoval) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
+    }
+    this.clock = clock;
+    Ticker ticker = clock.getClass() == Clock.systemUTC().getClass()
+        ? Ticker.systemTicker()
+        : () -> clock.millis() * 1_000_000L;
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .ticker(ticker)
+        .expireAfter(new Expiry<String, L1Entry>() {
+          @Override
+          public long expireAfterCreate(String key, L1Entry entry, long currentTime) {
+            return nanosUntil(entry.l1ExpiresAtMillis());
+          }
+
+          @Override
+          public long expireAfterUpdate(String key, L1Entry entry, long currentTime, long currentDuration) {
+            return nanosUntil(entry.l1ExpiresAtMillis());
+          }
+
+          @Override
+          public long expireAfterRead(String key, L1Entry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+          }
+        })
+        .removalListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          if (key != null && entry != null && !entry.tags().isEmpty()) {
+            onRemoval.accept(key, entry);
+          }
+        })
+        .evictionListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+          if (cause.wasEvicted()) {
+            evictions.increment();
+          }
+        })
+        .build();
+  }
+
+  private long nanosUntil(long epochMillis) {
+    long remaining = epochMillis - clock.millis();
+    return remaining <= 0 ? 0 : Math.multiplyExact(remaining, 1_000_000L);
+  }
+
+  /** The entry for a key, or null when absent or expired. */
+  public L1Entry get(String key) {
+    return cache.getIfPresent(key);
+  }
+
+  /** Stores an entry, replacing any previous one. */
+  public void put(String key, L1Entry entry) {
+    cache.put(key, entry);
+  }
+
+  /** Drops a key; returns whether an entry was there. */
+  public boolean remove(String key) {
+    return cache.asMap().remove(key) != null;
+  }
+
+  /** Drops every key matching the predicate; returns how many were dropped. */
+  public int removeIf(Predicate<String> keyMatches) {
+    int[] removed = {0};
+    cache.asMap().keySet().removeIf(k -> {
+      boolean match = keyMatches.test(k);
+      if (match) {
+        removed[0]++;
+      }
+      return match;
+    });
+    return removed[0];
+  }
+
+  /** Drops every entry. */
+  public void clear() {
+    cache.invalidateAll();
+  }
+
+  /** Entries held now, after pending expiries are applied. */
+  public long size() {
+    cache.cleanUp();
+    return cache.estimatedSize();
+  }
+
+  /**
+   * Keys starting with {@code prefix}, in sorted order, after {@code afterKey} (exclusive; empty for the
+   * first page), at most {@code limit}.
+   */
+  public List<String> keysAfter(String prefix, String afterKey, int limit) {
+    List<String> matching = new ArrayList<>();
+    for (String k : cache.asMap().keySet()) {
+      if (k.startsWith(prefix) && k.compareTo(afterKey) > 0) {
+        matching.add(k);
+      }
+    }
+    matching.sort(null);
+    return matching.size() <= limit ? matching : new ArrayList<>(matching.subList(0, limit));
+  }
+}

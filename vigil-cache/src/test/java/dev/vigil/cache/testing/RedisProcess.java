@@ -1,0 +1,98 @@
+package dev.vigil.cache.testing;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A private {@code redis-server} on a loopback port, for tests that stop, pause or cluster Redis and so
+ * must not touch the shared server on 6379. Data lives in a temp dir: {@link #stop(boolean)} with
+ * {@code save=true} writes dump.rdb there and {@link #start()} loads it back.
+ */
+public final class RedisProcess implements AutoCloseable {
+  private final int port;
+  private final Path dir;
+  private final List<String> extraArgs;
+  private Process process;
+
+  /** A server on {@code port} keeping its files in {@code dir}; not started. */
+  public RedisProcess(int port, Path dir, List<String> extraArgs) {
+    this.port = port;
+    this.dir = dir;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** A free loopback port. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+
+  /** The port. */
+  public int port() {
+    return port;
+  }
+
+  /** Starts the server and waits until it accepts connections. */
+  public RedisProcess start() throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--dbfilename", "dump.rdb",
+        "--logfile", dir.resolve("redis.log").toString(), "--daemonize", "no"));
+    cmd.addAll(extraArgs);
+    process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!accepts(port)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("redis-server on port " + port + " exited: see " + dir.resolve("redis.log"));
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("redis-server on port " + port + " did not start in 10 s");
+      }
+      Thread.sleep(20);
+    }
+    return this;
+  }
+
+  /** Stops the server: with {@code save}, by SHUTDOWN SAVE so data survives a restart; else SIGKILL. */
+  public void stop(boolean save) throws IOException, InterruptedException {
+    if (process == null) {
+      return;
+    }
+    if (save) {
+      new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "shutdown", "save")
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } else {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    process = null;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    stop(false);
+  }
+}

@@ -1,0 +1,305 @@
+package dev.vigil.monitor.host;
+
+import dev.vigil.monitor.process.ProcessInfo;
+import dev.vigil.monitor.process.ProcessOrder;
+import dev.vigil.monitor.process.ProcessTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.CentralProcessor.TickType;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HWDiskStore;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.hardware.NetworkIF;
+import oshi.software.os.OSFileStore;
+import oshi.software.os.OperatingSystem;
+
+/**
+ * The real host, read through OSHI, container-aware through {@link CgroupReader}.
+ *
+ * <p>Cheap enough to sample every second: the lists of file systems, disks and interfaces are taken
+ * from OSHI once a minute; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
+ * Linux disk counters from one read of {@code /proc/diskstats}. Rates cover the time since the newest
+ * earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
+ * even its first {@link #read} is a real rate (waiting out the rest of the window if called sooner).
+ *
+ * <p>Real file systems only: local ones, without in-memory ({@code tmpfs}), pseudo, read-only image
+ * ({@code squashfs}, {@code iso9660}) and zero-sized ones, without mounts of a single file (Docker's
+ * {@code /etc/hosts}), and each device once, at its shortest mount path.
+ */
+public final class OshiMetricSource implements MetricSource {
+  /** The shortest window a rate is measured over. */
+  public static final long MIN_WINDOW_MILLIS = 500;
+  private static final long RELIST_NANOS = Duration.ofMinutes(1).toNanos();
+  private static final Set<String> SKIPPED_TYPES = Set.of("tmpfs", "devtmpfs", "ramfs", "squashfs", "iso9660", "udf",
+      "nsfs", "autofs", "fuse.lxcfs", "fuse.snapfuse", "fuse.gvfsd-fuse", "fuse.portal", "zfs_member");
+  private static final Path DISKSTATS = Path.of("/proc/diskstats");
+
+  private final HardwareAbstractionLayer hal;
+  private final OperatingSystem os;
+  private final CentralProcessor processor;
+  private final GlobalMemory memory;
+  private final CgroupReader cgroups;
+  private final ProcessTable processes;
+  private final CounterWindow<Counters> window = new CounterWindow<>(Duration.ofMillis(MIN_WINDOW_MILLIS));
+  private final boolean procDiskstats;
+  private List<Mount> mounts = List.of();
+  private List<HWDiskStore> disks = List.of();
+  private List<NetworkIF> interfaces = List.of();
+  private long listedAtNanos;
+  private volatile long memoryTotal;
+
+  /** A real file system and the store its sizes are read from. */
+  private record Mount(String mount, String device, String type, FileStore store) {
+  }
+
+  /** Cumulative counters of one reading. */
+  private record Counters(long[] cpu, long[][] cores, Map<String, long[]> disks, Map<String, long[]> nets,
+      Long cgroupCpuNanos) {
+  }
+
+  /** The host this JVM runs on, with the cgroup of this process. */
+  public OshiMetricSource() {
+    this(CgroupReader.forThisProcess());
+  }
+
+  /** The host this JVM runs on, with cgroup figures from {@code cgroups}. */
+  public OshiMetricSource(CgroupReader cgroups) {
+    SystemInfo si = new SystemInfo();
+    this.hal = si.getHardware();
+    this.os = si.getOperatingSystem();
+    this.processor = hal.getProcessor();
+    this.memory = hal.getMemory();
+    this.cgroups = cgroups;
+    this.procDiskstats = Files.isReadable(DISKSTATS);
+    this.memoryTotal = memory.getTotal();
+    this.processes = new ProcessTable(os, () -> memoryTotal);
+    synchronized (this) {
+      relist();
+      window.offer(System.nanoTime(), counters(cgroups.read()));
+    }
+  }
+
+  @Override
+  public synchronized HostMetrics read(Instant timestamp) {
+    long wait = window.nanosUntilBaseline(System.nanoTime());
+    if (wait > 0) {
+      sleepNanos(wait);
+    }
+    if (System.nanoTime() - listedAtNanos > RELIST_NANOS) {
+      relist();
+    }
+    Optional<CgroupReader.Snapshot> cgroup = cgroups.read();
+    Counters now = counters(cgroup);
+    long nowNanos = System.nanoTime();
+    CounterWindow.Reading<Counters> base = window.baseline(nowNanos).orElseThrow();
+    double seconds = Math.max(1e-3, (nowNanos - base.nanos()) / 1e9);
+    window.offer(nowNanos, now);
+
+    double cpuPercent = busyPercent(base.value().cpu(), now.cpu());
+    List<Double> perCore = new ArrayList<>(now.cores().length);
+    for (int i = 0; i < now.cores().length; i++) {
+      perCore.add(i < base.value().cores().length ? busyPercent(base.value().cores()[i], now.cores()[i]) : 0.0);
+    }
+
+    long hostTotal = memory.getTotal();
+    long total = hostTotal;
+    long available = memory.getAvailable();
+    ContainerLimits container = null;
+    if (cgroup.isPresent()) {
+      CgroupReader.Snapshot cg = cgroup.get();
+      Long limit = cg.memoryLimitBytes() != null && cg.memoryLimitBytes() < hostTotal ? cg.memoryLimitBytes() : null;
+      Long used = limit != null ? cg.memoryUsedBytes() : null;
+      if (limit != null && used != null) {
+        total = limit;
+        available = Math.max(0, limit - used);
+      }
+      Double cores = cg.cpuLimitCores();
+      if (cores != null && now.cgroupCpuNanos() != null && base.value().cgroupCpuNanos() != null) {
+        double usedNanos = now.cgroupCpuNanos() - base.value().cgroupCpuNanos();
+        cpuPercent = Units.round2(Math.min(100.0, Math.max(0, 100.0 * usedNanos / (seconds * 1e9 * cores))));
+      }
+      if (limit != null || cores != null) {
+        container = new ContainerLimits(cg.version(), limit, used, cores);
+      }
+    }
+    memoryTotal = total;
+
+    double[] load = processor.getSystemLoadAverage(3);
+    LoadAverage loadAverage = load.length == 3 && load[0] >= 0
+        ? new LoadAverage(Units.round2(load[0]), Units.round2(load[1]), Units.round2(load[2])) : null;
+
+    return new HostMetrics(timestamp, cpuPercent, perCore, processor.getLogicalProcessorCount(), loadAverage,
+        total, available, memory.getVirtualMemory().getSwapTotal(), memory.getVirtualMemory().getSwapUsed(),
+        fileSystems(), diskIo(base.value().disks(), now.disks(), seconds), networkIo(base.value().nets(), now.nets(), seconds),
+        os.getProcessCount(), os.getSystemUptime(), container);
+  }
+
+  @Override
+  public List<ProcessInfo> topProcesses(int n, ProcessOrder order) {
+    return processes.top(n, order);
+  }
+
+  /** Re-lists file systems, disks and network interfaces (they change rarely; listing is the costly part). */
+  private void relist() {
+    List<Mount> found = new ArrayList<>();
+    for (OSFileStore fs : os.getFileSystem().getFileStores(true)) {
+      String type = fs.getType().toLowerCase(Locale.ROOT);
+      if (SKIPPED_TYPES.contains(type) || fs.getTotalSpace() <= 0) {
+        continue;
+      }
+      Path mountPath = Path.of(fs.getMount());
+      if (!Files.isDirectory(mountPath)) {
+        continue;
+      }
+      try {
+        found.add(new Mount(fs.getMount(), fs.getVolume(), fs.getType(), Files.getFileStore(mountPath)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot open file system at " + fs.getMount(), e);
+      }
+    }
+    found.sort(Comparator.comparingInt((Mount m) -> m.mount().length()).thenComparing(Mount::mount));
+    Map<String, Mount> byDevice = new LinkedHashMap<>();
+    for (Mount m : found) {
+      byDevice.putIfAbsent(m.device(), m);
+    }
+    this.mounts = List.copyOf(byDevice.values());
+    List<HWDiskStore> physical = new ArrayList<>();
+    for (HWDiskStore d : hal.getDiskStores()) {
+      String name = shortName(d.getName());
+      if (!name.startsWith("loop") && !name.startsWith("ram")) {
+        physical.add(d);
+      }
+    }
+    this.disks = List.copyOf(physical);
+    this.interfaces = List.copyOf(hal.getNetworkIFs(false));
+    this.listedAtNanos = System.nanoTime();
+  }
+
+  private Counters counters(Optional<CgroupReader.Snapshot> cgroup) {
+    return new Counters(processor.getSystemCpuLoadTicks(), processor.getProcessorCpuLoadTicks(), diskCounters(),
+        netCounters(), cgroup.map(CgroupReader.Snapshot::cpuUsageNanos).orElse(null));
+  }
+
+  private Map<String, long[]> diskCounters() {
+    Map<String, long[]> out = new HashMap<>();
+    if (procDiskstats) {
+      Map<String, long[]> all = new HashMap<>();
+      try {
+        for (String line : Files.readAllLines(DISKSTATS, StandardCharsets.US_ASCII)) {
+          String[] f = line.trim().split("\\s+");
+          if (f.length >= 10) {
+            // reads completed, sectors read, writes completed, sectors written; a sector here is always 512 bytes
+            all.put(f[2], new long[] {Long.parseLong(f[3]), Long.parseLong(f[7]), Long.parseLong(f[5]) * 512,
+                Long.parseLong(f[9]) * 512});
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + DISKSTATS, e);
+      }
+      for (HWDiskStore d : disks) {
+        long[] c = all.get(shortName(d.getName()));
+        if (c != null) {
+          out.put(d.getName(), c);
+        }
+      }
+    } else {
+      for (HWDiskStore d : disks) {
+        d.updateAttributes();
+        out.put(d.getName(), new long[] {d.getReads(), d.getWrites(), d.getReadBytes(), d.getWriteBytes()});
+      }
+    }
+    return out;
+  }
+
+  private Map<String, long[]> netCounters() {
+    Map<String, long[]> out = new HashMap<>();
+    for (NetworkIF n : interfaces) {
+      n.updateAttributes();
+      out.put(n.getName(), new long[] {n.getBytesRecv(), n.getBytesSent(), n.getInErrors(), n.getOutErrors()});
+    }
+    return out;
+  }
+
+  private List<FileSystemUsage> fileSystems() {
+    List<FileSystemUsage> out = new ArrayList<>(mounts.size());
+    for (Mount m : mounts) {
+      try {
+        long total = m.store().getTotalSpace();
+        long free = m.store().getUnallocatedSpace();
+        long usable = m.store().getUsableSpace();
+        out.add(new FileSystemUsage(m.mount(), m.device(), m.type(), total, Math.max(0, total - free), usable));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the size of file system " + m.mount(), e);
+      }
+    }
+    return out;
+  }
+
+  private static DiskIo diskIo(Map<String, long[]> before, Map<String, long[]> now, double seconds) {
+    List<DiskIo.Device> devices = new ArrayList<>();
+    now.forEach((name, c) -> {
+      long[] b = before.getOrDefault(name, c);
+      devices.add(new DiskIo.Device(name, rate(b[2], c[2], seconds), rate(b[3], c[3], seconds), rate(b[0], c[0], seconds),
+          rate(b[1], c[1], seconds), c[2], c[3], c[0], c[1]));
+    });
+    devices.sort(Comparator.comparing(DiskIo.Device::name));
+    return new DiskIo(devices);
+  }
+
+  private static NetworkIo networkIo(Map<String, long[]> before, Map<String, long[]> now, double seconds) {
+    List<NetworkIo.Interface> list = new ArrayList<>();
+    now.forEach((name, c) -> {
+      long[] b = before.getOrDefault(name, c);
+      list.add(new NetworkIo.Interface(name, rate(b[0], c[0], seconds), rate(b[1], c[1], seconds), rate(b[2], c[2], seconds),
+          rate(b[3], c[3], seconds), c[0], c[1], c[2], c[3]));
+    });
+    list.sort(Comparator.comparing(NetworkIo.Interface::name));
+    return new NetworkIo(list);
+  }
+
+  /** Per-second rate of a counter; a counter that went backwards (reset, wrap) counts as zero. */
+  private static double rate(long before, long now, double seconds) {
+    return Units.round2(Math.max(0, now - before) / seconds);
+  }
+
+  /** Busy share between two tick arrays, as OSHI computes it: all ticks but idle and I/O wait. */
+  static double busyPercent(long[] before, long[] now) {
+    long total = 0;
+    for (int i = 0; i < now.length; i++) {
+      total += now[i] - before[i];
+    }
+    long idle = now[TickType.IDLE.getIndex()] - before[TickType.IDLE.getIndex()]
+        + now[TickType.IOWAIT.getIndex()] - before[TickType.IOWAIT.getIndex()];
+    return total > 0 ? Units.round2(Math.max(0, 100.0 * (total - idle) / total)) : 0.0;
+  }
+
+  private static String shortName(String device) {
+    return device.substring(device.lastIndexOf('/') + 1);
+  }
+
+  private static void sleepNanos(long nanos) {
+    try {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the CPU measuring window", e);
+    }
+  }
+}

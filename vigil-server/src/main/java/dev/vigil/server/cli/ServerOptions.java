@@ -1,0 +1,113 @@
+package dev.vigil.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.server.auth.AdminToken;
+import dev.vigil.server.http.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * How a command reaches a running server: {@code --server} and a token from {@code --token}, else
+ * {@code $VIGIL_TOKEN}, else the admin token file in the configured data dir (readable only by its
+ * owner). Prefer {@code VIGIL_TOKEN}: a token on the command line is visible to other local users.
+ */
+public final class ServerOptions {
+  @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
+      description = "the running server (default ${DEFAULT-VALUE})")
+  String server;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "API token (prefer $VIGIL_TOKEN)")
+  String token;
+
+  @Mixin
+  ConfigOption config;
+
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** GETs {@code path} (with query) and returns the JSON answer; throws with a clear message otherwise. */
+  public JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  /** POSTs {@code body} as JSON to {@code path} and returns the JSON answer. */
+  public JsonNode post(String path, Object body) {
+    try {
+      return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode request to " + path, e);
+    }
+  }
+
+  /** DELETEs {@code path} and returns the JSON answer. */
+  public JsonNode delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE());
+  }
+
+  private URI uri(String path) {
+    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    try {
+      return URI.create(base + path);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--server is not a valid URL: " + server);
+    }
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    String bearer = bearer();
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new IllegalStateException("no Vigil server answers at " + server + " (start it with 'vigil serve')");
+    } catch (IOException e) {
+      throw new IllegalStateException("talking to " + server + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for " + server);
+    }
+    JsonNode body;
+    try {
+      body = response.body().length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(server + " answered " + response.statusCode() + " with a body that is not JSON");
+    }
+    if (response.statusCode() >= 400) {
+      String message = body.path("error").path("message").asText("HTTP " + response.statusCode());
+      if (response.statusCode() == 401) {
+        message += " (pass a token with $VIGIL_TOKEN or --token)";
+      }
+      throw new IllegalStateException(built.method() + " " + built.uri().getPath() + ": " + message);
+    }
+    return body;
+  }
+
+  private String bearer() {
+    if (token != null && !token.isBlank()) {
+      return token.trim();
+    }
+    String env = System.getenv("VIGIL_TOKEN");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    Path file = config.load().dataDir().resolve(AdminToken.FILE);
+    try {
+      return Files.isReadable(file) ? Files.readString(file).trim() : null;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}
