@@ -19,8 +19,10 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -53,6 +55,8 @@ public final class VigilServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(tokens);
     Metrics metrics = new Metrics();
     started.push(metrics);
+    List<HttpServer.RequestListener> requestListeners = new ArrayList<>();
+    requestListeners.add(metrics::recordRequest);
 
     SystemApi.register(api, clock, startedAt, () -> features(config));
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
@@ -64,7 +68,7 @@ public final class VigilServer implements AutoCloseable {
         config.get(Settings.SERVER_MAX_BODY), Map.of()), api, authenticator, limiter,
         denial -> AUDIT.warn("denied {} {} status={} reason=\"{}\" token={} ip={} request_id={}", denial.method(),
             denial.path(), denial.status(), denial.reason(), denial.tokenId(), denial.ip(), denial.requestId()),
-        metrics::recordRequest);
+        (ctx, millis) -> requestListeners.forEach(l -> l.answered(ctx, millis)));
     started.push(http);
     http.start();
     LOG.info("Vigil {} listening on http://{}:{} (store: {})", Version.get(), config.get(Settings.SERVER_BIND),
