@@ -38,6 +38,31 @@ public final class RedisProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * A free loopback port whose cluster bus port ({@code port + 10000}) is free too, for cluster nodes.
+   */
+  public static int freeClusterPort() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = freePort();
+      if (port + 10_000 <= 65_535 && !accepts(port + 10_000)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port with a free cluster bus port after 100 attempts");
+  }
+
+  /** Deletes a directory tree (a test's Redis data dir); a null or missing dir is ignored. */
+  public static void deleteTree(Path dir) throws IOException {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** The port. */
   public int port() {
     return port;
