@@ -138,6 +138,8 @@ class CacheApiTest {
           "{\"prefix\":\"a\",\"tag\":\"b\"}", "not both",
           "{\"prefix\":\"\"}", "prefix",
           "{\"tag\":\"\"}", "tag",
+          "{\"prefix\":null}", "prefix",
+          "{\"tag\":7}", "tag",
           "{\"what\":1}", "what",
           "{\"prefix\": ", "malformed_json",
           "[1]", "invalid_body");

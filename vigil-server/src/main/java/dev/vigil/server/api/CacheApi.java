@@ -1,6 +1,7 @@
 package dev.vigil.server.api;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.cache.CacheException;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.KeyPage;
@@ -11,6 +12,7 @@ import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import dev.vigil.server.http.Params;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -31,18 +33,9 @@ public final class CacheApi {
   }
 
   /**
-   * The optional body of {@code POST /api/cache/clear}: at most one of {@code prefix} and {@code tag};
-   * neither (or no body) clears the whole cache.
-   *
-   * @param prefix delete the keys starting with this
-   * @param tag delete the keys stored with this tag
-   */
-  public record ClearRequest(@JsonProperty("prefix") String prefix, @JsonProperty("tag") String tag) {
-  }
-
-  /**
    * Adds {@code GET /api/cache/stats}, {@code POST /api/cache/clear}, {@code GET /api/cache/keys} and
-   * {@code DELETE /api/cache/keys/{key}}.
+   * {@code DELETE /api/cache/keys/{key}}. The clear body is optional: none or {@code {}} clears everything,
+   * {@code {"prefix":"user:"}} or {@code {"tag":"prices"}} (one of them, a non-empty string) only those keys.
    *
    * @param audit told of each clear and delete, once, with its outcome
    */
@@ -60,21 +53,26 @@ public final class CacheApi {
   }
 
   private static void clear(Context ctx, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
-    ClearRequest req = new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8).isBlank()
-        ? new ClearRequest(null, null) : Json.read(ctx, ClearRequest.class);
-    if (req.prefix() != null && req.tag() != null) {
+    ObjectNode body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()
+        ? Json.MAPPER.createObjectNode() : Json.read(ctx, ObjectNode.class);
+    body.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("prefix") && !name.equals("tag")) {
+        throw new ApiException(400, "invalid_body", "unknown field '" + name + "'; allowed: prefix or tag");
+      }
+    });
+    if (body.has("prefix") && body.has("tag")) {
       throw new ApiException(400, "invalid_body", "give either 'prefix' or 'tag', not both");
     }
-    checkText("prefix", req.prefix());
-    checkText("tag", req.tag());
+    String prefix = text(body, "prefix");
+    String tag = text(body, "tag");
     String resource;
     LongSupplier action;
-    if (req.prefix() != null) {
-      resource = "cache:prefix:" + req.prefix();
-      action = () -> cache.invalidatePrefix(req.prefix());
-    } else if (req.tag() != null) {
-      resource = "cache:tag:" + req.tag();
-      action = () -> cache.invalidateTag(req.tag());
+    if (prefix != null) {
+      resource = "cache:prefix:" + prefix;
+      action = () -> cache.invalidatePrefix(prefix);
+    } else if (tag != null) {
+      resource = "cache:tag:" + tag;
+      action = () -> cache.invalidateTag(tag);
     } else {
       resource = "cache:*";
       action = () -> {
@@ -83,13 +81,13 @@ public final class CacheApi {
       };
     }
     long removed = run(ctx, audit, "cache.clear", resource, action);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("success", true);
-    body.put("message", "Cache cleared successfully");
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    answer.put("message", "Cache cleared successfully");
     if (removed >= 0) {
-      body.put("removed", removed);
+      answer.put("removed", removed);
     }
-    Json.respond(ctx, body);
+    Json.respond(ctx, answer);
   }
 
   private static void keys(Context ctx, CacheManager cache) {
@@ -155,9 +153,15 @@ public final class CacheApi {
     return removed;
   }
 
-  private static void checkText(String field, String value) {
-    if (value != null && !value.matches(TEXT)) {
+  /** A present field as text; an explicit null, a non-string or an empty string is refused, never read as "all". */
+  private static String text(ObjectNode body, String field) {
+    if (!body.has(field)) {
+      return null;
+    }
+    JsonNode value = body.get(field);
+    if (!value.isTextual() || !value.asText().matches(TEXT)) {
       throw new ApiException(400, "invalid_body", "'" + field + "' must be printable text of 1 to 1024 characters");
     }
+    return value.asText();
   }
 }
