@@ -67,7 +67,7 @@ public final class VigilServer implements AutoCloseable {
     started.push(cache);
     new CacheMetrics(cache, "vigil").bindTo(metrics.registry());
     CacheApi.register(api, cache, VigilServer::audit);
-    LOG.info("cache: {}", cache.cacheType() + (cache.degraded() ? " (Redis unreachable, degraded to memory)" : ""));
+    LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
     // ---- end cache
 
     SystemApi.register(api, clock, startedAt, () -> features(config), cache);
