@@ -257,6 +257,19 @@ class MonitoringApiTest {
   }
 
   @Test
+  void everyMonitoringRouteNeedsAViewerTokenAndAnswersIt() throws Exception {
+    List<String> paths = s.server.api().routes().stream().map(r -> r.path())
+        .filter(p -> p.startsWith("/api/monitoring/") || p.equals("/metrics")).toList();
+    assertThat(paths).hasSizeGreaterThanOrEqualTo(9);
+    for (String path : paths) {
+      assertThat(s.get(path, null).statusCode()).as(path).isEqualTo(401);
+      for (Role role : Role.values()) {
+        assertThat(s.get(path, s.token(role)).statusCode()).as(path + " as " + role).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void aServerWithMonitoringOffAnswers409NotEnabled(@TempDir Path other) throws Exception {
     try (TestServer off = TestServer.start(other)) {
       assertThat(off.server.monitor()).isEmpty();
