@@ -167,6 +167,25 @@ class MonitoringApiTest {
   }
 
   @Test
+  void hostileParametersNeverCauseA5xx() throws Exception {
+    List<String> values = List.of("", "-1", "0", "999999999999", "-1000000000-01-01T00:00:00Z",
+        "+1000000000-12-31T23:59:59Z", "9223372036854775807", "1e9", "%00", "%E2%80%AE", "cpu%27%3B--", "a".repeat(400),
+        "disk_percent%3A", "disk_percent%3A%2F..%2F..", "99999999d", "1ms");
+    List<String> failures = new ArrayList<>();
+    for (String route : List.of("summary?last=", "processes?top=", "processes?sort=", "history?metric=",
+        "history?from=", "history?to=", "history?step=", "history?step=1&from=", "trends?window=", "anomalies?from=",
+        "anomalies?to=", "anomalies?metric=", "anomalies?cursor=")) {
+      for (String v : values) {
+        HttpResponse<String> r = s.get("/api/monitoring/" + route + v, viewer);
+        if (r.statusCode() >= 500 || (r.statusCode() != 200 && r.statusCode() != 400)) {
+          failures.add(route + v + " -> " + r.statusCode() + " " + r.body());
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
   void prometheusHasHostProcessJvmAndHttpMetricsInPrometheusNaming() throws Exception {
     ok("/api/monitoring/health");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
