@@ -5,8 +5,10 @@ import dev.vigil.cache.stats.CacheMetrics;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.api.CacheApi;
 import dev.vigil.server.api.MetricsApi;
+import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.auth.AdminToken;
@@ -18,6 +20,7 @@ import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
 import dev.vigil.server.metrics.Metrics;
+import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -44,6 +47,7 @@ public final class VigilServer implements AutoCloseable {
   private final HttpServer http;
   private final Api api = new Api();
   private final Optional<TokenStore.IssuedToken> createdAdmin;
+  private final Optional<ServerMonitoring> monitoring;
 
   private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
     Instant startedAt = clock.instant();
@@ -73,6 +77,16 @@ public final class VigilServer implements AutoCloseable {
     SystemApi.register(api, clock, startedAt, () -> features(config), cache);
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
     MetricsApi.register(api, metrics);
+
+    // --- monitoring (issue 3): host sampling, history in the store, Prometheus meters, HTTP request tracking
+    monitoring = config.get(Settings.MONITORING_ENABLED)
+        ? Optional.of(ServerMonitoring.start(config, store, metrics.registry(), clock)) : Optional.empty();
+    monitoring.ifPresent(m -> {
+      started.push(m);
+      requestListeners.add(m::recordRequest);
+    });
+    MonitoringApi.register(api, monitoring, clock);
+    // --- end monitoring
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
@@ -109,6 +123,14 @@ public final class VigilServer implements AutoCloseable {
   /** The HTTP server. */
   public HttpServer http() {
     return http;
+  }
+
+  /**
+   * The host monitor when {@code monitoring.enabled}: subscribe to its samples with {@code addListener}
+   * (listeners run on the sampling thread, so hand slow work such as network writes off to another).
+   */
+  public Optional<SystemMonitor> monitor() {
+    return monitoring.map(ServerMonitoring::monitor);
   }
 
   /** The admin token created by this start, if it created one. */
