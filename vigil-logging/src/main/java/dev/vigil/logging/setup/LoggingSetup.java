@@ -173,7 +173,10 @@ public final class LoggingSetup {
     async.setNeverBlock(false);
     async.setIncludeCallerData(options.includeLocation());
     async.setMaxFlushTime(30_000);
-    targets.forEach(async::addAppender);
+    FanOutAppender fanOut = new FanOutAppender(targets);
+    fanOut.setContext(context);
+    fanOut.start();
+    async.addAppender(fanOut);
     async.start();
     logger.addAppender(async);
     queues.add(async);
