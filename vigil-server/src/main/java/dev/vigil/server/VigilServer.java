@@ -3,6 +3,10 @@ package dev.vigil.server;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.logging.request.RequestLog;
+import dev.vigil.logging.setup.ConfiguredLogging;
+import dev.vigil.logging.setup.LoggingSetup;
+import dev.vigil.server.api.LogsApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
@@ -13,6 +17,7 @@ import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
+import dev.vigil.server.logging.ServerLogging;
 import dev.vigil.server.metrics.Metrics;
 import io.javalin.http.Context;
 import java.io.PrintStream;
@@ -43,6 +48,10 @@ public final class VigilServer implements AutoCloseable {
 
   private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
     Instant startedAt = clock.instant();
+    // Logging (issue 5): Logback configured from logging.* first and closed last, so start-up and
+    // shutdown are in the files too.
+    ConfiguredLogging logging = LoggingSetup.configure(ServerLogging.options(config));
+    started.push(logging);
     StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
     started.push(store);
     TokenStore tokens = new TokenStore(store, clock);
@@ -57,6 +66,10 @@ public final class VigilServer implements AutoCloseable {
     started.push(metrics);
     List<HttpServer.RequestListener> requestListeners = new ArrayList<>();
     requestListeners.add(metrics::recordRequest);
+    // Logging (issue 5): a request record per answered request, the dropped-records counter, recent records.
+    requestListeners.add(ServerLogging.requestListener(new RequestLog(config.get(Settings.LOG_SLOW_REQUEST))));
+    ServerLogging.bindMetrics(logging, metrics.registry());
+    LogsApi.register(api, logging.files());
 
     SystemApi.register(api, clock, startedAt, () -> features(config));
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);

@@ -1,5 +1,6 @@
 package dev.vigil.server.http;
 
+import dev.vigil.logging.LogFields;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import io.javalin.Javalin;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The HTTP side of Vigil: Javalin with the API's rules applied to every route — request ids, JSON
@@ -98,7 +100,14 @@ public final class HttpServer implements AutoCloseable {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
       });
-      cfg.requestLogger.http((ctx, ms) -> requestLog.answered(ctx, ms));
+      cfg.requestLogger.http((ctx, ms) -> {
+        try {
+          requestLog.answered(ctx, ms);
+        } finally {
+          MDC.remove(LogFields.REQUEST_ID);
+          MDC.remove(LogFields.USER_ID);
+        }
+      });
       for (ApiRoute route : api.routes()) {
         cfg.router.mount(r -> r.addHttpHandler(route.method(), route.path(), guard(route)));
       }
@@ -183,6 +192,8 @@ public final class HttpServer implements AutoCloseable {
   private void stamp(Context ctx) {
     String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
     ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
+    MDC.remove(LogFields.USER_ID);
+    MDC.put(LogFields.REQUEST_ID, id);
     ctx.header(RequestIds.HEADER, id);
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");
@@ -222,6 +233,7 @@ public final class HttpServer implements AutoCloseable {
             + token.role().label(), token.id());
       }
       ctx.attribute(TOKEN_ATTRIBUTE, token);
+      MDC.put(LogFields.USER_ID, token.id());
       route.handler().handle(ctx);
     };
   }
