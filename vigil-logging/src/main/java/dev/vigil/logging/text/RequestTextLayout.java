@@ -34,11 +34,13 @@ public final class RequestTextLayout extends LayoutBase<ILoggingEvent> {
     PlainTextLayout.escape(sb, r.path().replace(' ', '+'));
     sb.append(" status_code=").append(r.statusCode())
         .append(" response_time_ms=").append(String.format(Locale.ROOT, "%.2f", r.responseTimeMs()))
-        .append(" user_id=").append(r.userId() == null ? "-" : r.userId())
-        .append(" ip_address=").append(r.ipAddress())
-        .append(" request_id=").append(r.requestId() == null ? "-" : r.requestId())
-        .append(" slow=").append(r.slow())
-        .append(" user_agent=\"");
+        .append(" user_id=");
+    PlainTextLayout.escape(sb, r.userId() == null ? "-" : r.userId().replace(' ', '+'));
+    sb.append(" ip_address=");
+    PlainTextLayout.escape(sb, r.ipAddress());
+    sb.append(" request_id=");
+    PlainTextLayout.escape(sb, r.requestId() == null ? "-" : r.requestId().replace(' ', '+'));
+    sb.append(" slow=").append(r.slow()).append(" user_agent=\"");
     PlainTextLayout.escape(sb, r.userAgent() == null ? "" : r.userAgent().replace("\"", "'"));
     return sb.append('"').append(CoreConstants.LINE_SEPARATOR).toString();
   }
