@@ -40,7 +40,7 @@ public final class ServerLogging {
   public static HttpServer.RequestListener requestListener(RequestLog requests) {
     return (ctx, millis) -> {
       TokenInfo caller = HttpServer.caller(ctx);
-      requests.log(ctx.method().name(), ctx.path(), ctx.status().getCode(), Math.max(0, millis),
+      requests.log(ctx.method().name(), ctx.path(), ctx.statusCode(), Math.max(0, millis),
           caller == null ? null : caller.id(), ctx.ip(), ctx.userAgent(), HttpServer.requestId(ctx));
     };
   }
