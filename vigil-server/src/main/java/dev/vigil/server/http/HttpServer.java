@@ -25,7 +25,9 @@ import org.slf4j.MDC;
 /**
  * The HTTP side of Vigil: Javalin with the API's rules applied to every route — request ids, JSON
  * errors, security headers, gzip above 1 KB unless {@code x-no-compression}, bearer-token roles and
- * rate limits. Routes come only from an {@link Api} table.
+ * rate limits. Routes come only from an {@link Api} table. While a request is served, its id and
+ * the caller's token id are in the SLF4J MDC ({@code request_id}, {@code user_id}), so every log
+ * record written for it carries them.
  */
 public final class HttpServer implements AutoCloseable {
   /** Context attribute holding the caller's {@link TokenInfo} on authenticated routes. */
