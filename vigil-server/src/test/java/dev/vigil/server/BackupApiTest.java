@@ -135,7 +135,7 @@ class BackupApiTest {
     Files.writeString(dir.resolve("secret.txt"), "x");
     try (TestServer s = TestServer.start(dir, Map.of("DATABASE_URL", "sqlite://" + db.toAbsolutePath()))) {
       for (String bad : new String[] {"..%2F..%2Fsecret.txt", "%2Fetc%2Fpasswd", "..%252Fsecret.txt",
-          "backup_20250101_000000.sql.gz%00.txt", "backup_20251301_000000.sql.gz"}) {
+          "backup_20250101_000000.sql.gz%00.txt", "backup_20251301_000000.sql.gz", "x%0Abackup.delete%20forged"}) {
         HttpResponse<String> r = delete(s, "/api/backup/delete/" + bad, s.adminToken);
         assertThat(r.statusCode()).as(bad + " " + r.body()).isIn(400, 404);
         assertThat(s.get("/api/backup/" + bad, s.adminToken).statusCode()).as(bad).isIn(400, 404);
@@ -143,6 +143,8 @@ class BackupApiTest {
       }
       assertThat(delete(s, "/api/backup/delete/..%2F..%2Fsecret.txt", s.adminToken).body()).contains("invalid_filename");
       assertThat(Files.exists(dir.resolve("secret.txt"))).isTrue();
+      assertThat(auditLines("backup.delete")).hasSize(6).allMatch(l -> l.contains("outcome=failure"))
+          .noneMatch(l -> l.contains("\n"));
       assertThat(post(s, "/api/backup/create", "{\"database\":\"nope\"}", s.adminToken).statusCode()).isEqualTo(400);
       assertThat(post(s, "/api/backup/create", "{\"prefix\":\"../x\"}", s.adminToken).statusCode()).isEqualTo(400);
     }

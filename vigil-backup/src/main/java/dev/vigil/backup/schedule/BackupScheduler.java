@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -162,7 +163,8 @@ public final class BackupScheduler implements AutoCloseable {
       Optional<JobStore.State> s = store.load(key(j));
       MissedRun m = j.missed;
       ZonedDateTime next = j.next != null ? j.next : j.trigger.next(ZonedDateTime.now(clock));
-      out.add(new JobInfo(j.name, next.toLocalDateTime(), j.trigger.describe(), j.kind.id(),
+      out.add(new JobInfo(j.name, next.toLocalDateTime().truncatedTo(ChronoUnit.SECONDS), j.trigger.describe(),
+          j.kind.id(),
           s.map(JobStore.State::lastFireAt).map(this::local).orElse(null),
           s.map(JobStore.State::status).orElse(null), s.map(JobStore.State::message).orElse(null),
           m == null ? 0 : m.count(), m == null ? null : m.firstMissed()));

@@ -305,10 +305,12 @@ public final class BackupApi {
     return all;
   }
 
+  /** At most 300 characters with control characters replaced, so user input cannot forge log lines. */
   private static String shorten(String s) {
     if (s == null) {
       return "";
     }
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    String clean = s.replaceAll("\\p{Cntrl}", "?");
+    return clean.length() > 300 ? clean.substring(0, 300) + "…" : clean;
   }
 }
