@@ -4,6 +4,7 @@ import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
 import dev.vigil.backup.DatabaseBackup;
 import dev.vigil.backup.compress.Compression;
+import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.backup.engine.DumpFormat;
 import dev.vigil.backup.retention.RetentionPolicy;
 import dev.vigil.backup.schedule.BackupScheduler;
@@ -45,15 +46,25 @@ public final class BackupSetup {
     if (urls.isEmpty()) {
       return Optional.empty();
     }
+    urls.forEach(BackupSetup::checkUrl);
     RetentionPolicy retention = retention(config);
     Compression compression = Compression.ofId(config.get(Settings.BACKUP_COMPRESSION));
     DumpFormat pgFormat = "plain".equals(config.get(Settings.BACKUP_PG_FORMAT)) ? DumpFormat.PLAIN : DumpFormat.CUSTOM;
+    return Optional.of(BackupCatalog.open(urls, config.backupDir(), b -> b.retention(retention)
+        .compression(compression).postgresFormat(pgFormat).clock(local(clock)).stateStore(store)
+        .progress(progress)));
+  }
+
+  /** Fails start-up with one line naming the key of a database URL or name the backup library cannot use. */
+  private static void checkUrl(String name, String url) {
+    String key = DatabaseBackup.DEFAULT_NAME.equals(name) ? Settings.DATABASE_URL.key()
+        : Settings.BACKUP_DATABASES + "." + name;
     try {
-      return Optional.of(BackupCatalog.open(urls, config.backupDir(), b -> b.retention(retention)
-          .compression(compression).postgresFormat(pgFormat).clock(local(clock)).stateStore(store)
-          .progress(progress)));
+      DatabaseUrl.parse(url);
+      DatabaseBackup.builder(url, java.nio.file.Path.of(".")).name(name);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(Settings.BACKUP_DATABASES, "(a database URL)", e.getMessage());
+      throw new ConfigException(key, Setting.maskUrlPassword(url), "a usable database URL and name (" + e.getMessage()
+          + ")");
     }
   }
 

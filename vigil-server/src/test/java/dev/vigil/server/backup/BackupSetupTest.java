@@ -77,6 +77,23 @@ class BackupSetupTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("VIGIL_BACKUP_VERIFY_CRON='daily'");
   }
 
+  @Test
+  void anUnusableDatabaseUrlNamesItsKeyAndHidesThePassword() throws Exception {
+    VigilConfig config = load("data_dir: " + dir.resolve("data") + "\n", Map.of("DATABASE_URL",
+        "mysql://app:s3cret@db.example/erp?sslmode=require"));
+    try (StateStore store = StateStore.open(null, dir.resolve("data"))) {
+      assertThatThrownBy(() -> BackupSetup.catalog(config, store, Clock.systemUTC(), BackupProgress.NONE))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("backup.database_url")
+          .hasMessageNotContaining("s3cret");
+    }
+    VigilConfig upper = load("data_dir: " + dir.resolve("data") + "\nbackup:\n  databases:\n    Shop: sqlite:x.db\n",
+        Map.of());
+    try (StateStore store = StateStore.open(null, dir.resolve("data"))) {
+      assertThatThrownBy(() -> BackupSetup.catalog(upper, store, Clock.systemUTC(), BackupProgress.NONE))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("backup.databases.Shop");
+    }
+  }
+
   private VigilConfig load(String yaml, Map<String, String> env) throws Exception {
     Path file = dir.resolve("vigil.yml");
     Files.writeString(file, yaml);
