@@ -9,16 +9,19 @@ import java.util.Locale;
 
 /**
  * A one-line progress bar for backups, verifications and restores: bytes done, percent, rate and ETA,
- * redrawn in place with {@code \r}. Only for a terminal: {@link #forTerminal} gives
- * {@link BackupProgress#NONE} when the standard output is not one (pipes, scripts, tests).
+ * redrawn in place with {@code \r} at most ten times a second. Only for a terminal: {@link #forTerminal}
+ * gives {@link BackupProgress#NONE} when there is no console (pipes, scripts, tests).
  */
 public final class ProgressBar implements BackupProgress {
   private static final int WIDTH = 24;
+  private static final Duration REDRAW = Duration.ofMillis(100);
   private final PrintWriter out;
   private final Clock clock;
   private Instant start;
   private String current;
   private boolean drawn;
+  private Instant lastDraw;
+  private int lastLength;
 
   /** A bar drawn on {@code out}, timed by {@code clock}. */
   public ProgressBar(PrintWriter out, Clock clock) {
@@ -34,13 +37,19 @@ public final class ProgressBar implements BackupProgress {
   @Override
   public synchronized void update(String operation, String filename, long bytesDone, long bytesTotal) {
     String key = operation + " " + filename;
+    Instant now = clock.instant();
     if (!key.equals(current)) {
       finish();
       current = key;
-      start = clock.instant();
+      start = now;
+    } else if (lastDraw != null && Duration.between(lastDraw, now).compareTo(REDRAW) < 0 && bytesDone < bytesTotal) {
+      return;
     }
-    out.print("\r" + render(operation, filename, bytesDone, bytesTotal, Duration.between(start, clock.instant())));
+    String line = render(operation, filename, bytesDone, bytesTotal, Duration.between(start, now));
+    out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
     out.flush();
+    lastDraw = now;
+    lastLength = line.length();
     drawn = true;
   }
 
@@ -51,6 +60,8 @@ public final class ProgressBar implements BackupProgress {
       out.flush();
       drawn = false;
     }
+    lastDraw = null;
+    lastLength = 0;
   }
 
   /** The bar's text for {@code done} of {@code total} bytes after {@code elapsed}. */

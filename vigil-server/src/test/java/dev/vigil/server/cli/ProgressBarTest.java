@@ -26,6 +26,38 @@ class ProgressBarTest {
   }
 
   @Test
+  void redrawsAtMostTenTimesASecondButAlwaysTheEnd() {
+    StringWriter sw = new StringWriter();
+    Instant[] now = {Instant.EPOCH};
+    Clock clock = new Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return now[0];
+      }
+    };
+    ProgressBar bar = new ProgressBar(new PrintWriter(sw), clock);
+    bar.update("restore", "f", 1L << 20, 10L << 20);
+    now[0] = now[0].plusMillis(50);
+    bar.update("restore", "f", 2L << 20, 10L << 20);
+    now[0] = now[0].plusMillis(60);
+    bar.update("restore", "f", 3L << 20, 10L << 20);
+    now[0] = now[0].plusMillis(10);
+    bar.update("restore", "f", 10L << 20, 10L << 20);
+    assertThat(sw.toString().split("\r", -1)).hasSize(4);
+    assertThat(sw.toString()).doesNotContain("2.0 MB /").contains("3.0 MB /").contains("100%");
+  }
+
+  @Test
   void redrawsInPlaceAndEndsTheLine() {
     StringWriter sw = new StringWriter();
     ProgressBar bar = new ProgressBar(new PrintWriter(sw), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
