@@ -1,14 +1,19 @@
 package dev.vigil.server;
 
+import dev.vigil.backup.BackupCatalog;
+import dev.vigil.backup.BackupProgress;
+import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.stats.CacheMetrics;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
 import dev.vigil.monitor.SystemMonitor;
+import dev.vigil.server.api.BackupApi;
 import dev.vigil.server.api.CacheApi;
 import dev.vigil.server.api.LogsApi;
 import dev.vigil.server.api.MetricsApi;
@@ -19,6 +24,7 @@ import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.backup.BackupSetup;
 import dev.vigil.server.cache.ServerCache;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
@@ -100,6 +106,17 @@ public final class VigilServer implements AutoCloseable {
     });
     MonitoringApi.register(api, monitoring, clock);
     // --- end monitoring
+    // ---- backups (issue 6): one DatabaseBackup per configured database, schedulers, /api/backup/* ----
+    Optional<BackupCatalog> backups = BackupSetup.catalog(config, store, clock, BackupProgress.NONE);
+    backups.ifPresent(started::push);
+    Map<String, BackupScheduler> backupSchedulers = backups.isPresent() && config.get(Settings.BACKUP_SCHEDULER)
+        ? BackupSetup.schedulers(config, backups.get(), new FleetLock(store, clock), clock) : Map.of();
+    backupSchedulers.values().forEach(s -> {
+      started.push(s);
+      s.start();
+    });
+    BackupApi.register(api, backups.orElse(null), backupSchedulers, VigilServer::audit);
+    // ---- end backups ----
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
