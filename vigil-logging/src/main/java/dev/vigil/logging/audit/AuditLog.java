@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The tamper-evident audit trail: {@link #log} appends one JSON line per event to
  * {@code <logDir>/<app>_audit.log} with its own writer (not Logback), chained by SHA-256, durable when
- * {@code log} returns. Concurrent appenders share one fsync (group commit by a single sync thread).
+ * {@code log} returns. Concurrent appenders share one fsync (group commit by a single sync thread),
+ * and several processes may append to the same log (the server and an offline {@code vigil token}
+ * command): each batch is written under an exclusive lock on {@code <logDir>/.<app>_audit.lock}, and a
+ * writer first re-reads the tail when another process appended or rotated since its last batch.
  * Every record is indexed in the state store for {@link #report}; keyed checkpoints (HMAC with
  * {@code <dataDir>/audit.key}) are stored there every N records or T seconds and at {@link #close}.
  *
@@ -45,16 +48,21 @@ public final class AuditLog implements AutoCloseable {
   private final long repairedBytes;
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock ioLock = new ReentrantLock();
+  private final FileChannel lockFile;
   private final Condition hasWork = lock.newCondition();
   private final Condition indexed = lock.newCondition();
   private List<Pending> queue = new ArrayList<>();
-  private long lastSeq;
+  private volatile long lastSeq;
   private String lastHash;
+  private volatile long lastOwnSeq;
+  private Object fileKey;
   private boolean closing;
   private boolean closed;
   private volatile AuditException failure;
 
   private FileChannel channel;
+  private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
   private long fileSize;
   private long durableSeq;
   private String durableHash;
@@ -65,7 +73,8 @@ public final class AuditLog implements AutoCloseable {
   private final Thread syncer;
   private final Thread indexer;
 
-  private record Pending(AuditRecord record, byte[] line, CompletableFuture<AuditRecord> done) {
+  private record Pending(String eventType, String userId, String action, String resource, Map<String, Object> details,
+      String ip, CompletableFuture<AuditRecord> done) {
   }
 
   private AuditLog(AuditOptions options, StateStore store) {
@@ -77,28 +86,15 @@ public final class AuditLog implements AutoCloseable {
     this.index = new AuditIndex(store, options.app());
     try {
       Files.createDirectories(options.logDir());
-      this.repairedBytes = repairTornTail();
-      ChainVerifier verifier = new ChainVerifier(segments, checkpoints, index);
-      VerifyResult v = verifier.verify();
-      if (!v.ok()) {
-        throw new AuditException("audit log " + segments.active() + " fails verification, refusing to append to it: "
-            + v.summary() + " — inspect it with `vigil audit verify`");
-      }
-      lastSeq = v.records();
-      lastHash = verifier.lastHash();
-      durableSeq = lastSeq;
-      durableHash = lastHash;
-      catchUpIndex();
-      indexedSeq = lastSeq;
-      checkpointSeq = checkpoints.last().map(Checkpoint::seq).orElse(0L);
-      if (lastSeq > checkpointSeq) {
-        checkpoints.write(lastSeq, lastHash, options.clock().millis());
-        checkpointSeq = lastSeq;
-      }
-      checkpointAt = options.clock().millis();
-      openActive();
+      this.lockFile = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open audit log " + segments.active(), e);
+      throw new UncheckedIOException("cannot create the audit lock " + segments.lockFile(), e);
+    }
+    try {
+      this.repairedBytes = withFileLock(this::recover);
+    } catch (RuntimeException e) {
+      closeQuietly(lockFile, e);
+      throw e;
     }
     syncer = new Thread(this::syncLoop, "vigil-audit-sync-" + options.app());
     indexer = new Thread(this::indexLoop, "vigil-audit-index-" + options.app());
@@ -107,13 +103,65 @@ public final class AuditLog implements AutoCloseable {
     syncer.start();
     indexer.start();
     if (repairedBytes > 0) {
-      LOG.warn("audit log {}: truncated a torn last line of {} bytes after seq {} (a crash while writing)",
-          segments.active(), repairedBytes, lastSeq);
-      Map<String, Object> details = new LinkedHashMap<>();
-      details.put("torn_bytes", repairedBytes);
-      details.put("after_seq", lastSeq);
-      details.put("reason", "torn last line truncated after a crash");
-      log("AUDIT_REPAIR", null, "audit.repair", "file:" + segments.active().getFileName(), details, null);
+      log("AUDIT_REPAIR", null, "audit.repair", "file:" + segments.active().getFileName(), repairDetails(repairedBytes),
+          null);
+    }
+  }
+
+  /** Under the file lock at open: repairs a torn tail, verifies the chain, catches the index up. */
+  private long recover() throws IOException {
+    long torn = repairTornTail();
+    ChainVerifier verifier = new ChainVerifier(segments, checkpoints, index);
+    VerifyResult v = verifier.verify();
+    if (!v.ok()) {
+      throw new AuditException("audit log " + segments.active() + " fails verification, refusing to append to it: "
+          + v.summary() + " — inspect it with `vigil audit verify`");
+    }
+    lastSeq = v.records();
+    lastHash = verifier.lastHash();
+    durableSeq = lastSeq;
+    durableHash = lastHash;
+    catchUpIndex();
+    checkpointSeq = checkpoints.last().map(Checkpoint::seq).orElse(0L);
+    if (lastSeq > checkpointSeq) {
+      checkpoints.write(lastSeq, lastHash, options.clock().millis());
+      checkpointSeq = lastSeq;
+    }
+    checkpointAt = options.clock().millis();
+    openActive();
+    return torn;
+  }
+
+  private Map<String, Object> repairDetails(long torn) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("torn_bytes", torn);
+    details.put("after_seq", lastSeq);
+    details.put("reason", "torn last line truncated after a crash");
+    return details;
+  }
+
+  /** An action run while holding the audit file lock. */
+  @FunctionalInterface
+  private interface Locked<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T withFileLock(Locked<T> action) {
+    ioLock.lock();
+    try (java.nio.channels.FileLock held = lockFile.lock()) {
+      return action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException("audit log " + segments.active() + ": " + e.getMessage(), e);
+    } finally {
+      ioLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(FileChannel ch, RuntimeException pending) {
+    try {
+      ch.close();
+    } catch (IOException e) {
+      pending.addSuppressed(e);
     }
   }
 
@@ -137,8 +185,14 @@ public final class AuditLog implements AutoCloseable {
       return VerifyResult.intact(0, 0);
     }
     AuditKey key = AuditKey.load(options.dataDir(), false);
-    return new ChainVerifier(segments,
-        new CheckpointStore(store, options.app(), key), new AuditIndex(store, options.app())).verify();
+    ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key),
+        new AuditIndex(store, options.app()));
+    try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = lock.lock()) {
+      return verifier.verify();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + segments.lockFile() + " to verify the audit log", e);
+    }
   }
 
   /** Reads the index of chain {@code app} in {@code store} without opening the log: for reports offline. */
@@ -180,6 +234,15 @@ public final class AuditLog implements AutoCloseable {
     Objects.requireNonNull(eventType, "eventType");
     Objects.requireNonNull(action, "action");
     Map<String, Object> copy = details == null ? Map.of() : new LinkedHashMap<>(details);
+    StringBuilder probe = new StringBuilder();
+    CanonicalJson.object(probe, copy);
+    for (String field : new String[] {eventType, userId, action, resource, ip}) {
+      probe.append(field);
+    }
+    if (probe.length() > MAX_RECORD_BYTES / 2) {
+      throw new IllegalArgumentException("audit record for " + action + " is " + probe.length()
+          + " characters; at most " + MAX_RECORD_BYTES / 2 + " allowed (trim the details)");
+    }
     lock.lock();
     try {
       if (closing) {
@@ -188,21 +251,8 @@ public final class AuditLog implements AutoCloseable {
       if (failure != null) {
         throw new AuditException("audit log " + segments.active() + " failed earlier: " + failure.getMessage(), failure);
       }
-      AuditRecord draft = new AuditRecord(lastSeq + 1, options.clock().instant(), eventType, userId, action, resource,
-          copy, ip, lastHash, null);
-      String body = draft.body();
-      String hash = RecordLine.hashOf(body);
-      byte[] line = (body + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
-      if (line.length > MAX_RECORD_BYTES) {
-        throw new IllegalArgumentException("audit record for " + action + " is " + line.length
-            + " bytes; at most " + MAX_RECORD_BYTES + " allowed (trim the details)");
-      }
-      AuditRecord record = new AuditRecord(draft.seq(), draft.timestamp(), eventType, userId, action, resource, copy,
-          ip, lastHash, hash);
-      lastSeq = record.seq();
-      lastHash = hash;
       CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-      queue.add(new Pending(record, line, done));
+      queue.add(new Pending(eventType, userId, action, resource, copy, ip, done));
       hasWork.signal();
       return done;
     } finally {
@@ -213,7 +263,7 @@ public final class AuditLog implements AutoCloseable {
   /** Verifies the whole chain now (files, checkpoints, index). */
   public VerifyResult verify() {
     awaitIndexed();
-    return new ChainVerifier(segments, checkpoints, index).verify();
+    return withFileLock(() -> new ChainVerifier(segments, checkpoints, index).verify());
   }
 
   /** A page of records matching {@code query}, including every record logged before this call. */
@@ -239,12 +289,7 @@ public final class AuditLog implements AutoCloseable {
 
   /** The seq of the newest record appended so far (0 when empty). */
   public long lastSeq() {
-    lock.lock();
-    try {
-      return lastSeq;
-    } finally {
-      lock.unlock();
-    }
+    return lastSeq;
   }
 
   /** Writes what is queued, syncs it, writes a final checkpoint, stops the threads and closes the file. */
@@ -266,6 +311,7 @@ public final class AuditLog implements AutoCloseable {
     join(indexer);
     try {
       channel.close();
+      lockFile.close();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot close audit log " + segments.active(), e);
     }
@@ -324,43 +370,100 @@ public final class AuditLog implements AutoCloseable {
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
-    ByteBuffer buf = ByteBuffer.allocate(Math.min(8 << 20, batch.stream().mapToInt(p -> p.line().length).sum()));
+    List<AuditRecord> records = new ArrayList<>(batch.size() + 1);
     try {
-      for (Pending p : batch) {
-        if (fileSize > 0 && fileSize + buf.position() + p.line().length > options.maxFileBytes()) {
-          drain(buf);
-          rotate();
+      withFileLock(() -> {
+        long torn = followOtherWriters();
+        if (torn > 0) {
+          records.add(write(new Pending("AUDIT_REPAIR", null, "audit.repair", "file:" + segments.active().getFileName(),
+              repairDetails(torn), null, new CompletableFuture<>())));
         }
-        if (buf.remaining() < p.line().length) {
-          drain(buf);
+        for (Pending p : batch) {
+          records.add(write(p));
         }
-        buf.put(p.line());
-      }
-      drain(buf);
-      channel.force(false);
-    } catch (IOException | RuntimeException e) {
+        drain();
+        channel.force(false);
+        return null;
+      });
+    } catch (RuntimeException e) {
       failure = new AuditException("writing audit log " + segments.active() + " failed: " + e.getMessage(), e);
       LOG.error("audit log {} failed; further audit events are refused", segments.active(), e);
       batch.forEach(p -> p.done().completeExceptionally(failure));
       return;
     }
-    AuditRecord last = batch.get(batch.size() - 1).record();
+    AuditRecord last = records.get(records.size() - 1);
     durableSeq = last.seq();
     durableHash = last.hash();
-    List<AuditRecord> records = new ArrayList<>(batch.size());
-    for (Pending p : batch) {
-      records.add(p.record());
-      p.done().complete(p.record());
+    lastOwnSeq = last.seq();
+    int offset = records.size() - batch.size();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).done().complete(records.get(offset + i));
     }
     toIndex.add(records);
   }
 
-  private void drain(ByteBuffer buf) throws IOException {
-    buf.flip();
-    while (buf.hasRemaining()) {
-      fileSize += channel.write(buf);
+  /** Chains, encodes and buffers one record (rotating first when it would overflow the file). */
+  private AuditRecord write(Pending p) throws IOException {
+    AuditRecord draft = new AuditRecord(lastSeq + 1, options.clock().instant(), p.eventType(), p.userId(), p.action(),
+        p.resource(), p.details(), p.ip(), lastHash, null);
+    String body = draft.body();
+    String hash = RecordLine.hashOf(body);
+    byte[] line = (body + ",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.UTF_8);
+    if (fileSize + buffer.position() > 0 && fileSize + buffer.position() + line.length > options.maxFileBytes()) {
+      drain();
+      rotate();
     }
-    buf.clear();
+    if (buffer.remaining() < line.length) {
+      drain();
+      if (buffer.capacity() < line.length) {
+        buffer = ByteBuffer.allocate(line.length);
+      }
+    }
+    buffer.put(line);
+    lastSeq = draft.seq();
+    lastHash = hash;
+    return new AuditRecord(draft.seq(), draft.timestamp(), p.eventType(), p.userId(), p.action(), p.resource(),
+        p.details(), p.ip(), draft.prevHash(), hash);
+  }
+
+  /**
+   * Under the file lock: when another process rotated or appended since our last batch, re-opens the
+   * active file and takes the chain's tail from it (repairing a torn line another writer left).
+   *
+   * @return bytes of a torn line removed (0: none)
+   */
+  private long followOtherWriters() throws IOException {
+    Object key = Files.exists(segments.active())
+        ? Files.readAttributes(segments.active(), java.nio.file.attribute.BasicFileAttributes.class).fileKey() : null;
+    boolean rotated = key == null || !key.equals(fileKey);
+    if (!rotated && channel.size() == fileSize) {
+      return 0;
+    }
+    channel.close();
+    long torn = Files.exists(segments.active()) ? FileTail.repair(segments.active()) : 0;
+    if (torn > 0) {
+      LOG.warn("audit log {}: truncated a torn last line of {} bytes left by another writer", segments.active(), torn);
+    }
+    openActive();
+    List<Path> files = segments.files();
+    for (int i = files.size() - 1; i >= 0; i--) {
+      String line = FileTail.lastLine(files.get(i));
+      if (line != null) {
+        AuditRecord tail = AuditRecord.parse(line);
+        lastSeq = tail.seq();
+        lastHash = tail.hash();
+        break;
+      }
+    }
+    return torn;
+  }
+
+  private void drain() throws IOException {
+    buffer.flip();
+    while (buffer.hasRemaining()) {
+      fileSize += channel.write(buffer);
+    }
+    buffer.clear();
   }
 
   private void rotate() throws IOException {
@@ -375,6 +478,7 @@ public final class AuditLog implements AutoCloseable {
     channel = FileChannel.open(segments.active(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     fileSize = channel.size();
+    fileKey = Files.readAttributes(segments.active(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     segments.syncDir();
   }
 
@@ -445,7 +549,7 @@ public final class AuditLog implements AutoCloseable {
   private void awaitIndexed() {
     lock.lock();
     try {
-      long target = lastSeq;
+      long target = lastOwnSeq;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (indexedSeq < target && failure == null) {
         long left = deadline - System.nanoTime();
@@ -468,35 +572,12 @@ public final class AuditLog implements AutoCloseable {
     if (files.isEmpty()) {
       return 0;
     }
-    Path last = files.get(files.size() - 1);
-    try (FileChannel ch = FileChannel.open(last, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = ch.size();
-      long end = size;
-      ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-      outer:
-      while (end > 0) {
-        long from = Math.max(0, end - b.capacity());
-        b.clear().limit((int) (end - from));
-        while (b.hasRemaining()) {
-          if (ch.read(b, from + b.position()) < 0) {
-            break;
-          }
-        }
-        for (int i = (int) (end - from) - 1; i >= 0; i--) {
-          if (b.get(i) == '\n') {
-            end = from + i + 1;
-            break outer;
-          }
-        }
-        end = from;
-      }
-      long torn = size - end;
-      if (torn > 0) {
-        ch.truncate(end);
-        ch.force(true);
-      }
-      return torn;
+    long torn = FileTail.repair(files.get(files.size() - 1));
+    if (torn > 0) {
+      LOG.warn("audit log {}: truncated a torn last line of {} bytes (a crash while writing)",
+          files.get(files.size() - 1), torn);
     }
+    return torn;
   }
 
   private void catchUpIndex() throws IOException {

@@ -29,6 +29,11 @@ record AuditSegments(Path dir, String app) {
     return dir.resolve(app + "_audit.log");
   }
 
+  /** The lock file writers hold while they append: {@code .<app>_audit.lock}. */
+  Path lockFile() {
+    return dir.resolve("." + app + "_audit.lock");
+  }
+
   /** Every file of the chain in order: rotated segments by number, then the active file if present. */
   List<Path> files() {
     Pattern p = Pattern.compile(Pattern.quote(app + "_audit.log.") + "([1-9][0-9]{0,8})");

@@ -152,6 +152,27 @@ class AuditLogTest {
   }
 
   @Test
+  void twoWritersOnOneLogKeepOneChain(@TempDir Path dir) {
+    AuditOptions opts = options(dir).withMaxFileBytes(8192);
+    try (StateStore store = StateStore.open(null, dir.resolve("data"));
+        AuditLog server = AuditLog.open(opts, store)) {
+      for (int i = 0; i < 60; i++) {
+        server.log("TEST", "server", "thing.update", null, Map.of("i", i), null);
+        if (i % 20 == 10) {
+          try (AuditLog cli = AuditLog.open(opts, store)) {
+            assertThat(cli.log("TOKEN_CREATE", "cli", "token.create", "token:x", Map.of(), null).seq())
+                .isEqualTo(server.lastSeq() + 1);
+          }
+        }
+      }
+      VerifyResult v = server.verify();
+      assertThat(v.ok()).as(v.summary()).isTrue();
+      assertThat(v.records()).isEqualTo(63);
+      assertThat(server.report(new AuditQuery(null, null, "cli", null, null, 0, 100)).records()).hasSize(3);
+    }
+  }
+
+  @Test
   void aTornLastLineIsReportedThenRepairedOnOpen(@TempDir Path dir) throws IOException {
     AuditOptions opts = options(dir);
     try (StateStore store = StateStore.open(null, dir.resolve("data"))) {
@@ -198,7 +219,7 @@ class AuditLogTest {
     try (StateStore store = StateStore.open(null, dir.resolve("data"));
         AuditLog log = AuditLog.open(options(dir), store)) {
       assertThatThrownBy(() -> log.log("T", "u", "a", null, Map.of("big", "x".repeat(70_000)), null))
-          .hasMessageContaining("at most 65536");
+          .hasMessageContaining("at most 32768");
       assertThat(log.log("T", "u", "a", null, null, null).seq()).isEqualTo(1);
     }
   }
