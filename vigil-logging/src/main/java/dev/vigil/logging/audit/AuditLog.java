@@ -55,7 +55,7 @@ public final class AuditLog implements AutoCloseable {
   private List<Pending> queue = new ArrayList<>();
   private volatile long lastSeq;
   private String lastHash;
-  private volatile long lastOwnSeq;
+  private long appended;
   private Object fileKey;
   private boolean closing;
   private boolean closed;
@@ -68,13 +68,17 @@ public final class AuditLog implements AutoCloseable {
   private String durableHash;
   private long checkpointSeq;
   private long checkpointAt;
-  private long indexedSeq;
-  private final LinkedBlockingQueue<List<AuditRecord>> toIndex = new LinkedBlockingQueue<>();
+  private long indexedOrdinal;
+  private final LinkedBlockingQueue<IndexBatch> toIndex = new LinkedBlockingQueue<>();
   private final Thread syncer;
   private final Thread indexer;
 
   private record Pending(String eventType, String userId, String action, String resource, Map<String, Object> details,
-      String ip, CompletableFuture<AuditRecord> done) {
+      String ip, CompletableFuture<AuditRecord> done, long ordinal) {
+  }
+
+  /** Durable records for the index; {@code ordinal} is the append count they reach (-1: stop). */
+  private record IndexBatch(List<AuditRecord> records, long ordinal) {
   }
 
   private AuditLog(AuditOptions options, StateStore store) {
@@ -252,7 +256,7 @@ public final class AuditLog implements AutoCloseable {
         throw new AuditException("audit log " + segments.active() + " failed earlier: " + failure.getMessage(), failure);
       }
       CompletableFuture<AuditRecord> done = new CompletableFuture<>();
-      queue.add(new Pending(eventType, userId, action, resource, copy, ip, done));
+      queue.add(new Pending(eventType, userId, action, resource, copy, ip, done, ++appended));
       hasWork.signal();
       return done;
     } finally {
@@ -307,7 +311,7 @@ public final class AuditLog implements AutoCloseable {
       lock.unlock();
     }
     join(syncer);
-    toIndex.add(List.of());
+    toIndex.add(new IndexBatch(List.of(), -1));
     join(indexer);
     try {
       channel.close();
@@ -376,7 +380,7 @@ public final class AuditLog implements AutoCloseable {
         long torn = followOtherWriters();
         if (torn > 0) {
           records.add(write(new Pending("AUDIT_REPAIR", null, "audit.repair", "file:" + segments.active().getFileName(),
-              repairDetails(torn), null, new CompletableFuture<>())));
+              repairDetails(torn), null, new CompletableFuture<>(), 0)));
         }
         for (Pending p : batch) {
           records.add(write(p));
@@ -394,12 +398,11 @@ public final class AuditLog implements AutoCloseable {
     AuditRecord last = records.get(records.size() - 1);
     durableSeq = last.seq();
     durableHash = last.hash();
-    lastOwnSeq = last.seq();
     int offset = records.size() - batch.size();
     for (int i = 0; i < batch.size(); i++) {
       batch.get(i).done().complete(records.get(offset + i));
     }
-    toIndex.add(records);
+    toIndex.add(new IndexBatch(records, batch.get(batch.size() - 1).ordinal()));
   }
 
   /** Chains, encodes and buffers one record (rotating first when it would overflow the file). */
@@ -494,21 +497,20 @@ public final class AuditLog implements AutoCloseable {
 
   private void indexLoop() {
     while (true) {
-      List<AuditRecord> records = new ArrayList<>();
       try {
-        List<AuditRecord> first = toIndex.take();
-        if (first.isEmpty() && toIndex.isEmpty()) {
-          return;
-        }
-        records.addAll(first);
-        List<List<AuditRecord>> more = new ArrayList<>();
-        toIndex.drainTo(more, 64);
+        IndexBatch first = toIndex.take();
+        List<IndexBatch> batches = new ArrayList<>();
+        batches.add(first);
+        toIndex.drainTo(batches, 64);
+        List<AuditRecord> records = new ArrayList<>();
+        long ordinal = 0;
         boolean stop = false;
-        for (List<AuditRecord> m : more) {
-          stop |= m.isEmpty();
-          records.addAll(m);
+        for (IndexBatch b : batches) {
+          stop |= b.ordinal() < 0;
+          records.addAll(b.records());
+          ordinal = Math.max(ordinal, b.ordinal());
         }
-        indexWithRetry(records);
+        indexWithRetry(records, ordinal);
         if (stop) {
           return;
         }
@@ -519,11 +521,8 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void indexWithRetry(List<AuditRecord> records) throws InterruptedException {
-    if (records.isEmpty()) {
-      return;
-    }
-    for (int attempt = 1; ; attempt++) {
+  private void indexWithRetry(List<AuditRecord> records, long ordinal) throws InterruptedException {
+    for (int attempt = 1; !records.isEmpty(); attempt++) {
       try {
         index.insert(records);
         break;
@@ -536,10 +535,9 @@ public final class AuditLog implements AutoCloseable {
         Thread.sleep(200L * attempt);
       }
     }
-    long max = records.stream().mapToLong(AuditRecord::seq).max().orElse(0);
     lock.lock();
     try {
-      indexedSeq = Math.max(indexedSeq, max);
+      indexedOrdinal = Math.max(indexedOrdinal, ordinal);
       indexed.signalAll();
     } finally {
       lock.unlock();
@@ -549,12 +547,12 @@ public final class AuditLog implements AutoCloseable {
   private void awaitIndexed() {
     lock.lock();
     try {
-      long target = lastOwnSeq;
+      long target = appended;
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (indexedSeq < target && failure == null) {
+      while (indexedOrdinal < target && failure == null) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AuditException("the audit index lags: seq " + indexedSeq + " of " + target + " after 30 s");
+          throw new AuditException("the audit index lags: " + (target - indexedOrdinal) + " records after 30 s");
         }
         indexed.awaitNanos(left);
       }

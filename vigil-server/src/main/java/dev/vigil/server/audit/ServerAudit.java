@@ -21,6 +21,7 @@ import java.util.Map;
  * the request id; and the same for offline CLI actions.
  */
 public final class ServerAudit implements HttpServer.Auditor {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerAudit.class);
   /** The chain name and file prefix of Vigil's own trail. */
   public static final String APP = "vigil";
 
@@ -58,6 +59,10 @@ public final class ServerAudit implements HttpServer.Auditor {
         ctx.ip());
   }
 
+  /**
+   * Queues the denial without waiting for its fsync (a flood of refused requests must not hold server
+   * threads); it is durable within one group commit, and reports include it.
+   */
   @Override
   public void denied(Context ctx, HttpServer.Denial denial) {
     Map<String, Object> details = new LinkedHashMap<>();
@@ -67,8 +72,14 @@ public final class ServerAudit implements HttpServer.Auditor {
     details.put("method", denial.method());
     details.put("path", denial.path().length() <= 200 ? denial.path() : denial.path().substring(0, 200) + "...");
     details.put("request_id", denial.requestId());
-    log.log("ACCESS_DENIED", denial.tokenId() == null ? "anonymous" : denial.tokenId(), "access.denied",
-        "route:" + denial.method() + " " + HttpServer.route(ctx), details, denial.ip());
+    log.append("ACCESS_DENIED", denial.tokenId() == null ? "anonymous" : denial.tokenId(), "access.denied",
+        "route:" + denial.method() + " " + HttpServer.route(ctx), details, denial.ip())
+        .whenComplete((record, failure) -> {
+          if (failure != null) {
+            LOG.error("cannot audit the denial of {} {} (request id {})", denial.method(), denial.path(),
+                denial.requestId(), failure);
+          }
+        });
   }
 
   /**
