@@ -94,30 +94,27 @@ public final class AuditBench {
     return Map.of("method", "password", "success", true, "attempt", i);
   }
 
-  /** 8 threads appending with up to 64 in flight each, for {@code seconds}; events/s. */
-  private static double pipelined(AuditLog log, double seconds) throws InterruptedException {
+  /** What one of the 8 threads does until {@code end} (System.nanoTime); returns how many events it made durable. */
+  @FunctionalInterface
+  private interface Worker {
+    long run(int thread, long end) throws Exception;
+  }
+
+  /** Runs {@code worker} on 8 named threads for {@code seconds}; events/s over all of them. */
+  private static double rate(String name, double seconds, Worker worker) throws InterruptedException {
     AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + (long) (seconds * 1e9);
     long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
       int thread = t;
       Thread th = new Thread(() -> {
-        ArrayBlockingQueue<CompletableFuture<AuditRecord>> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT);
-        int i = 0;
-        while (System.nanoTime() < end) {
-          if (inFlight.remainingCapacity() == 0) {
-            inFlight.poll().join();
-            done.incrementAndGet();
-          }
-          inFlight.add(log.append("USER_LOGIN", "user" + thread, "LOGIN", "authentication", details(i++),
-              "192.168.1." + thread));
+        try {
+          done.addAndGet(worker.run(thread, end));
+        } catch (Exception e) {
+          throw new IllegalStateException(name + " thread " + thread + " failed", e);
         }
-        for (CompletableFuture<AuditRecord> f : inFlight) {
-          f.join();
-          done.incrementAndGet();
-        }
-      }, "bench-audit-" + t);
+      }, name + "-" + t);
       threads.add(th);
       th.start();
     }
@@ -127,28 +124,38 @@ public final class AuditBench {
     return done.get() / ((System.nanoTime() - start) / 1e9);
   }
 
+  /** 8 threads appending with up to 64 in flight each, for {@code seconds}; events/s. */
+  private static double pipelined(AuditLog log, double seconds) throws InterruptedException {
+    return rate("bench-audit", seconds, (thread, end) -> {
+      ArrayBlockingQueue<CompletableFuture<AuditRecord>> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT);
+      long done = 0;
+      int i = 0;
+      while (System.nanoTime() < end) {
+        if (inFlight.remainingCapacity() == 0) {
+          inFlight.poll().join();
+          done++;
+        }
+        inFlight.add(log.append("USER_LOGIN", "user" + thread, "LOGIN", "authentication", details(i++),
+            "192.168.1." + thread));
+      }
+      for (CompletableFuture<AuditRecord> f : inFlight) {
+        f.join();
+        done++;
+      }
+      return done;
+    });
+  }
+
   /** 8 threads each calling the blocking {@code log()}; events/s. */
   private static double blocking(AuditLog log, double seconds) throws InterruptedException {
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    long start = System.nanoTime();
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < THREADS; t++) {
-      int thread = t;
-      Thread th = new Thread(() -> {
-        int i = 0;
-        while (System.nanoTime() < end) {
-          log.log("USER_LOGIN", "user" + thread, "LOGIN", "authentication", details(i++), "192.168.1." + thread);
-          done.incrementAndGet();
-        }
-      }, "bench-audit-blocking-" + t);
-      threads.add(th);
-      th.start();
-    }
-    for (Thread th : threads) {
-      th.join();
-    }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    return rate("bench-audit-blocking", seconds, (thread, end) -> {
+      long done = 0;
+      while (System.nanoTime() < end) {
+        log.log("USER_LOGIN", "user" + thread, "LOGIN", "authentication", details((int) done), "192.168.1." + thread);
+        done++;
+      }
+      return done;
+    });
   }
 
   /** Appends until the chain holds {@code records}. */
@@ -171,33 +178,19 @@ public final class AuditBench {
         + "\"user1\",\"action\":\"LOGIN\",\"resource\":\"authentication\",\"details\":{\"attempt\":1,\"method\":"
         + "\"password\",\"success\":true},\"ip_address\":\"192.168.1.1\",\"prev_hash\":\"" + "0".repeat(64)
         + "\",\"hash\":\"" + "0".repeat(64) + "\"}\n").getBytes(StandardCharsets.UTF_8);
-    AtomicLong done = new AtomicLong();
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
-      long end = System.nanoTime() + (long) (seconds * 1e9);
-      long start = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        Thread th = new Thread(() -> {
-          while (System.nanoTime() < end) {
-            try {
-              synchronized (ch) {
-                ch.write(ByteBuffer.wrap(line));
-                ch.force(false);
-              }
-            } catch (IOException e) {
-              throw new java.io.UncheckedIOException("baseline write to " + file + " failed", e);
-            }
-            done.incrementAndGet();
+      return rate("bench-plain", seconds, (thread, end) -> {
+        long done = 0;
+        while (System.nanoTime() < end) {
+          synchronized (ch) {
+            ch.write(ByteBuffer.wrap(line));
+            ch.force(false);
           }
-        }, "bench-plain-" + t);
-        threads.add(th);
-        th.start();
-      }
-      for (Thread th : threads) {
-        th.join();
-      }
-      return done.get() / ((System.nanoTime() - start) / 1e9);
+          done++;
+        }
+        return done;
+      });
     }
   }
 
