@@ -28,6 +28,17 @@ class AuditApiTest {
           .header("Authorization", "Bearer " + s.adminToken).DELETE().build());
       assertThat(revoke.statusCode()).isEqualTo(200);
 
+      HttpResponse<String> invalid = s.send(HttpRequest.newBuilder(s.uri("/api/tokens"))
+          .header("Authorization", "Bearer " + s.adminToken).header("X-Request-Id", "bad-body-1")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"x\"}")).build());
+      assertThat(invalid.statusCode()).isEqualTo(400);
+      JsonNode generic = Json.MAPPER.readTree(s.get("/api/audit?action=api.post", s.adminToken).body())
+          .path("events").get(0);
+      assertThat(generic.path("resource").asText()).isEqualTo("route:POST /api/tokens");
+      assertThat(generic.path("details").path("outcome").asText()).isEqualTo("failure");
+      assertThat(generic.path("details").path("status").asText()).isEqualTo("400");
+      assertThat(generic.path("details").path("request_id").asText()).isEqualTo("bad-body-1");
+
       JsonNode all = Json.MAPPER.readTree(s.get("/api/audit", s.adminToken).body());
       List<String> actions = all.path("events").findValuesAsText("action");
       assertThat(actions).containsSubsequence("token.create", "token.create", "access.denied", "access.denied",
@@ -72,7 +83,7 @@ class AuditApiTest {
     Files.writeString(cfg, "data_dir: " + dir.resolve("data") + "\nlogging:\n  dir: " + dir.resolve("logs") + "\n");
     CliTest.Result ok = CliTest.run("audit", "verify", "--config", cfg.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
-    assertThat(ok.out()).contains("intact: 5 records");
+    assertThat(ok.out()).contains("intact: 6 records");
 
     CliTest.Result created = CliTest.run("token", "create", "--role", "operator", "--name", "ops", "--config",
         cfg.toString());
@@ -84,7 +95,7 @@ class AuditApiTest {
     assertThat(report.lines().get(0)).startsWith("SEQ").contains("ACTION");
     assertThat(report.lines().get(3)).contains("cli:").contains("token.create").contains("success");
     CliTest.Result summary = CliTest.run("audit", "report", "--format", "summary", "--config", cfg.toString());
-    assertThat(summary.out()).contains("6 audit records").contains("access.denied=2").contains("token.create=3");
+    assertThat(summary.out()).contains("7 audit records").contains("access.denied=2").contains("token.create=3");
     CliTest.Result json = CliTest.run("audit", "report", "--format", "json", "--user", tokenId, "--config",
         cfg.toString());
     assertThat(Json.MAPPER.readTree(json.out())).hasSize(1);

@@ -214,6 +214,21 @@ class AuditLogTest {
   }
 
   @Test
+  void aCheckpointIsWrittenAfterTheIntervalEvenWithFewRecords(@TempDir Path dir) {
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    AuditOptions opts = options(dir).withCheckpoints(1_000_000, Duration.ofMillis(200)).withClock(clock);
+    try (StateStore store = StateStore.open(null, dir.resolve("data"));
+        AuditLog log = AuditLog.open(opts, store)) {
+      for (int i = 0; i < 3; i++) {
+        log.log("TEST", "u", "thing.update", null, Map.of(), null);
+      }
+      clock.now = clock.now.plusSeconds(1);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.jdbi().withHandle(h ->
+          h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM vigil_audit_checkpoint").mapTo(Long.class).one()) == 3L);
+    }
+  }
+
+  @Test
   void badInputIsRefusedWithTheReason(@TempDir Path dir) {
     assertThatThrownBy(() -> AuditOptions.defaults("../x", dir, dir)).hasMessageContaining("app name");
     try (StateStore store = StateStore.open(null, dir.resolve("data"));
