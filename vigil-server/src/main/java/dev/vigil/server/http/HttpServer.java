@@ -264,8 +264,13 @@ public final class HttpServer implements AutoCloseable {
         route.handler().handle(ctx);
       } catch (Exception e) {
         int status = e instanceof ApiException a ? a.status() : e instanceof HttpResponseException h ? h.getStatus() : 500;
-        auditUnaudited(ctx, route, status, e instanceof ApiException || e instanceof HttpResponseException
-            ? e.getMessage() : "internal error");
+        try {
+          auditUnaudited(ctx, route, status, e instanceof ApiException || e instanceof HttpResponseException
+              ? e.getMessage() : "internal error");
+        } catch (RuntimeException auditFailure) {
+          auditFailure.addSuppressed(e);
+          throw auditFailure;
+        }
         throw e;
       }
       auditUnaudited(ctx, route, ctx.statusCode(), null);
