@@ -2,9 +2,6 @@ package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Json;
@@ -17,29 +14,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** {@code /api/backup/*} over a real server and a real SQLite database: shapes, roles, confirmation, audit. */
 class BackupApiTest {
   @TempDir
   Path dir;
-  private final ListAppender<ILoggingEvent> audit = new ListAppender<>();
-
-  @BeforeEach
-  void captureAudit() {
-    audit.start();
-    ((Logger) LoggerFactory.getLogger("vigil.audit")).addAppender(audit);
-  }
-
-  @AfterEach
-  void stopCapturing() {
-    ((Logger) LoggerFactory.getLogger("vigil.audit")).detachAppender(audit);
-  }
-
   @Test
   void withoutADatabaseEveryRouteSaysSoWith409() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
@@ -50,7 +31,7 @@ class BackupApiTest {
       assertThat(s.get("/api/backup/list", admin).statusCode()).isEqualTo(409);
       assertThat(s.get("/api/backup/stats", admin).statusCode()).isEqualTo(409);
       assertThat(s.get("/api/backup/jobs", admin).statusCode()).isEqualTo(409);
-      assertThat(auditLines("backup.create")).hasSize(1).allMatch(l -> l.contains("outcome=failure"));
+      assertThat(auditLines(s, "backup.create")).hasSize(1).allMatch(l -> l.contains("\"outcome\":\"failure\""));
     }
   }
 
@@ -120,11 +101,11 @@ class BackupApiTest {
       assertThat(deleted.body()).isEqualTo("{\"success\":true}");
       assertThat(delete(s, "/api/backup/delete/" + manual, admin).statusCode()).isEqualTo(404);
 
-      assertThat(auditLines("backup.create")).hasSize(2).allMatch(l -> l.contains("outcome=success"));
-      assertThat(auditLines("backup.verify")).hasSize(1);
-      assertThat(auditLines("backup.restore")).hasSize(3);
-      assertThat(auditLines("backup.restore").stream().filter(l -> l.contains("outcome=success"))).hasSize(1);
-      assertThat(auditLines("backup.delete")).hasSize(2);
+      assertThat(auditLines(s, "backup.create")).hasSize(2).allMatch(l -> l.contains("\"outcome\":\"success\""));
+      assertThat(auditLines(s, "backup.verify")).hasSize(1);
+      assertThat(auditLines(s, "backup.restore")).hasSize(3);
+      assertThat(auditLines(s, "backup.restore").stream().filter(l -> l.contains("\"outcome\":\"success\""))).hasSize(1);
+      assertThat(auditLines(s, "backup.delete")).hasSize(2);
     }
   }
 
@@ -143,16 +124,16 @@ class BackupApiTest {
       }
       assertThat(delete(s, "/api/backup/delete/..%2F..%2Fsecret.txt", s.adminToken).body()).contains("invalid_filename");
       assertThat(Files.exists(dir.resolve("secret.txt"))).isTrue();
-      assertThat(auditLines("backup.delete")).hasSize(6).allMatch(l -> l.contains("outcome=failure"))
-          .noneMatch(l -> l.contains("\n"));
+      assertThat(auditLines(s, "backup.delete")).hasSize(6).allMatch(l -> l.contains("\"outcome\":\"failure\""))
+          .noneMatch(l -> l.contains("\\n"));
       assertThat(post(s, "/api/backup/create", "{\"database\":\"nope\"}", s.adminToken).statusCode()).isEqualTo(400);
       assertThat(post(s, "/api/backup/create", "{\"prefix\":\"../x\"}", s.adminToken).statusCode()).isEqualTo(400);
     }
   }
 
-  private java.util.List<String> auditLines(String action) {
-    return audit.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith(action + " "))
-        .toList();
+  /** The audit records of {@code action} in the server's trail, each as its JSON text. */
+  private static java.util.List<String> auditLines(TestServer s, String action) throws Exception {
+    return s.audited(action).stream().map(JsonNode::toString).toList();
   }
 
   private static HttpResponse<String> post(TestServer s, String path, String body, String token) throws Exception {

@@ -78,6 +78,16 @@ class CliTest {
   }
 
   @Test
+  void configBeforeTheCommandNameAppliesToNestedCommands(@TempDir Path dir) throws Exception {
+    String cfg = config(dir, "server:\n  port: 9191\n").toString();
+    assertThat(run("--config", cfg, "config").out()).contains("9191");
+    assertThat(run("--config=" + cfg, "token", "list", "--format", "summary").code()).isZero();
+    Result bad = run("--config", config(dir, "server:\n  port: http\n").toString(), "token", "list");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("server.port='http'");
+  }
+
+  @Test
   void doctorReportsAndVersionAndHelpWork(@TempDir Path dir) throws Exception {
     Result doctor = run("doctor", "--config", config(dir, "server:\n  port: 0\n").toString());
     assertThat(doctor.out()).contains("java").contains("data dir").contains("free disk").contains("OK");

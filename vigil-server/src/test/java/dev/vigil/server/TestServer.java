@@ -94,6 +94,27 @@ public final class TestServer implements AutoCloseable {
     return send(b.build());
   }
 
+  /**
+   * The audit records of {@code action} this server wrote, oldest first, read back through
+   * {@code GET /api/audit} (the chained trail itself, not a log capture).
+   */
+  public java.util.List<com.fasterxml.jackson.databind.JsonNode> audited(String action) throws Exception {
+    java.util.List<com.fasterxml.jackson.databind.JsonNode> out = new java.util.ArrayList<>();
+    String cursor = null;
+    do {
+      HttpResponse<String> r = get("/api/audit?limit=1000&action=" + java.net.URLEncoder.encode(action,
+          StandardCharsets.UTF_8) + (cursor == null ? "" : "&cursor=" + cursor), adminToken);
+      if (r.statusCode() != 200) {
+        throw new AssertionError("GET /api/audit failed: " + r.statusCode() + " " + r.body());
+      }
+      com.fasterxml.jackson.databind.JsonNode page = dev.vigil.server.http.Json.MAPPER.readTree(r.body());
+      page.path("events").forEach(out::add);
+      cursor = page.path("next_cursor").isNull() || page.path("next_cursor").isMissingNode() ? null
+          : page.path("next_cursor").asText();
+    } while (cursor != null);
+    return out;
+  }
+
   /** Sends a request and reads the body as text. */
   public HttpResponse<String> send(HttpRequest request) throws Exception {
     return client.send(request, HttpResponse.BodyHandlers.ofString());

@@ -33,6 +33,11 @@ public final class VigilCommand implements Callable<Integer> {
   /** Runs the command line printing to {@code out} and {@code err}, and returns its exit code. */
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new VigilCommand());
+    String rootConfig = rootConfig(args);
+    if (rootConfig != null) {
+      cli.setDefaultValueProvider(arg -> arg instanceof CommandLine.Model.OptionSpec o
+          && "--config".equals(o.longestName()) ? rootConfig : null);
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -45,6 +50,22 @@ public final class VigilCommand implements Callable<Integer> {
       return 1;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The {@code --config} given before the command name ({@code vigil --config F backup list}), which
+   * then becomes every subcommand's default, so it applies wherever on the line it is written.
+   */
+  static String rootConfig(String... args) {
+    for (int i = 0; i < args.length && args[i].startsWith("-"); i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        return args[i + 1];
+      }
+      if (args[i].startsWith("--config=")) {
+        return args[i].substring("--config=".length());
+      }
+    }
+    return null;
   }
 
   @Override
