@@ -6,10 +6,12 @@ import dev.vigil.core.store.StateStore;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
+import dev.vigil.server.api.WhoAmIApi;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.dashboard.DashboardFiles;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
@@ -62,10 +64,14 @@ public final class VigilServer implements AutoCloseable {
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
     MetricsApi.register(api, metrics);
 
+    // --- dashboard (issue 7): who the token is, the live sample stream, static files at / (below)
+    WhoAmIApi.register(api);
+    // --- end dashboard
+
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
     http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
-        config.get(Settings.SERVER_MAX_BODY), Map.of()), api, authenticator, limiter,
+        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter,
         denial -> AUDIT.warn("denied {} {} status={} reason=\"{}\" token={} ip={} request_id={}", denial.method(),
             denial.path(), denial.status(), denial.reason(), denial.tokenId(), denial.ip(), denial.requestId()),
         (ctx, millis) -> requestListeners.forEach(l -> l.answered(ctx, millis)));
