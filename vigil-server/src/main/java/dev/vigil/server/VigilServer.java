@@ -3,7 +3,10 @@ package dev.vigil.server;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.api.MetricsApi;
+import dev.vigil.server.api.MonitoringApi;
+import dev.vigil.server.api.StreamApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.api.WhoAmIApi;
@@ -16,6 +19,7 @@ import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
 import dev.vigil.server.metrics.Metrics;
+import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -42,6 +46,7 @@ public final class VigilServer implements AutoCloseable {
   private final HttpServer http;
   private final Api api = new Api();
   private final Optional<TokenStore.IssuedToken> createdAdmin;
+  private final Optional<ServerMonitoring> monitoring;
 
   private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
     Instant startedAt = clock.instant();
@@ -64,8 +69,19 @@ public final class VigilServer implements AutoCloseable {
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
     MetricsApi.register(api, metrics);
 
+    // --- monitoring (issue 3): host sampling, history in the store, Prometheus meters, HTTP request tracking
+    monitoring = config.get(Settings.MONITORING_ENABLED)
+        ? Optional.of(ServerMonitoring.start(config, store, metrics.registry(), clock)) : Optional.empty();
+    monitoring.ifPresent(m -> {
+      started.push(m);
+      requestListeners.add(m::recordRequest);
+    });
+    MonitoringApi.register(api, monitoring, clock);
+    // --- end monitoring
+
     // --- dashboard (issue 7): who the token is, the live sample stream, static files at / (below)
     WhoAmIApi.register(api);
+    StreamApi.register(api, this::monitor, clock);
     // --- end dashboard
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
@@ -103,6 +119,11 @@ public final class VigilServer implements AutoCloseable {
   /** The HTTP server. */
   public HttpServer http() {
     return http;
+  }
+
+  /** The host monitor when {@code monitoring.enabled}: subscribe to its samples with {@code addListener}. */
+  public Optional<SystemMonitor> monitor() {
+    return monitoring.map(ServerMonitoring::monitor);
   }
 
   /** The admin token created by this start, if it created one. */

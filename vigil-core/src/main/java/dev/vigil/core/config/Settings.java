@@ -70,6 +70,19 @@ public final class Settings {
   public static final Setting<Double> DISK_CRITICAL = Setting.of("monitoring.disk_critical",
       ValueParser.decimal(0, 100), "95", "disk % at which health is critical", "MONITORING_DISK_CRITICAL");
 
+  /** Queries slower than this are logged as a warning by the performance monitor. */
+  public static final Setting<Duration> SLOW_QUERY = Setting.of("monitoring.slow_query",
+      ValueParser.duration(Duration.ofMillis(1), Duration.ofHours(1)), "500ms", "queries slower than this are logged",
+      "MONITORING_SLOW_QUERY");
+  /** Operations slower than this are logged as a warning by the performance monitor. */
+  public static final Setting<Duration> SLOW_OPERATION = Setting.of("monitoring.slow_operation",
+      ValueParser.duration(Duration.ofMillis(1), Duration.ofHours(1)), "1s", "operations slower than this are logged",
+      "MONITORING_SLOW_OPERATION");
+  /** Robust score above which a reading is flagged as an anomaly. */
+  public static final Setting<Double> ANOMALY_BOUND = Setting.of("monitoring.anomaly_bound",
+      ValueParser.decimal(1, 100), "4.5", "robust score (median/MAD) above which a reading is an anomaly",
+      "MONITORING_ANOMALY_BOUND");
+
   /** Whether the cache uses Redis as its second level. */
   public static final Setting<Boolean> USE_REDIS = Setting.of("cache.use_redis", ValueParser.bool(), "false",
       "use Redis as the L2 cache", "USE_REDIS_CACHE");
@@ -149,7 +162,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
       RATE_LIMIT_ENABLED, RATE_LIMIT_IP, RATE_LIMIT_TOKEN, STORE_URL,
       MONITORING_ENABLED, MONITORING_INTERVAL, MONITORING_HISTORY, CPU_WARNING, RAM_WARNING, DISK_WARNING,
-      CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL,
+      CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL, SLOW_QUERY, SLOW_OPERATION, ANOMALY_BOUND,
       USE_REDIS, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_URI, CACHE_MAX_ENTRIES, CACHE_DEFAULT_TTL,
       LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE,
       DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE);
