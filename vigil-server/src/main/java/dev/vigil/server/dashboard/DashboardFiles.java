@@ -8,8 +8,9 @@ import java.util.Map;
  * page asks for one and sends it with every API call.
  */
 public final class DashboardFiles {
-  /** Classpath directory of the dashboard's own files. */
-  public static final String DIRECTORY = "/dev/vigil/server/dashboard";
+  /** Classpath directory of the dashboard's own files (not a Java package path: a class directory of the same
+   * name earlier on the class path would hide it). */
+  public static final String DIRECTORY = "/vigil-dashboard";
   /** Classpath directory of WebJars. */
   public static final String WEBJARS = "/META-INF/resources/webjars";
   /** Classpath directory → URL path, for {@code HttpServer.Options#staticFiles}. */

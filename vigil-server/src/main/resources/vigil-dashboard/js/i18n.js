@@ -118,3 +118,11 @@ export function relative(v) {
     : abs >= 60000 ? [ms / 60000, 'minute'] : [ms / 1000, 'second'];
   return intl('r', { numeric: 'auto' }).format(Math.round(n), unit);
 }
+
+/** The name of a monitoring series (cpu_percent, disk_percent:/var, net_rx_bytes_per_sec …) in the page's language. */
+export function metricName(metric) {
+  const [base, ...rest] = String(metric).split(':');
+  if (rest.length) return t('metric.diskMount', { mount: rest.join(':') });
+  const key = 'metric.' + base;
+  return catalogs.en?.[key] === undefined ? base : t(key);
+}
