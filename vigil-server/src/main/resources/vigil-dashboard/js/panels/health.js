@@ -30,6 +30,6 @@ export function renderHealth(panel, sample) {
 function breachText(b) {
   if (!b || b.value === undefined || b.threshold === undefined || !b.metric) return null;
   return t('health.breach', {
-    metric: metricName(b.metric), value: pct(b.value), threshold: pct(b.threshold), level: t('health.' + (b.level || 'warning')),
+    metric: metricName(b.metric), value: pct(b.value), threshold: pct(b.threshold), level: t('health.level.' + (b.level || 'warning')),
   });
 }

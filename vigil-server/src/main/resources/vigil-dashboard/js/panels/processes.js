@@ -8,7 +8,7 @@ const COLUMNS = [
   { key: 'name', label: 'processes.name', num: false, fmt: (v) => v },
   { key: 'cpu_percent', label: 'processes.cpu', num: true, fmt: (v) => pct(v) },
   { key: 'memory_mb', label: 'processes.memory', num: true, fmt: (v) => num(v, 0) },
-  { key: 'status', label: 'processes.status', num: false, fmt: (v) => v },
+  { key: 'status', label: 'processes.status', num: false, fmt: (v) => v, narrow: true },
 ];
 
 export class Processes {
@@ -44,11 +44,11 @@ export class Processes {
       return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
     });
     const head = h('tr', {}, COLUMNS.map((c) => h('th', {
-      scope: 'col', class: c.num ? 'num' : null, 'data-key': c.key,
+      scope: 'col', class: [c.num ? 'num' : '', c.narrow ? 'hide-narrow' : ''].join(' ').trim() || null, 'data-key': c.key,
       'aria-sort': c.key === key ? (dir > 0 ? 'ascending' : 'descending') : 'none',
     }, h('button', { type: 'button', onclick: () => this.sortBy(c.key) }, t(c.label)))));
     const body = rows.map((r) => h('tr', {}, COLUMNS.map((c) =>
-      h('td', { class: c.num ? 'num' : 'name' }, c.fmt(r[c.key]) ?? ''))));
+      h('td', { class: c.num ? 'num' : c.narrow ? 'hide-narrow' : 'name' }, c.fmt(r[c.key]) ?? ''))));
     this.panel.show(h('div', { class: 'table-wrap' }, h('table', { id: 'process-table' },
       h('caption', { class: 'notice' }, t('processes.caption')), h('thead', {}, head), h('tbody', {}, body))));
   }
