@@ -125,6 +125,27 @@ async function enter() {
   i18n.onChange(label);
   session = new Session(me, routes);
   session.start();
+  markWhenFilled();
+}
+
+/** Marks (performance mark "vigil-panels-filled", body data-filled) the moment no shown panel is still loading. */
+function markWhenFilled() {
+  const done = () => [...document.querySelectorAll('.panel')].every((p) => p.hidden || p.dataset.state !== 'loading');
+  const mark = () => {
+    performance.mark('vigil-panels-filled');
+    document.body.dataset.filled = 'true';
+  };
+  if (done()) {
+    mark();
+    return;
+  }
+  const watch = new MutationObserver(() => {
+    if (done()) {
+      watch.disconnect();
+      mark();
+    }
+  });
+  watch.observe($('board'), { subtree: true, attributes: true, attributeFilter: ['data-state', 'hidden'] });
 }
 
 /** Forgets the token and starts over from a clean page (so nothing of the old session lingers). */
