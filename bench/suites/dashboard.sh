@@ -21,4 +21,5 @@ mkdir -p "$work/vigil"
 pids+=($!)
 wait_up "http://127.0.0.1:$port/api/health"
 token=$(cat "$work/vigil/vigil-data/admin.token")
+sleep "${BENCH_SETTLE:-0}"
 java -Xmx512m -cp "$BENCH_JAR" dev.vigil.bench.dashboard.DashboardBench "http://127.0.0.1:$port" "$token" "${BENCH_RUNS:-10}"

@@ -1,5 +1,6 @@
 // Calls to the Vigil API with the bearer token kept in sessionStorage (never a cookie, never a URL).
 const KEY = 'vigil.token';
+const GET_TIMEOUT_MS = 20000;
 let unauthorized = () => {};
 
 /** An API answer that was not 2xx, with the server's error code and message. */
@@ -28,6 +29,7 @@ export async function call(method, path, body) {
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, {
     method, headers, cache: 'no-store', credentials: 'omit',
+    signal: method === 'GET' ? AbortSignal.timeout(GET_TIMEOUT_MS) : undefined,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   let data = null;

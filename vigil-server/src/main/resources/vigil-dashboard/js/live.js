@@ -57,10 +57,14 @@ export class Live {
     this.stopPolling();
     this.onState('live');
     this.backoff = 1000;
+    const reader = res.body.getReader();
     try {
-      await this.read(res.body.getReader());
+      await this.read(reader);
     } catch (e) {
       if (this.stopped) return;
+      console.warn('live stream interrupted, reconnecting:', e.message);
+    } finally {
+      this.controller.abort();
     }
     if (!this.stopped) setTimeout(() => this.connect(), 0);
   }
@@ -76,7 +80,11 @@ export class Live {
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, cut);
         buffer = buffer.slice(cut + 2);
-        this.dispatch(block);
+        try {
+          this.dispatch(block);
+        } catch (e) {
+          console.warn('live sample skipped:', e.message);
+        }
       }
     }
   }

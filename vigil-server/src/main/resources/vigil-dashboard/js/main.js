@@ -182,6 +182,10 @@ async function boot() {
     enter();
   });
   $('logout').addEventListener('click', () => signOut(''));
+  // A page left for another (and perhaps kept in the back/forward cache) must not hold its stream open:
+  // browsers allow six connections per server, and every kept stream would take one.
+  window.addEventListener('pagehide', () => session?.live?.stop());
+  window.addEventListener('pageshow', (e) => { if (e.persisted) session?.live?.start(); });
   document.body.dataset.ready = 'true';
   const message = sessionStorage.getItem(MESSAGE);
   sessionStorage.removeItem(MESSAGE);

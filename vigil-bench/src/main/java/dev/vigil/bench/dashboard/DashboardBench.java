@@ -76,7 +76,15 @@ public final class DashboardBench {
   private static Map<String, Object> load(ChromeDriver driver, String base) {
     driver.get("about:blank");
     driver.get(base + "/");
-    new WebDriverWait(driver, java.time.Duration.ofSeconds(30)).withMessage("the dashboard's panels to fill")
+    new WebDriverWait(driver, java.time.Duration.ofSeconds(30)).withMessage(() -> "the dashboard's panels to fill; states: " + driver.executeScript(
+            "return [...document.querySelectorAll('.panel')].map(p => p.id + '=' + p.dataset.state + (p.hidden ? '(hidden)' : ''))"
+            + ".join(' ') + ' resources: ' + performance.getEntriesByType('resource').map(r => r.name.replace(location.origin, '')"
+            + " + ':' + Math.round(r.duration)).join(' ')") + " console: "
+            + driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll() + " network: "
+            + driver.manage().logs().get(org.openqa.selenium.logging.LogType.PERFORMANCE).getAll().stream()
+                .map(e -> e.getMessage()).filter(m -> m.contains("loadingFailed") || m.contains("requestWillBeSent\""))
+                .map(m -> m.replaceAll(".*\"method\":\"([^\"]+)\".*?(\"url\":\"[^\"]+\"|\"errorText\":\"[^\"]*\").*", "$1 $2"))
+                .collect(java.util.stream.Collectors.joining(" | ")))
         .until(d -> Boolean.TRUE.equals(driver.executeScript(
             "return performance.getEntriesByName('vigil-panels-filled').length > 0")));
     return (Map<String, Object>) driver.executeScript(
@@ -92,6 +100,10 @@ public final class DashboardBench {
     options.setBinary(new File(System.getenv().getOrDefault("VIGIL_CHROMIUM", "/usr/bin/chromium")));
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
         "--disable-extensions", "--disable-background-networking", "--window-size=1280,800", "--lang=en-US");
+    org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+    logs.enable(org.openqa.selenium.logging.LogType.PERFORMANCE, java.util.logging.Level.ALL);
+    logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(System.getenv().getOrDefault("VIGIL_CHROMEDRIVER", "/usr/bin/chromedriver")))
         .usingAnyFreePort().withSilent(true).build();
