@@ -1,9 +1,14 @@
 package dev.vigil.server;
 
+import dev.vigil.backup.BackupCatalog;
+import dev.vigil.backup.BackupProgress;
+import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.monitor.SystemMonitor;
+import dev.vigil.server.api.BackupApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.api.StreamApi;
@@ -15,6 +20,7 @@ import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.dashboard.DashboardFiles;
+import dev.vigil.server.backup.BackupSetup;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
@@ -83,6 +89,18 @@ public final class VigilServer implements AutoCloseable {
     WhoAmIApi.register(api);
     StreamApi.register(api, this::monitor, clock);
     // --- end dashboard
+
+    // ---- backups (issue 6): one DatabaseBackup per configured database, schedulers, /api/backup/* ----
+    Optional<BackupCatalog> backups = BackupSetup.catalog(config, store, clock, BackupProgress.NONE);
+    backups.ifPresent(started::push);
+    Map<String, BackupScheduler> backupSchedulers = backups.isPresent() && config.get(Settings.BACKUP_SCHEDULER)
+        ? BackupSetup.schedulers(config, backups.get(), new FleetLock(store, clock), clock) : Map.of();
+    backupSchedulers.values().forEach(s -> {
+      started.push(s);
+      s.start();
+    });
+    BackupApi.register(api, backups.orElse(null), backupSchedulers, VigilServer::audit);
+    // ---- end backups ----
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));

@@ -78,6 +78,10 @@ public record DatabaseUrl(Engine engine, String host, int port, String user, Str
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("database url is not a valid URL (" + e.getReason() + ")");
     }
+    if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty() && uri.getHost() == null) {
+      throw new IllegalArgumentException("database url " + scheme + "://…: cannot read user, host and port (a port "
+          + "must be a number; percent-encode special characters in the user and password, e.g. '@' as %40)");
+    }
     String user = null;
     String password = null;
     if (uri.getRawUserInfo() != null) {
@@ -87,6 +91,10 @@ public record DatabaseUrl(Engine engine, String host, int port, String user, Str
     }
     String host = uri.getHost() == null || uri.getHost().isEmpty() ? "127.0.0.1" : uri.getHost();
     int port = uri.getPort() < 0 ? defaultPort : uri.getPort();
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("database url " + scheme + "://" + host + ":" + port
+          + ": the port must be 1-65535");
+    }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     if (path.length() <= 1) {
       throw new IllegalArgumentException("database url " + scheme + "://" + host + ":" + port

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,13 +152,19 @@ public final class BackupScheduler implements AutoCloseable {
     jobs.values().forEach(this::arm);
   }
 
-  /** The jobs with their next fire time, trigger and last result (the seed's {@code get_jobs()}). */
+  /**
+   * The jobs with their next fire time, trigger and last result (the seed's {@code get_jobs()}). Before
+   * {@link #start()} the next fire time is the trigger's next one from now (what {@code vigil backup
+   * jobs} shows with no server running).
+   */
   public synchronized List<JobInfo> jobs() {
     List<JobInfo> out = new ArrayList<>();
     for (Job j : jobs.values()) {
       Optional<JobStore.State> s = store.load(key(j));
       MissedRun m = j.missed;
-      out.add(new JobInfo(j.name, j.next == null ? null : j.next.toLocalDateTime(), j.trigger.describe(), j.kind.id(),
+      ZonedDateTime next = j.next != null ? j.next : j.trigger.next(ZonedDateTime.now(clock));
+      out.add(new JobInfo(j.name, next.toLocalDateTime().truncatedTo(ChronoUnit.SECONDS), j.trigger.describe(),
+          j.kind.id(),
           s.map(JobStore.State::lastFireAt).map(this::local).orElse(null),
           s.map(JobStore.State::status).orElse(null), s.map(JobStore.State::message).orElse(null),
           m == null ? 0 : m.count(), m == null ? null : m.firstMissed()));

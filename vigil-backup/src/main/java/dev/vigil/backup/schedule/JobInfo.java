@@ -13,7 +13,7 @@ import java.time.LocalDateTime;
  * plus what it does and its last result.
  *
  * @param name job name
- * @param nextRunTime next fire time in the scheduler's zone, or {@code null} when not started
+ * @param nextRunTime next fire time in the scheduler's zone (before start: the trigger's next from now)
  * @param trigger the trigger, e.g. {@code daily at 02:00}
  * @param kind {@code backup} or {@code verify}
  * @param lastRunTime fire time of the last run, or {@code null}

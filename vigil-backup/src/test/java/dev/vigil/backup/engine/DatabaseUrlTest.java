@@ -58,6 +58,12 @@ class DatabaseUrlTest {
     assertThatThrownBy(() -> DatabaseUrl.parse("sqlite://relative")).hasMessageContaining("sqlite:///absolute");
     assertThatThrownBy(() -> DatabaseUrl.parse("mysql://u@h/db?ssl=1")).hasMessageContaining("only supported for PostgreSQL");
     assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://u@h/db?password=x")).hasMessageContaining("unsupported");
+    // an authority that is not user:password@host:port must never fall back to the local server
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:s3cret@db.example:notaport/erp"))
+        .hasMessageContaining("port must be a number").hasMessageNotContaining("s3cret");
+    assertThatThrownBy(() -> DatabaseUrl.parse("postgresql://app:p@ss@db_example/erp"))
+        .hasMessageContaining("percent-encode").hasMessageNotContaining("p@ss");
+    assertThatThrownBy(() -> DatabaseUrl.parse("mysql://root@db.example:99999/erp")).hasMessageContaining("1-65535");
   }
 
   @Test

@@ -155,6 +155,36 @@ public final class Settings {
   public static final Setting<Integer> BACKUP_MINUTE = Setting.of("backup.scheduler.minute",
       ValueParser.integer(0, 59), "0", "minute of the daily backup", "BACKUP_MINUTE");
 
+  /** Extra backup every N hours (0: off). */
+  public static final Setting<Integer> BACKUP_EVERY_HOURS = Setting.of("backup.scheduler.every_hours",
+      ValueParser.integer(0, 8760), "0", "also back up every N hours (0: off)");
+  /** Extra backups on a Unix cron expression. */
+  public static final Setting<String> BACKUP_CRON = Setting.of("backup.scheduler.cron", ValueParser.matching(
+      "\\S+( \\S+){4}", "a five-field Unix cron expression such as '0 */6 * * *'"), null,
+      "also back up on this Unix cron expression");
+  /** Whether the newest backup is verified on a schedule. */
+  public static final Setting<Boolean> BACKUP_VERIFY = Setting.of("backup.verify.enabled", ValueParser.bool(), "true",
+      "verify the newest backup on a schedule (test restore)");
+  /** When the newest backup is verified. */
+  public static final Setting<String> BACKUP_VERIFY_CRON = Setting.of("backup.verify.cron", ValueParser.matching(
+      "\\S+( \\S+){4}", "a five-field Unix cron expression such as '0 4 * * *'"), "0 4 * * *",
+      "when the newest backup is verified (Unix cron)");
+  /** Daily slots kept by retention (restic semantics). */
+  public static final Setting<Integer> KEEP_DAILY = Setting.of("backup.retention.daily", ValueParser.integer(0, 100_000),
+      "0", "also keep the newest backup of each of the last N days");
+  /** Weekly slots kept by retention. */
+  public static final Setting<Integer> KEEP_WEEKLY = Setting.of("backup.retention.weekly",
+      ValueParser.integer(0, 100_000), "0", "also keep the newest backup of each of the last N weeks");
+  /** Monthly slots kept by retention. */
+  public static final Setting<Integer> KEEP_MONTHLY = Setting.of("backup.retention.monthly",
+      ValueParser.integer(0, 100_000), "0", "also keep the newest backup of each of the last N months");
+  /** Yearly slots kept by retention. */
+  public static final Setting<Integer> KEEP_YEARLY = Setting.of("backup.retention.yearly",
+      ValueParser.integer(0, 100_000), "0", "also keep the newest backup of each of the last N years");
+  /** PostgreSQL dump format. */
+  public static final Setting<String> BACKUP_PG_FORMAT = Setting.of("backup.postgres_format",
+      ValueParser.oneOf("custom", "plain"), "custom", "pg_dump format: custom archive or plain SQL");
+
   /** Prefix of map-valued keys: {@code backup.databases.<name>: <url>}. */
   public static final String BACKUP_DATABASES = "backup.databases";
 
@@ -165,5 +195,7 @@ public final class Settings {
       CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL, SLOW_QUERY, SLOW_OPERATION, ANOMALY_BOUND,
       USE_REDIS, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_URI, CACHE_MAX_ENTRIES, CACHE_DEFAULT_TTL,
       LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE,
-      DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE);
+      DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE,
+      BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
+      KEEP_YEARLY, BACKUP_PG_FORMAT);
 }

@@ -1,5 +1,10 @@
 package dev.vigil.server.cli;
 
+import dev.vigil.backup.engine.DatabaseUrl;
+import dev.vigil.backup.engine.DumpEngine;
+import dev.vigil.backup.engine.DumpFormat;
+import dev.vigil.backup.engine.Preflight;
+import dev.vigil.backup.engine.Tools;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import java.io.IOException;
@@ -86,6 +91,7 @@ public final class DoctorCommand implements Callable<Integer> {
     checks.add(tool("pg_dump", needsPg, "pg_dump", "--version"));
     checks.add(tool("pg_restore", needsPg, "pg_restore", "--version"));
     checks.add(tool("mariadb-dump", needsMy, "mariadb-dump", "--version"));
+    c.databases().forEach((name, url) -> checks.add(database(name, url)));
     if (c.get(Settings.USE_REDIS)) {
       checks.add(redis(c.get(Settings.REDIS_HOST), c.get(Settings.REDIS_PORT)));
     } else {
@@ -145,6 +151,20 @@ public final class DoctorCommand implements Callable<Integer> {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Check(name, Status.FAIL, "interrupted while running " + name);
+    }
+  }
+
+  /**
+   * Connects to a configured database the way a backup would: tools present, server reachable,
+   * {@code pg_dump} not older than the server. The detail names the tool and server versions.
+   */
+  private static Check database(String name, String url) {
+    String check = "database " + name;
+    try {
+      Preflight p = DumpEngine.create(DatabaseUrl.parse(url), Tools.onPath(), DumpFormat.CUSTOM).preflight();
+      return new Check(check, Status.OK, "ready to back up: " + p.toolVersions());
+    } catch (RuntimeException e) {
+      return new Check(check, Status.FAIL, e.getMessage());
     }
   }
 

@@ -14,7 +14,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "vigil", mixinStandardHelpOptions = true, versionProvider = VigilCommand.VersionProvider.class,
     description = "Keeps a business web application fast, watched and recoverable.",
     subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, DoctorCommand.class,
-        MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class})
+        MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
+        BackupCommand.class, CheckpointCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
