@@ -5,6 +5,8 @@
 #   cache.l2_get          Redis-only cache get vs raw Lettuce sync GET
 #   cache.two_level_zipf  Zipf(0.99) over 1M keys, L1 = 1 % of keys, two-level vs Redis-only; hit rates on the line
 #   cache.hitrate.<trace> L1 hit rate on the LIRS traces of Caffeine's simulator jar vs an LRU of the same size
+# About 3 minutes. Hit rates of Vigil and plain Caffeine vary by a few points between runs on loop and gli
+# (asynchronous maintenance, lossy read buffers); the LRU baseline is deterministic.
 set -euo pipefail
 : "${BENCH_JAR:?run through ./bench/run cache}"
 sim_jar="${CAFFEINE_SIMULATOR_JAR:-${HOME}/.m2/repository/com/github/ben-manes/caffeine/simulator/3.1.8/simulator-3.1.8.jar}"

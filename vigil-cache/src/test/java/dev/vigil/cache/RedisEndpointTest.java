@@ -18,6 +18,7 @@ class RedisEndpointTest {
     assertThat(sentinel.mode()).isEqualTo(RedisEndpoint.Mode.SENTINEL);
     assertThat(sentinel.uris().get(0).getSentinelMasterId()).isEqualTo("mymaster");
     assertThat(sentinel.uris().get(0).getSentinels()).hasSize(2);
+    assertThat(sentinel.toString()).isEqualTo("sentinel[10.0.0.1:26379,10.0.0.2:26379/0#mymaster]").doesNotContain("s3cret");
 
     RedisEndpoint cluster = RedisEndpoint.parse("redis-cluster://u:s3cret@10.0.0.1:7000,10.0.0.2:7001");
     assertThat(cluster.mode()).isEqualTo(RedisEndpoint.Mode.CLUSTER);

@@ -17,11 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Redis paused, stopped, or absent at start, under concurrent load: no exception reaches a caller, stats
+ * Redis paused or stopped for 10 s, or absent at start, under concurrent load: no exception reaches a caller, stats
  * show the degraded state, and full service returns by itself. Uses a private {@code redis-server} so the
  * shared one on 6379 is never paused or stopped.
  */
 class RedisOutageTest {
+  /** How long Redis is paused or stopped under load (the 10 s). */
+  private static final Duration OUTAGE = Duration.ofSeconds(10);
   @TempDir
   Path dir;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -58,11 +60,16 @@ class RedisOutageTest {
     LoadGenerator load = new LoadGenerator(List.of(a, b), 3, "k");
     try (RedisAdmin admin = new RedisAdmin(0, List.of(redis.port()))) {
       await().until(() -> load.operations() > 500);
-      admin.pauseAll(2_500);
+      long pausedAt = System.nanoTime();
+      admin.pauseAll(OUTAGE.toMillis());
       await().atMost(Duration.ofSeconds(5)).until(() -> a.degraded() && b.degraded());
       assertThat(a.stats().cacheType()).isEqualTo("in_memory");
       assertThat(a.stats().redis().state()).isEqualTo("down");
-      await().atMost(Duration.ofSeconds(15)).until(() -> !a.degraded() && !b.degraded());
+      long during = load.operations();
+      await().atMost(OUTAGE.plusSeconds(15)).until(() -> !a.degraded() && !b.degraded());
+      assertThat(Duration.ofNanos(System.nanoTime() - pausedAt)).as("Redis stayed paused for the whole outage")
+          .isGreaterThanOrEqualTo(OUTAGE.minusMillis(500));
+      assertThat(load.operations()).as("callers kept being served during the pause").isGreaterThan(during + 500);
       await().atMost(Duration.ofSeconds(5)).until(() -> a.stats().redis().l1Trusted() && b.stats().redis().l1Trusted());
     } finally {
       load.close();
@@ -96,7 +103,7 @@ class RedisOutageTest {
       AtomicInteger loads = new AtomicInteger();
       assertThat(b.get("fresh", String.class, Duration.ofMinutes(1), k -> "loaded-" + loads.incrementAndGet()))
           .isEqualTo("loaded-1");
-      await().until(() -> load.operations() > during + 500);
+      await().pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(20)).until(() -> load.operations() > during + 500);
       redis.start();
       await().atMost(Duration.ofSeconds(15)).until(() -> !a.degraded() && !b.degraded());
       await().atMost(Duration.ofSeconds(5)).until(() -> a.stats().redis().l1Trusted() && b.stats().redis().l1Trusted());

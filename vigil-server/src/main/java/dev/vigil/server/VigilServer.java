@@ -3,12 +3,15 @@ package dev.vigil.server;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
 import dev.vigil.backup.schedule.BackupScheduler;
+import dev.vigil.cache.CacheManager;
+import dev.vigil.cache.stats.CacheMetrics;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.api.BackupApi;
+import dev.vigil.server.api.CacheApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.api.StreamApi;
@@ -21,6 +24,7 @@ import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.dashboard.DashboardFiles;
 import dev.vigil.server.backup.BackupSetup;
+import dev.vigil.server.cache.ServerCache;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
@@ -71,7 +75,15 @@ public final class VigilServer implements AutoCloseable {
     List<HttpServer.RequestListener> requestListeners = new ArrayList<>();
     requestListeners.add(metrics::recordRequest);
 
-    SystemApi.register(api, clock, startedAt, () -> features(config));
+    // ---- cache (issue 4): the server's CacheManager, its meters and /api/cache routes
+    CacheManager cache = ServerCache.open(config, clock);
+    started.push(cache);
+    new CacheMetrics(cache, "vigil").bindTo(metrics.registry());
+    CacheApi.register(api, cache, VigilServer::audit);
+    LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
+    // ---- end cache
+
+    SystemApi.register(api, clock, startedAt, () -> features(config), cache);
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
     MetricsApi.register(api, metrics);
 

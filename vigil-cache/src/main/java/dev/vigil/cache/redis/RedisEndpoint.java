@@ -129,6 +129,11 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
   /** The hosts and mode, without credentials. */
   @Override
   public String toString() {
+    if (mode == Mode.SENTINEL) {
+      RedisURI u = uris.get(0);
+      return mode.label() + "[" + u.getSentinels().stream().map(x -> x.getHost() + ":" + x.getPort())
+          .collect(Collectors.joining(",")) + "/" + u.getDatabase() + "#" + u.getSentinelMasterId() + "]";
+    }
     return mode.label() + "[" + uris.stream().map(u -> u.getHost() + ":" + u.getPort()
         + (mode == Mode.CLUSTER ? "" : "/" + u.getDatabase())).collect(Collectors.joining(",")) + "]";
   }

@@ -106,6 +106,8 @@ public final class RedisLink implements AutoCloseable {
   private volatile boolean up;
   private volatile boolean verified;
   private volatile boolean closed;
+  /** Whether a probe has failed while Redis was never up yet (reported once at WARN, then at DEBUG); under tickLock. */
+  private boolean startFailureReported;
   private volatile Thread recoveringThread;
   private volatile long expectedNonce;
   private volatile boolean nonceReturned;
@@ -451,7 +453,13 @@ public final class RedisLink implements AutoCloseable {
         if (up && (e instanceof RedisException || e instanceof RedisUnavailableException)) {
           markDown(e);
         }
-        LOG.debug("Redis {} probe failed: {}", options.endpoint(), e.toString());
+        if (!up && outages.get() == 0 && !startFailureReported) {
+          startFailureReported = true;
+          LOG.warn("Redis {} not reachable yet, serving from memory and retrying every {} ms: {}", options.endpoint(),
+              options.probeInterval().toMillis(), e.toString());
+        } else {
+          LOG.debug("Redis {} probe failed: {}", options.endpoint(), e.toString());
+        }
       }
     }
   }
@@ -559,7 +567,13 @@ public final class RedisLink implements AutoCloseable {
   }
 
   private RedisURI named(RedisURI uri) {
-    RedisURI copy = RedisURI.builder(uri).build();
+    RedisURI.Builder b = RedisURI.builder(uri);
+    if (!uri.getSentinels().isEmpty()) {
+      // Lettuce's copy-builder leaves out the Sentinels and the master id; without them a Sentinel URI cannot be built
+      b.withSentinelMasterId(uri.getSentinelMasterId());
+      uri.getSentinels().forEach(b::withSentinel);
+    }
+    RedisURI copy = b.build();
     copy.setClientName("vigil-" + nodeId);
     return copy;
   }

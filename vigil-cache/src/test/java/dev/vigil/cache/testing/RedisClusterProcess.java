@@ -1,8 +1,6 @@
 package dev.vigil.cache.testing;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,33 +9,39 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A 3-master Redis Cluster from {@code redis-server} processes on loopback ports 7101-7103 (no replicas),
+ * A 3-master Redis Cluster from {@code redis-server} processes on free loopback ports (no replicas),
  * created with {@code redis-cli --cluster create}, in a temp dir; closed by killing the processes.
  */
 public final class RedisClusterProcess implements AutoCloseable {
-  /** The ports of the three masters. */
-  public static final List<Integer> PORTS = List.of(7101, 7102, 7103);
-
+  private final List<Integer> ports;
   private final List<RedisProcess> nodes = new ArrayList<>();
 
-  private RedisClusterProcess() {
+  private RedisClusterProcess(List<Integer> ports) {
+    this.ports = ports;
+  }
+
+  /** The ports of the three masters. */
+  public List<Integer> ports() {
+    return ports;
   }
 
   /** Starts the nodes, assigns the slots and waits until every node reports {@code cluster_state:ok}. */
   public static RedisClusterProcess start(Path dir) throws IOException, InterruptedException {
-    for (int port : PORTS) {
-      if (inUse(port)) {
-        throw new IllegalStateException("port " + port + " is taken; the cluster test needs 7101-7103 free");
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < 3) {
+      int port = RedisProcess.freeClusterPort();
+      if (!ports.contains(port)) {
+        ports.add(port);
       }
     }
-    RedisClusterProcess cluster = new RedisClusterProcess();
+    RedisClusterProcess cluster = new RedisClusterProcess(List.copyOf(ports));
     try {
-      for (int port : PORTS) {
+      for (int port : cluster.ports) {
         cluster.nodes.add(new RedisProcess(port, dir.resolve("node-" + port), List.of("--cluster-enabled", "yes",
             "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")).start());
       }
       List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-      PORTS.forEach(p -> create.add("127.0.0.1:" + p));
+      cluster.ports.forEach(p -> create.add("127.0.0.1:" + p));
       create.add("--cluster-yes");
       Process p = new ProcessBuilder(create).redirectErrorStream(true)
           .redirectOutput(dir.resolve("create.log").toFile()).start();
@@ -45,7 +49,7 @@ public final class RedisClusterProcess implements AutoCloseable {
         throw new IllegalStateException("redis-cli --cluster create failed: " + Files.readString(dir.resolve("create.log")));
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      for (int port : PORTS) {
+      for (int port : cluster.ports) {
         while (!cli(port, "cluster", "info").contains("cluster_state:ok")) {
           if (System.nanoTime() > deadline) {
             throw new IllegalStateException("cluster node " + port + " not ok after 30 s");
@@ -63,8 +67,8 @@ public final class RedisClusterProcess implements AutoCloseable {
   /** The cache URI of this cluster, optionally with ACL credentials ({@code user:password@}). */
   public String uri(String userInfo) {
     StringBuilder sb = new StringBuilder("redis-cluster://").append(userInfo);
-    for (int i = 0; i < PORTS.size(); i++) {
-      sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(PORTS.get(i));
+    for (int i = 0; i < ports.size(); i++) {
+      sb.append(i == 0 ? "" : ",").append("127.0.0.1:").append(ports.get(i));
     }
     return sb.toString();
   }
@@ -76,15 +80,6 @@ public final class RedisClusterProcess implements AutoCloseable {
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(10, TimeUnit.SECONDS);
     return out;
-  }
-
-  private static boolean inUse(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   @Override

@@ -110,6 +110,10 @@ public final class Settings {
   /** Default time to live. */
   public static final Setting<Duration> CACHE_DEFAULT_TTL = Setting.of("cache.default_ttl",
       ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(365)), "300s", "default time to live of an entry");
+  /** Prefix of the cache's Redis keys, so several deployments (or tests) can share one Redis database. */
+  public static final Setting<String> CACHE_KEY_PREFIX = Setting.of("cache.key_prefix",
+      ValueParser.matching("[A-Za-z0-9_.:-]{1,64}", "1 to 64 letters, digits, '_', '.', ':' or '-'"), "vigil:cache:",
+      "prefix of every Redis key, channel and lock of the cache");
 
   /** Log directory. */
   public static final Setting<String> LOG_DIR = Setting.of("logging.dir", ValueParser.text(), "logs",
@@ -194,6 +198,7 @@ public final class Settings {
       MONITORING_ENABLED, MONITORING_INTERVAL, MONITORING_HISTORY, CPU_WARNING, RAM_WARNING, DISK_WARNING,
       CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL, SLOW_QUERY, SLOW_OPERATION, ANOMALY_BOUND,
       USE_REDIS, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_URI, CACHE_MAX_ENTRIES, CACHE_DEFAULT_TTL,
+      CACHE_KEY_PREFIX,
       LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE,
       DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE,
       BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,

@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.cache.CacheManager;
 import dev.vigil.server.Version;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Api;
@@ -14,6 +15,8 @@ import java.util.function.Supplier;
 
 /** Liveness, version and the OpenAPI description. */
 public final class SystemApi {
+  private static final Duration OPENAPI_TTL = Duration.ofMinutes(10);
+
   private SystemApi() {
   }
 
@@ -21,8 +24,10 @@ public final class SystemApi {
    * Adds {@code GET /api/health} (public), {@code GET /api/info} and {@code GET /api/openapi.json}.
    *
    * @param features which features are on, for {@code /api/info}
+   * @param cache holds the OpenAPI document, built once per version and route table rather than per request
    */
-  public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features) {
+  public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features,
+      CacheManager cache) {
     byte[] up = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
         ctx -> ctx.contentType("application/json").result(up));
@@ -37,6 +42,15 @@ public final class SystemApi {
       Json.respond(ctx, info);
     });
     api.get("/api/openapi.json", Role.VIEWER, "This OpenAPI description, with each route's role",
-        ctx -> Json.respond(ctx, OpenApiDocument.of(api, Version.get())));
+        ctx -> Json.respond(ctx, cache.get(openApiKey(api), Map.class, OPENAPI_TTL,
+            k -> OpenApiDocument.of(api, Version.get()))));
+  }
+
+  /** The OpenAPI document's cache key: one per version and route table, so nodes of another build never share it. */
+  private static String openApiKey(Api api) {
+    StringBuilder routes = new StringBuilder();
+    api.routes().forEach(r -> routes.append(r.method()).append(' ').append(r.path()).append(' ').append(r.role())
+        .append('\n'));
+    return "system:openapi:" + Version.get() + ":" + Integer.toHexString(routes.toString().hashCode());
   }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Mixin;
     description = "Keeps a business web application fast, watched and recoverable.",
     subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, DoctorCommand.class,
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
-        BackupCommand.class, CheckpointCommand.class})
+        BackupCommand.class, CheckpointCommand.class,
+        CacheCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;

@@ -1,0 +1,167 @@
+package dev.vigil.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.cache.CacheException;
+import dev.vigil.cache.CacheManager;
+import dev.vigil.cache.KeyPage;
+import dev.vigil.server.auth.Role;
+import dev.vigil.server.http.Api;
+import dev.vigil.server.http.ApiException;
+import dev.vigil.server.http.Json;
+import dev.vigil.server.http.Page;
+import dev.vigil.server.http.Params;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The cache over HTTP: stats for viewers; clearing, listing and deleting keys for operators. Listing is
+ * operator-only because key names carry data identifiers (user ids, e-mail addresses) that a viewer,
+ * who sees only counts in the stats, must not learn.
+ */
+public final class CacheApi {
+  /** What a cache key, prefix or tag may hold in a request: printable text up to the library's 1024 characters. */
+  private static final String TEXT = "[^\\p{Cntrl}]{1,1024}";
+  /** Cursors {@link CacheManager#keys} hands out: a SCAN cursor, a cluster node:cursor pair or an in-memory position. */
+  private static final String CURSOR = "[0-9]{1,20}|[0-9]{1,4}:[0-9]{1,20}|m:[^\\p{Cntrl}]{1,1024}";
+
+  private CacheApi() {
+  }
+
+  /**
+   * Adds {@code GET /api/cache/stats}, {@code POST /api/cache/clear}, {@code GET /api/cache/keys} and
+   * {@code DELETE /api/cache/keys/{key}}. The clear body is optional: none or {@code {}} clears everything,
+   * {@code {"prefix":"user:"}} or {@code {"tag":"prices"}} (one of them, a non-empty string) only those keys.
+   *
+   * @param audit told of each clear and delete, once, with its outcome
+   */
+  public static void register(Api api, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+    api.get("/api/cache/stats", Role.VIEWER,
+        "Cache stats: cache_type, total_keys, hits, misses, total_requests, hit_rate, per level and namespace",
+        ctx -> Json.respond(ctx, cache.stats()));
+    api.post("/api/cache/clear", Role.OPERATOR,
+        "Clear the cache, or only the keys of a prefix or tag (body {\"prefix\":..} or {\"tag\":..})",
+        ctx -> clear(ctx, cache, audit));
+    api.get("/api/cache/keys", Role.OPERATOR, "List cache keys by prefix, a page at a time (SCAN, never KEYS)",
+        ctx -> keys(ctx, cache));
+    api.delete("/api/cache/keys/{key}", Role.OPERATOR, "Delete one cache key on every level and node",
+        ctx -> delete(ctx, cache, audit));
+  }
+
+  private static void clear(Context ctx, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+    ObjectNode body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()
+        ? Json.MAPPER.createObjectNode() : Json.read(ctx, ObjectNode.class);
+    body.fieldNames().forEachRemaining(name -> {
+      if (!name.equals("prefix") && !name.equals("tag")) {
+        throw new ApiException(400, "invalid_body", "unknown field '" + name + "'; allowed: prefix or tag");
+      }
+    });
+    if (body.has("prefix") && body.has("tag")) {
+      throw new ApiException(400, "invalid_body", "give either 'prefix' or 'tag', not both");
+    }
+    String prefix = text(body, "prefix");
+    String tag = text(body, "tag");
+    String resource;
+    LongSupplier action;
+    if (prefix != null) {
+      resource = "cache:prefix:" + prefix;
+      action = () -> cache.invalidatePrefix(prefix);
+    } else if (tag != null) {
+      resource = "cache:tag:" + tag;
+      action = () -> cache.invalidateTag(tag);
+    } else {
+      resource = "cache:*";
+      action = () -> {
+        cache.clear();
+        return -1;
+      };
+    }
+    long removed = run(ctx, audit, "cache.clear", resource, action);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("success", true);
+    answer.put("message", "Cache cleared successfully");
+    if (removed >= 0) {
+      answer.put("removed", removed);
+    }
+    Json.respond(ctx, answer);
+  }
+
+  private static void keys(Context ctx, CacheManager cache) {
+    String prefix = Params.textParam(ctx, "prefix", TEXT, "printable text up to 1024 characters", "");
+    String cursor = Params.textParam(ctx, "cursor", CURSOR, "a next_cursor from a previous page", "0");
+    int limit = Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT);
+    KeyPage page;
+    try {
+      page = cache.keys(prefix, cursor, limit);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badParameter("cursor", "a next_cursor from a previous page");
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("prefix", prefix);
+    body.put("keys", page.keys());
+    body.put("next_cursor", page.finished() ? null : page.cursor());
+    Json.respond(ctx, body);
+  }
+
+  private static void delete(Context ctx, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+    String key = ctx.pathParam("key");
+    if (!key.matches(TEXT) || key.startsWith("__vigil__:")) {
+      throw ApiException.badParameter("key", "a cache key: printable text up to 1024 characters, not starting with"
+          + " the reserved __vigil__:");
+    }
+    boolean removed;
+    try {
+      removed = cache.delete(key);
+    } catch (CacheException e) {
+      audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "failure",
+          "reason", e.getMessage()));
+      throw new ApiException(503, "cache_unavailable", e.getMessage());
+    }
+    if (!removed) {
+      audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "failure",
+          "reason", "no such key"));
+      throw ApiException.notFound("cache key '" + key + "'");
+    }
+    audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "success"));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("success", true);
+    body.put("key", key);
+    Json.respond(ctx, body);
+  }
+
+  private static long run(Context ctx, BiConsumer<Context, Map<String, String>> audit, String action, String resource,
+      LongSupplier work) {
+    long removed;
+    try {
+      removed = work.getAsLong();
+    } catch (CacheException e) {
+      audit.accept(ctx, Map.of("action", action, "resource", resource, "outcome", "failure", "reason", e.getMessage()));
+      throw new ApiException(503, "cache_unavailable", e.getMessage());
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("action", action);
+    details.put("resource", resource);
+    details.put("outcome", "success");
+    if (removed >= 0) {
+      details.put("removed", Long.toString(removed));
+    }
+    audit.accept(ctx, details);
+    return removed;
+  }
+
+  /** A present field as text; an explicit null, a non-string or an empty string is refused, never read as "all". */
+  private static String text(ObjectNode body, String field) {
+    if (!body.has(field)) {
+      return null;
+    }
+    JsonNode value = body.get(field);
+    if (!value.isTextual() || !value.asText().matches(TEXT)) {
+      throw new ApiException(400, "invalid_body", "'" + field + "' must be printable text of 1 to 1024 characters");
+    }
+    return value.asText();
+  }
+}
