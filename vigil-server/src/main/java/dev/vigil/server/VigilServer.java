@@ -12,6 +12,10 @@ import dev.vigil.core.store.StateStore;
 import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.api.BackupApi;
 import dev.vigil.server.api.CacheApi;
+import dev.vigil.logging.request.RequestLog;
+import dev.vigil.logging.setup.ConfiguredLogging;
+import dev.vigil.logging.setup.LoggingSetup;
+import dev.vigil.server.api.LogsApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.api.StreamApi;
@@ -28,6 +32,7 @@ import dev.vigil.server.cache.ServerCache;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
+import dev.vigil.server.logging.ServerLogging;
 import dev.vigil.server.metrics.Metrics;
 import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
@@ -60,6 +65,10 @@ public final class VigilServer implements AutoCloseable {
 
   private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
     Instant startedAt = clock.instant();
+    // Logging (issue 5): Logback configured from logging.* first and closed last, so start-up and
+    // shutdown are in the files too.
+    ConfiguredLogging logging = LoggingSetup.configure(ServerLogging.options(config));
+    started.push(logging);
     StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
     started.push(store);
     TokenStore tokens = new TokenStore(store, clock);
@@ -74,6 +83,10 @@ public final class VigilServer implements AutoCloseable {
     started.push(metrics);
     List<HttpServer.RequestListener> requestListeners = new ArrayList<>();
     requestListeners.add(metrics::recordRequest);
+    // Logging (issue 5): a request record per answered request, the dropped-records counter, recent records.
+    requestListeners.add(ServerLogging.requestListener(new RequestLog(config.get(Settings.LOG_SLOW_REQUEST))));
+    ServerLogging.bindMetrics(logging, metrics.registry());
+    LogsApi.register(api, logging.files());
 
     // ---- cache (issue 4): the server's CacheManager, its meters and /api/cache routes
     CacheManager cache = ServerCache.open(config, clock);

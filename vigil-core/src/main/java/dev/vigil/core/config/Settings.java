@@ -134,6 +134,13 @@ public final class Settings {
   /** Console logging. */
   public static final Setting<Boolean> LOG_CONSOLE = Setting.of("logging.console", ValueParser.bool(), "true",
       "also log to the console", "LOG_CONSOLE");
+  /** File logging. */
+  public static final Setting<Boolean> LOG_FILES = Setting.of("logging.files", ValueParser.bool(), "true",
+      "write the log files in logging.dir (the server only; other commands log to the console)", "LOG_FILES");
+  /** Requests at least this slow are flagged in the request log. */
+  public static final Setting<Duration> LOG_SLOW_REQUEST = Setting.of("logging.slow_request",
+      ValueParser.duration(Duration.ofMillis(1), Duration.ofHours(1)), "1s",
+      "requests taking this long or longer are flagged \"slow\": true in the request log", "LOG_SLOW_REQUEST");
 
   /** The default database to back up. */
   public static final Setting<String> DATABASE_URL = Setting.of("backup.database_url",
@@ -199,7 +206,7 @@ public final class Settings {
       CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL, SLOW_QUERY, SLOW_OPERATION, ANOMALY_BOUND,
       USE_REDIS, REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD, REDIS_URI, CACHE_MAX_ENTRIES, CACHE_DEFAULT_TTL,
       CACHE_KEY_PREFIX,
-      LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE,
+      LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE, LOG_FILES, LOG_SLOW_REQUEST,
       DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE,
       BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
       KEEP_YEARLY, BACKUP_PG_FORMAT);

@@ -1,5 +1,6 @@
 package dev.vigil.server.http;
 
+import dev.vigil.logging.LogFields;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import io.javalin.Javalin;
@@ -19,11 +20,14 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The HTTP side of Vigil: Javalin with the API's rules applied to every route — request ids, JSON
  * errors, security headers, gzip above 1 KB unless {@code x-no-compression}, bearer-token roles and
- * rate limits. Routes come only from an {@link Api} table.
+ * rate limits. Routes come only from an {@link Api} table. While a request is served, its id and
+ * the caller's token id are in the SLF4J MDC ({@code request_id}, {@code user_id}), so every log
+ * record written for it carries them.
  */
 public final class HttpServer implements AutoCloseable {
   /** Context attribute holding the caller's {@link TokenInfo} on authenticated routes. */
@@ -100,7 +104,14 @@ public final class HttpServer implements AutoCloseable {
         hc.setSendServerVersion(false);
         hc.setSendXPoweredBy(false);
       });
-      cfg.requestLogger.http((ctx, ms) -> requestLog.answered(ctx, ms));
+      cfg.requestLogger.http((ctx, ms) -> {
+        try {
+          requestLog.answered(ctx, ms);
+        } finally {
+          MDC.remove(LogFields.REQUEST_ID);
+          MDC.remove(LogFields.USER_ID);
+        }
+      });
       for (ApiRoute route : api.routes()) {
         cfg.router.mount(r -> r.addHttpHandler(route.method(), route.path(), guard(route)));
       }
@@ -186,6 +197,8 @@ public final class HttpServer implements AutoCloseable {
   private void stamp(Context ctx) {
     String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
     ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
+    MDC.remove(LogFields.USER_ID);
+    MDC.put(LogFields.REQUEST_ID, id);
     ctx.header(RequestIds.HEADER, id);
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("X-Frame-Options", "DENY");
@@ -225,6 +238,7 @@ public final class HttpServer implements AutoCloseable {
             + token.role().label(), token.id());
       }
       ctx.attribute(TOKEN_ATTRIBUTE, token);
+      MDC.put(LogFields.USER_ID, token.id());
       route.handler().handle(ctx);
     };
   }
