@@ -16,15 +16,17 @@ import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
 import dev.vigil.server.api.LogsApi;
+import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.server.api.AuditApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.api.StreamApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.api.WhoAmIApi;
+import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
-import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.dashboard.DashboardFiles;
 import dev.vigil.server.backup.BackupSetup;
@@ -55,7 +57,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VigilServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
-  private static final Logger AUDIT = LoggerFactory.getLogger("vigil.audit");
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final HttpServer http;
@@ -96,6 +97,15 @@ public final class VigilServer implements AutoCloseable {
     LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
     // ---- end cache
 
+    // --- audit trail (issue 5): vigil_audit.log in the log dir, indexed and checkpointed in the store ---
+    AuditLog auditLog = ServerAudit.open(config, store, clock);
+    started.push(auditLog);
+    ServerAudit serverAudit = new ServerAudit(auditLog);
+    AuditApi.register(api, auditLog);
+    createdAdmin.ifPresent(t -> auditLog.log("TOKEN_CREATE", "system", "token.create", "token:" + t.info().id(),
+        Map.of("role", "admin", "reason", "first start", "outcome", "success"), null));
+    // --- end audit trail ---
+
     SystemApi.register(api, clock, startedAt, () -> features(config), cache);
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
     MetricsApi.register(api, metrics);
@@ -130,9 +140,7 @@ public final class VigilServer implements AutoCloseable {
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
     http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
-        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter,
-        denial -> AUDIT.warn("denied {} {} status={} reason=\"{}\" token={} ip={} request_id={}", denial.method(),
-            denial.path(), denial.status(), denial.reason(), denial.tokenId(), denial.ip(), denial.requestId()),
+        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter, serverAudit,
         (ctx, millis) -> requestListeners.forEach(l -> l.answered(ctx, millis)));
     started.push(http);
     http.start();
@@ -203,9 +211,11 @@ public final class VigilServer implements AutoCloseable {
     return f;
   }
 
+  /**
+   * The audit hook every state-changing handler calls once per action: one record in the server's
+   * audit trail (user = caller token id or "anonymous", IP, request id). See {@link ServerAudit}.
+   */
   private static void audit(Context ctx, Map<String, String> details) {
-    TokenInfo caller = HttpServer.caller(ctx);
-    AUDIT.info("{} by token {} from {} request_id={} {}", details.get("action"), caller == null ? "-" : caller.id(),
-        ctx.ip(), HttpServer.requestId(ctx), details);
+    HttpServer.audit(ctx, details);
   }
 }

@@ -34,7 +34,7 @@ class CliTest {
 
   @Test
   void tokenCreateListRevokeWorkOnTheDataDir(@TempDir Path dir) throws Exception {
-    String cfg = config(dir, "").toString();
+    String cfg = config(dir, "logging:\n  dir: " + dir.resolve("logs") + "\n").toString();
     Result created = run("token", "create", "--role", "operator", "--name", "ci bot", "--config", cfg);
     assertThat(created.code()).isZero();
     String token = created.lines().get(created.lines().size() - 1);

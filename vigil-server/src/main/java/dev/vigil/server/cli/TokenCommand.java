@@ -3,12 +3,15 @@ package dev.vigil.server.cli;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.auth.TokenStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil token create|list|revoke}: works on the state store directly, server running or not. */
+/**
+ * {@code vigil token create|list|revoke}: works on the state store directly, server running or not;
+ * create and revoke are written to the audit trail (user {@code cli:<os user>}).
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
 public final class TokenCommand implements Callable<Integer> {
@@ -49,8 +55,10 @@ public final class TokenCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       Role r = Role.parse(role);
-      try (StateStore store = open(config.load())) {
+      VigilConfig c = config.load();
+      try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
         TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r);
+        ServerAudit.offline(audit, "token.create", "token:" + issued.info().id(), Map.of("role", r.label()));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Created " + r.label() + " token " + issued.info().id() + " (" + name
             + "). It is shown only now:");
@@ -103,11 +111,15 @@ public final class TokenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (StateStore store = open(config.load())) {
+      VigilConfig c = config.load();
+      try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
         if (!new TokenStore(store, Clock.systemUTC()).revoke(id)) {
+          ServerAudit.offline(audit, "token.revoke", "token:" + id, Map.of("outcome", "failure",
+              "reason", "no active token with this id"));
           spec.commandLine().getErr().println("vigil: no active token with id " + id);
           return 1;
         }
+        ServerAudit.offline(audit, "token.revoke", "token:" + id, Map.of());
         spec.commandLine().getOut().println("Revoked token " + id);
         spec.commandLine().getOut().flush();
       }

@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +35,10 @@ public final class HttpServer implements AutoCloseable {
   public static final String ROUTE_ATTRIBUTE = "vigil.route";
   /** Context attribute holding the request id. */
   public static final String REQUEST_ID_ATTRIBUTE = "vigil.requestId";
+  /** Context attribute holding the {@link Auditor} of the server answering the request. */
+  public static final String AUDITOR_ATTRIBUTE = "vigil.auditor";
+  /** Context attribute set once the request's audit record was written. */
+  public static final String AUDITED_ATTRIBUTE = "vigil.audited";
   /** The Content-Security-Policy the dashboard lives under. */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
@@ -46,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
   private final Api api;
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
-  private final Consumer<Denial> onDenied;
+  private final Auditor auditor;
 
   /**
    * A request that was refused before its handler ran.
@@ -70,14 +73,15 @@ public final class HttpServer implements AutoCloseable {
    * @param api the route table
    * @param authenticator resolves bearer tokens
    * @param rateLimiter per-IP and per-token limits
-   * @param onDenied told of every refused request (the audit trail listens here)
+   * @param auditor writes the audit trail: handlers' actions, every refused request, and a generic
+   *     record for a mutating request whose handler wrote none
    * @param requestLog told of every answered request with its duration in ms
    */
   public HttpServer(Options options, Api api, Authenticator authenticator, RateLimiter rateLimiter,
-      Consumer<Denial> onDenied, RequestListener requestLog) {
+      Auditor auditor, RequestListener requestLog) {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
-    this.onDenied = Objects.requireNonNull(onDenied, "onDenied");
+    this.auditor = Objects.requireNonNull(auditor, "auditor");
     this.api = Objects.requireNonNull(api, "api");
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
@@ -144,6 +148,35 @@ public final class HttpServer implements AutoCloseable {
   public record Options(String bind, int port, long maxBodyBytes, Map<String, String> staticFiles) {
   }
 
+  /**
+   * Writes the API's audit trail. The rule, held here for every route: each mutating request
+   * (POST/PUT/DELETE) that reaches its route leaves exactly one record — a denial, the handler's own
+   * record, or (when the handler wrote none, e.g. it failed validation first) a generic one with the
+   * outcome and status; every denied request (any method) leaves one too.
+   */
+  public interface Auditor {
+    /** A handler's record: {@code details} holds {@code action}, {@code resource} and further facts. */
+    void action(Context ctx, Map<String, String> details);
+
+    /** A request refused before its handler ran. */
+    void denied(Context ctx, Denial denial);
+  }
+
+  /**
+   * Records {@code details} in the audit trail of the server answering {@code ctx} (the hook every
+   * state-changing handler calls once per action).
+   *
+   * @throws IllegalStateException when {@code ctx} is not a request of an API route
+   */
+  public static void audit(Context ctx, Map<String, String> details) {
+    Auditor a = ctx.attribute(AUDITOR_ATTRIBUTE);
+    if (a == null) {
+      throw new IllegalStateException("audit called outside an API request: " + details.get("action"));
+    }
+    ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
+    a.action(ctx, details);
+  }
+
   /** Told of every answered request, for the request log and HTTP metrics. */
   @FunctionalInterface
   public interface RequestListener {
@@ -195,6 +228,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private void stamp(Context ctx) {
+    ctx.attribute(AUDITOR_ATTRIBUTE, auditor);
     String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
     ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
     MDC.remove(LogFields.USER_ID);
@@ -239,8 +273,42 @@ public final class HttpServer implements AutoCloseable {
       }
       ctx.attribute(TOKEN_ATTRIBUTE, token);
       MDC.put(LogFields.USER_ID, token.id());
-      route.handler().handle(ctx);
+      if (route.method() == io.javalin.http.HandlerType.GET) {
+        route.handler().handle(ctx);
+        return;
+      }
+      try {
+        route.handler().handle(ctx);
+      } catch (Exception e) {
+        int status = e instanceof ApiException a ? a.status() : e instanceof HttpResponseException h ? h.getStatus() : 500;
+        try {
+          auditUnaudited(ctx, route, status, e instanceof ApiException || e instanceof HttpResponseException
+              ? e.getMessage() : "internal error");
+        } catch (RuntimeException auditFailure) {
+          auditFailure.addSuppressed(e);
+          throw auditFailure;
+        }
+        throw e;
+      }
+      auditUnaudited(ctx, route, ctx.statusCode(), null);
     };
+  }
+
+  /** The generic record of a mutating request whose handler did not audit itself. */
+  private static void auditUnaudited(Context ctx, ApiRoute route, int status, String reason) {
+    if (Boolean.TRUE.equals(ctx.attribute(AUDITED_ATTRIBUTE))) {
+      return;
+    }
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("action", "api." + route.method().name().toLowerCase(Locale.ROOT));
+    details.put("resource", "route:" + route.method() + " " + route.path());
+    details.put("path", shorten(ctx.path()));
+    details.put("status", Integer.toString(status));
+    details.put("outcome", status < 400 ? "success" : "failure");
+    if (reason != null) {
+      details.put("reason", reason.length() <= 200 ? reason : reason.substring(0, 200) + "...");
+    }
+    audit(ctx, details);
   }
 
   private void limitIp(Context ctx) {
@@ -256,7 +324,9 @@ public final class HttpServer implements AutoCloseable {
     if (status == 401) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
     }
-    onDenied.accept(new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, ctx.ip(), requestId(ctx)));
+    ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
+    auditor.denied(ctx, new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, ctx.ip(),
+        requestId(ctx)));
     throw new ApiException(status, code, message);
   }
 

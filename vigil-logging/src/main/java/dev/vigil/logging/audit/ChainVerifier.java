@@ -1,0 +1,172 @@
+package dev.vigil.logging.audit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+
+/**
+ * Walks every file of a chain once and checks, record by record: consecutive seq from 1, the hash
+ * over the record's bytes, the link to the previous hash; against the keyed checkpoints in the store
+ * (authentic MAC, same hash at their seq, none beyond the end of the log); and against the store
+ * index (a record rewritten with a recomputed chain is pinned to its seq by the indexed hash; an index
+ * reaching past the log's end means a cut tail).
+ */
+final class ChainVerifier {
+  private static final int INDEX_CHUNK = 1000;
+
+  private final AuditSegments segments;
+  private final CheckpointStore checkpoints;
+  private final AuditIndex index;
+  private String lastHash = AuditRecord.GENESIS;
+
+  ChainVerifier(AuditSegments segments, CheckpointStore checkpoints, AuditIndex index) {
+    this.segments = segments;
+    this.checkpoints = checkpoints;
+    this.index = index;
+  }
+
+  /** Stops the walk with a verdict. */
+  private static final class Found extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient VerifyResult result;
+
+    Found(VerifyResult result) {
+      super(null, null, false, false);
+      this.result = result;
+    }
+  }
+
+  /** The hash of the last record after a successful {@link #verify()} (genesis for an empty log). */
+  String lastHash() {
+    return lastHash;
+  }
+
+  VerifyResult verify() {
+    NavigableMap<Long, Checkpoint> cps = checkpoints.all();
+    for (Checkpoint cp : cps.values()) {
+      if (!checkpoints.authentic(cp)) {
+        return VerifyResult.failed(0, cps.size(), cp.seq(), "the checkpoint for seq " + cp.seq()
+            + " has a wrong MAC (forged in the store, or the audit key changed)", null, 0);
+      }
+    }
+    long lastCp = cps.isEmpty() ? 0 : cps.lastKey();
+    long indexMax = index.maxSeq();
+    Walk w = new Walk(cps, lastCp);
+    List<Path> files = segments.files();
+    try {
+      for (int i = 0; i < files.size(); i++) {
+        Path file = files.get(i);
+        w.file = file;
+        long torn = LineScanner.scan(file, w::line);
+        if (torn > 0) {
+          String why = i == files.size() - 1
+              ? "torn last line: " + torn + " bytes after seq " + (w.expected - 1)
+                  + " without a newline (a crash while writing); opening the log repairs it"
+              : "segment ends with " + torn + " bytes without a newline";
+          throw new Found(VerifyResult.failed(w.expected - 1, cps.size(), w.expected, why, file.toString(), 0));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read audit file " + w.file, e);
+    } catch (Found f) {
+      return f.result;
+    }
+    long last = w.expected - 1;
+    if (lastCp > last) {
+      return VerifyResult.failed(last, cps.size(), last + 1, "tail cut: the log ends at seq " + last
+          + " but a keyed checkpoint vouches for seq " + lastCp, null, 0);
+    }
+    if (indexMax > last) {
+      return VerifyResult.failed(last, cps.size(), last + 1, "tail cut: the log ends at seq " + last
+          + " but the store index holds records up to seq " + indexMax, null, 0);
+    }
+    lastHash = new String(w.prev, java.nio.charset.StandardCharsets.US_ASCII);
+    return VerifyResult.intact(last, cps.size());
+  }
+
+  private final class Walk {
+    final NavigableMap<Long, Checkpoint> cps;
+    final long lastCp;
+    final RecordLine parser = new RecordLine();
+    final byte[] prev = AuditRecord.GENESIS.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    final List<Long> sinceCpSeq = new ArrayList<>();
+    final List<String> sinceCpHash = new ArrayList<>();
+    Map<Long, String> indexChunk = Map.of();
+    long indexChunkEnd = 0;
+    long expected = 1;
+    Path file;
+
+    Walk(NavigableMap<Long, Checkpoint> cps, long lastCp) {
+      this.cps = cps;
+      this.lastCp = lastCp;
+    }
+
+    boolean line(byte[] buf, int off, int len, long lineNo, long fileOffset) {
+      if (!parser.parse(buf, off, len)) {
+        throw fail(expected, "line " + lineNo + " is " + parser.problem + " (expected seq " + expected + ")", lineNo);
+      }
+      long seq = parser.seq;
+      if (seq != expected) {
+        throw fail(expected, "expected seq " + expected + " but found seq " + seq
+            + (seq > expected ? " (records missing or out of order)" : " (records repeated or out of order)"), lineNo);
+      }
+      if (!parser.hashMatches(buf, off, len)) {
+        throw fail(seq, "hash mismatch: the record's content does not match its hash (altered)", lineNo);
+      }
+      int prevAt = RecordLine.prevHashOffset(off, len);
+      for (int k = 0; k < 64; k++) {
+        if (buf[prevAt + k] != prev[k]) {
+          throw fail(seq, "broken link: prev_hash is not the hash of seq " + (seq - 1), lineNo);
+        }
+      }
+      int hashAt = RecordLine.hashOffset(off, len);
+      System.arraycopy(buf, hashAt, prev, 0, 64);
+      if (seq <= lastCp) {
+        String hash = RecordLine.ascii(buf, hashAt, 64);
+        sinceCpSeq.add(seq);
+        sinceCpHash.add(hash);
+        Checkpoint cp = cps.get(seq);
+        if (cp != null) {
+          if (!cp.hash().equals(hash)) {
+            throw rewritten(cp, lineNo);
+          }
+          sinceCpSeq.clear();
+          sinceCpHash.clear();
+        }
+      } else {
+        if (seq > indexChunkEnd) {
+          indexChunk = index.hashes(seq, seq + INDEX_CHUNK - 1);
+          indexChunkEnd = seq + INDEX_CHUNK - 1;
+        }
+        String indexed = indexChunk.get(seq);
+        if (indexed != null && !RecordLine.regionEquals(buf, hashAt, indexed)) {
+          throw fail(seq, "record rewritten after the last checkpoint: its hash differs from the indexed copy "
+              + "(chain recomputed)", lineNo);
+        }
+      }
+      expected = seq + 1;
+      return true;
+    }
+
+    private Found rewritten(Checkpoint cp, long lineNo) {
+      Map<Long, String> indexed = index.hashes(sinceCpSeq.get(0), cp.seq());
+      for (int k = 0; k < sinceCpSeq.size(); k++) {
+        String h = indexed.get(sinceCpSeq.get(k));
+        if (h != null && !h.equals(sinceCpHash.get(k))) {
+          return fail(sinceCpSeq.get(k), "record rewritten with a recomputed chain: its hash differs from the "
+              + "indexed copy, and the keyed checkpoint at seq " + cp.seq() + " does not match", 0);
+        }
+      }
+      return fail(sinceCpSeq.get(0), "chain rewritten between seq " + sinceCpSeq.get(0) + " and " + cp.seq()
+          + ": the keyed checkpoint at seq " + cp.seq() + " does not match", lineNo);
+    }
+
+    private Found fail(long seq, String reason, long lineNo) {
+      return new Found(VerifyResult.failed(expected - 1, cps.size(), seq, reason, file.toString(), lineNo));
+    }
+  }
+}
