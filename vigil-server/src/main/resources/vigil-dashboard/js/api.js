@@ -54,12 +54,23 @@ export function isNotEnabled(err) {
     || err.code === 'not_enabled');
 }
 
-/** The API's routes (from its OpenAPI description), so panels of absent features never call them. */
+const RANK = { public: 0, viewer: 1, operator: 2, admin: 3 };
+
+/**
+ * The API's routes and the role each needs (from its OpenAPI description), so panels of absent features
+ * never call them and a token never calls what its role may not use.
+ */
 export class Routes {
-  constructor(doc) {
+  constructor(doc, role) {
     this.paths = doc?.paths || {};
+    this.role = role;
   }
   has(method, path) {
     return Boolean(this.paths[path]?.[method.toLowerCase()]);
+  }
+  /** Whether the route exists and the caller's role may use it. */
+  allows(method, path) {
+    const needed = this.paths[path]?.[method.toLowerCase()]?.['x-vigil-role'];
+    return needed !== undefined && (RANK[this.role] ?? 0) >= (RANK[needed] ?? 99);
   }
 }

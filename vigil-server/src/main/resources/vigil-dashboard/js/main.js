@@ -46,8 +46,14 @@ class Session {
 
   start() {
     const { me, routes } = this;
-    const operator = me.role === 'operator' || me.role === 'admin';
     const has = (path) => routes.has('GET', path);
+    /** Shows a panel's notice when its route is absent or above the caller's role; true when it may load. */
+    const usable = (panel, path) => {
+      if (!has(path)) panel.notice('disabled', 'common.notEnabled');
+      else if (!routes.allows('GET', path)) panel.notice('forbidden', 'common.forbidden');
+      else return true;
+      return false;
+    };
     const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
       .map((n) => [n, new Panel('panel-' + n)]));
     Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
@@ -75,28 +81,29 @@ class Session {
       ['health', 'charts', 'processes', 'insights'].forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
     }
 
-    if (has('/api/cache/stats')) {
+    if (usable(panels.cache, '/api/cache/stats')) {
       const cache = new Cache(panels.cache);
       this.every(10000, () => cache.refresh());
-    } else panels.cache.notice('disabled', 'common.notEnabled');
+    }
 
-    if (has('/api/backup/list')) {
-      const backups = new Backups(panels.backups, operator && routes.has('POST', '/api/backup/create'));
+    if (usable(panels.backups, '/api/backup/list')) {
+      const backups = new Backups(panels.backups, routes.allows('POST', '/api/backup/create'),
+        routes.allows('POST', '/api/backup/verify/{filename}'));
       this.every(30000, () => backups.refresh());
-    } else panels.backups.notice('disabled', 'common.notEnabled');
+    }
 
-    if (has('/api/logs/recent')) {
+    if (usable(panels.errors, '/api/logs/recent')) {
       const errors = new Feed(panels.errors, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none');
       this.every(15000, () => errors.refresh());
-    } else panels.errors.notice('disabled', 'common.notEnabled');
+    }
 
     if (me.role !== 'admin') {
       panels.audit.el.hidden = true;
       panels.audit.el.dataset.state = 'forbidden';
-    } else if (has('/api/audit')) {
+    } else if (usable(panels.audit, '/api/audit')) {
       const audit = new Feed(panels.audit, '/api/audit?limit=20', auditLine, 'audit.none');
       this.every(15000, () => audit.refresh());
-    } else panels.audit.notice('disabled', 'common.notEnabled');
+    }
   }
 
   stop() {
@@ -109,7 +116,9 @@ async function enter() {
   let me;
   let routes;
   try {
-    [me, routes] = await Promise.all([get('/api/whoami'), get('/api/openapi.json').then((d) => new Routes(d))]);
+    const [who, doc] = await Promise.all([get('/api/whoami'), get('/api/openapi.json')]);
+    me = who;
+    routes = new Routes(doc, me.role);
   } catch (e) {
     if (e.status !== 401) showLogin('login.unreachable');
     return;

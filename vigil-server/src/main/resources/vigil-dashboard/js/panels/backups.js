@@ -4,9 +4,10 @@ import { t, num, dateTime, onChange } from '../i18n.js';
 import { h, figures } from '../dom.js';
 
 export class Backups {
-  constructor(panel, canOperate) {
+  constructor(panel, canCreate, canVerify) {
     this.panel = panel;
-    this.canOperate = canOperate;
+    this.canOperate = canCreate;
+    this.canVerify = canVerify;
     this.data = null;
     this.message = null;
     this.busy = false;
@@ -72,7 +73,7 @@ export class Backups {
       h('td', {}, b.verification
         ? h('span', { class: b.verified ? 'badge ok' : 'badge bad' }, t(b.verified ? 'backups.verified' : 'backups.verifyFailed'))
         : h('span', { class: 'badge' }, t('backups.unverified'))),
-      this.canOperate ? h('td', {}, h('button', {
+      this.canVerify ? h('td', {}, h('button', {
         type: 'button', class: 'quiet', disabled: this.busy, onclick: () => this.verify(b.filename),
         'aria-label': t('backups.verifyFile', { file: b.filename }),
       }, t('backups.verify'))) : null));
@@ -90,7 +91,7 @@ export class Backups {
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, t('backups.file')), h('th', { scope: 'col', class: 'hide-narrow' }, t('backups.database')),
           h('th', { scope: 'col', class: 'num' }, t('backups.sizeMb')), h('th', { scope: 'col', class: 'hide-narrow' }, t('backups.time')),
-          h('th', { scope: 'col' }, t('backups.state')), this.canOperate ? h('th', { scope: 'col' }, t('backups.actions')) : null)),
+          h('th', { scope: 'col' }, t('backups.state')), this.canVerify ? h('th', { scope: 'col' }, t('backups.actions')) : null)),
         h('tbody', {}, rows))) : h('p', { class: 'notice' }, t('backups.none')),
     );
   }

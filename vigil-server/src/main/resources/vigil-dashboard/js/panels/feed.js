@@ -45,4 +45,4 @@ export class Feed {
 
 export const errorLine = (r) => [r.message || JSON.stringify(r), [r.level, r.logger].filter(Boolean).join(' ')];
 export const auditLine = (r) => [[r.action, r.resource].filter(Boolean).join(' '),
-  [r.user_id || r.token, r.outcome, r.ip_address].filter(Boolean).join(' ')];
+  [r.user_id || r.token, r.outcome || r.details?.outcome, r.ip_address].filter(Boolean).join(' ')];

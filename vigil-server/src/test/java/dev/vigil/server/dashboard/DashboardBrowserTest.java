@@ -129,6 +129,9 @@ class DashboardBrowserTest {
     assertThat(text("#who")).contains("viewer");
     assertThat(browser.driver.findElements(By.id("backup-create"))).isEmpty();
     assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isFalse();
+    if (hasRoute("/api/logs/recent")) {
+      assertThat(state("panel-errors")).as("recent errors need the operator role").isEqualTo("forbidden");
+    }
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
@@ -153,6 +156,11 @@ class DashboardBrowserTest {
     waitFor(Duration.ofSeconds(30), "the new backup in the list",
         () -> browser.driver.findElements(By.cssSelector("#backup-table tbody tr")).size() == before + 1);
     assertThat(text("#backup-message")).contains("created");
+    WebElement newest = browser.driver.findElement(By.cssSelector("#backup-table tbody tr"));
+    assertThat(newest.getText()).contains("verified");
+    newest.findElement(By.cssSelector("button")).click();
+    waitFor(Duration.ofSeconds(30), "the verification result",
+        () -> text("#backup-message").contains("Verification passed"));
     assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isFalse();
     assertThat(browser.consoleErrors()).isEmpty();
   }
@@ -215,6 +223,7 @@ class DashboardBrowserTest {
 
   private static void waitFor(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
     new WebDriverWait(browser.driver, timeout).ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .withMessage(() -> what + "; page: " + shorten(browser.driver.getPageSource()) + "; console: "
             + browser.consoleErrors())
         .until(d -> condition.getAsBoolean());
