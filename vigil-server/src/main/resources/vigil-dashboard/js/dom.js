@@ -27,7 +27,7 @@ export class Panel {
 
   /** Replaces the body and marks the panel ready. */
   show(...nodes) {
-    this.body.replaceChildren(...nodes.flat());
+    this.body.replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false));
     this.el.dataset.state = 'ready';
   }
 

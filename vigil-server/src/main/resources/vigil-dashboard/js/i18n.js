@@ -97,11 +97,20 @@ export function bytes(v, perSecond = false) {
   return intl('n', { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: x < 10 ? 1 : 0 }).format(Math.sign(v) * x);
 }
 
-/** A date and time. */
-export function dateTime(v) {
+/** A date and time ({@code compact}: short date, minutes). */
+export function dateTime(v, compact = false) {
   if (!v) return '–';
   const d = v instanceof Date ? v : new Date(v);
-  return Number.isNaN(d.getTime()) ? String(v) : intl('d', { dateStyle: 'medium', timeStyle: 'medium' }).format(d);
+  const style = compact ? { dateStyle: 'short', timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'medium' };
+  return Number.isNaN(d.getTime()) ? String(v) : intl('d', style).format(d);
+}
+
+/** A value of a monitoring series in its unit: % for *_percent, bytes per second for *_bytes_per_sec. */
+export function metricValue(metric, v) {
+  const base = String(metric).split(':')[0];
+  if (base.endsWith('_percent')) return pct(v);
+  if (base.endsWith('_bytes_per_sec')) return bytes(v, true);
+  return num(v, 1);
 }
 
 /** A time of day (for chart axes). */

@@ -81,8 +81,8 @@ export class Backups {
       figures([
         ['backups.total', num(stats.total_backups, 0), { 'data-figure': 'total' }],
         ['backups.size', num(stats.total_size_mb, 2)],
-        ['backups.lastSuccess', lastSuccess ? dateTime(lastSuccess) : t('common.never')],
-        ['backups.lastFailure', failure ? dateTime(failure.last_run_time) : t('common.never')],
+        ['backups.lastSuccess', lastSuccess ? dateTime(lastSuccess, true) : t('common.never')],
+        ['backups.lastFailure', failure ? dateTime(failure.last_run_time, true) : t('common.never')],
       ]),
       failure?.last_message ? h('p', { class: 'notice bad' }, failure.last_message) : null,
       actions,

@@ -1,6 +1,6 @@
 // Trends and anomalies, told in sentences of the page's language.
 import { get } from '../api.js';
-import { t, num, pct, relative, dateTime, onChange, metricName } from '../i18n.js';
+import { t, num, pct, relative, dateTime, onChange, metricName, metricValue } from '../i18n.js';
 import { h } from '../dom.js';
 
 function trendSentence(tr) {
@@ -17,7 +17,9 @@ function trendSentence(tr) {
 }
 
 function anomalySentence(a) {
-  return t('insights.anomaly', { metric: metricName(a.metric), value: num(a.value, 1), baseline: num(a.baseline, 1), score: num(a.score, 1) });
+  return t('insights.anomaly', {
+    metric: metricName(a.metric), value: metricValue(a.metric, a.value), baseline: metricValue(a.metric, a.baseline), score: num(a.score, 1),
+  });
 }
 
 export class Insights {

@@ -60,6 +60,12 @@ public final class Browser implements AutoCloseable {
     return new Browser(driver);
   }
 
+  /** Emulates the system's light or dark colour scheme ({@code prefers-color-scheme}). */
+  public void colorScheme(String scheme) {
+    driver.executeCdpCommand("Emulation.setEmulatedMedia",
+        Map.of("features", java.util.List.of(Map.of("name", "prefers-color-scheme", "value", scheme))));
+  }
+
   /** Makes the viewport exactly {@code d} CSS pixels (a phone size emulates a mobile device). */
   public void viewport(Dimension d) {
     driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", d.width, "height", d.height,
@@ -80,16 +86,30 @@ public final class Browser implements AutoCloseable {
 
   /** Saves a PNG screenshot of the whole page (beyond the viewport). */
   public Path screenshot(Path file) throws java.io.IOException {
+    return screenshot(file, 0, pageHeight());
+  }
+
+  /** Saves a PNG screenshot of the page from {@code y} down {@code height} CSS pixels. */
+  public Path screenshot(Path file, double y, double height) throws java.io.IOException {
     Files.createDirectories(file.getParent());
-    Map<String, Object> size = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> content = (Map<String, Object>) size.get("cssContentSize");
-    Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", ((Number) content.get("width")).doubleValue(),
-        "height", ((Number) content.get("height")).doubleValue(), "scale", 1);
+    Map<String, Object> clip = Map.of("x", 0, "y", y, "width", pageSize().get("width"), "height", height, "scale", 1);
     Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
         Map.of("format", "png", "captureBeyondViewport", true, "clip", clip));
     Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
     return file;
+  }
+
+  /** The height of the whole page in CSS pixels. */
+  public double pageHeight() {
+    return pageSize().get("height");
+  }
+
+  private Map<String, Double> pageSize() {
+    Map<String, Object> size = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> content = (Map<String, Object>) size.get("cssContentSize");
+    return Map.of("width", ((Number) content.get("width")).doubleValue(), "height",
+        ((Number) content.get("height")).doubleValue());
   }
 
   @Override

@@ -104,6 +104,11 @@ class DashboardBrowserTest {
     waitForPanels();
     shoot("en");
     browser.viewport(Browser.DESKTOP);
+    browser.colorScheme("dark");
+    waitFor(Duration.ofSeconds(5), "dark colours", () -> !"rgb(255, 255, 255)".equals(browser.driver.executeScript(
+        "return getComputedStyle(document.querySelector('.panel')).backgroundColor")));
+    browser.screenshot(SHOTS.resolve("dashboard-en-desktop-dark.png"));
+    browser.colorScheme("light");
     browser.driver.findElement(By.cssSelector("button[data-lang='ar']")).click();
     waitFor(Duration.ofSeconds(5), "dir=rtl", () -> "rtl".equals(attr("html", "dir")));
     assertThat(attr("html", "lang")).isEqualTo("ar");
@@ -174,6 +179,13 @@ class DashboardBrowserTest {
           .as("nothing wider than the " + size.getKey() + " viewport in " + lang)
           .isLessThanOrEqualTo(size.getValue().width);
       browser.screenshot(SHOTS.resolve("dashboard-" + lang + "-" + size.getKey() + ".png"));
+      if (size.getValue().equals(Browser.PHONE)) {
+        double height = browser.pageHeight();
+        for (int part = 0; part * 1200 < height && part < 4; part++) {
+          browser.screenshot(SHOTS.resolve("dashboard-" + lang + "-phone-part" + (part + 1) + ".png"), part * 1200,
+              Math.min(1200, height - part * 1200));
+        }
+      }
     }
   }
 
