@@ -130,7 +130,7 @@ export class Charts {
         cursor: { show: true, drag: { x: false, y: false } },
         scales: { x: { time: true }, y: c.percent ? { range: [0, 100] } : { range: (u, min, max) => [0, Math.max(1024, max)] } },
         axes: [
-          { ...axis, values: (u, ticks) => ticks.map((s) => time(new Date(s * 1000), long)) },
+          { ...axis, space: 80, values: (u, ticks) => ticks.map((s) => time(new Date(s * 1000), long)) },
           { ...axis, size: (u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 7 + 16 : 40), values: (u, ticks) => ticks.map(fmt) },
         ],
         series: [{}, ...c.series.map((s, j) => ({ label: t(s.key), stroke: colors[(i + j) % colors.length], width: 2, spanGaps: false }))],
