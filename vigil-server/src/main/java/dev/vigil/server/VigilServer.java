@@ -172,7 +172,10 @@ public final class VigilServer implements AutoCloseable {
     return http;
   }
 
-  /** The host monitor when {@code monitoring.enabled}: subscribe to its samples with {@code addListener}. */
+  /**
+   * The host monitor when {@code monitoring.enabled}: subscribe to its samples with {@code addListener}
+   * (listeners run on the sampling thread, so hand slow work such as network writes off to another).
+   */
   public Optional<SystemMonitor> monitor() {
     return monitoring.map(ServerMonitoring::monitor);
   }

@@ -37,6 +37,8 @@ public final class MonitoringApi {
   private static final Duration DEFAULT_RANGE = Duration.ofHours(1);
   private static final Duration DEFAULT_ANOMALY_RANGE = Duration.ofDays(1);
   private static final int MAX_POINTS_BY_DEFAULT = 360;
+  private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
   private MonitoringApi() {
   }
@@ -94,8 +96,8 @@ public final class MonitoringApi {
             + "1-minute or 1-hour roll-ups by step and range", ctx -> {
           SystemMonitor m = monitor(monitoring);
           String metric = metric(ctx);
-          Instant to = Params.instantParam(ctx, "to", clock.instant());
-          Instant from = Params.instantParam(ctx, "from", to.minus(DEFAULT_RANGE));
+          Instant to = instant(ctx, "to", clock.instant());
+          Instant from = instant(ctx, "from", to.minus(DEFAULT_RANGE));
           if (!from.isBefore(to)) {
             throw ApiException.badParameter("from", "before 'to' (" + to + ")");
           }
@@ -119,8 +121,8 @@ public final class MonitoringApi {
         "Flagged anomalies (time, metric, value, score), oldest first (?from=&to= default the last day, "
             + "?metric=, limit/cursor pagination)", ctx -> {
           SystemMonitor m = monitor(monitoring);
-          Instant to = Params.instantParam(ctx, "to", clock.instant());
-          Instant from = Params.instantParam(ctx, "from", to.minus(DEFAULT_ANOMALY_RANGE));
+          Instant to = instant(ctx, "to", clock.instant());
+          Instant from = instant(ctx, "from", to.minus(DEFAULT_ANOMALY_RANGE));
           if (!from.isBefore(to)) {
             throw ApiException.badParameter("from", "before 'to' (" + to + ")");
           }
@@ -154,6 +156,15 @@ public final class MonitoringApi {
           + Metric.DISK_MOUNT_PREFIX + "<mount>");
     }
     return metric;
+  }
+
+  /** An instant parameter within 1970–9999 (beyond that, millisecond arithmetic would overflow). */
+  private static Instant instant(Context ctx, String name, Instant fallback) {
+    Instant at = Params.instantParam(ctx, name, fallback);
+    if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+      throw ApiException.badParameter(name, "an instant from " + EARLIEST + " to " + LATEST);
+    }
+    return at;
   }
 
   private static Duration duration(Context ctx, String name, ValueParser<Duration> parser, Duration fallback) {

@@ -1,6 +1,5 @@
 package dev.vigil.server.monitoring;
 
-import dev.vigil.core.config.ConfigException;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
@@ -44,8 +43,6 @@ public final class ServerMonitoring implements AutoCloseable {
   /**
    * Builds the monitor from {@code config}'s thresholds, binds its meters to {@code registry} and starts
    * sampling.
-   *
-   * @throws ConfigException when a warning threshold is above its critical one
    */
   public static ServerMonitoring start(VigilConfig config, StateStore store, MeterRegistry registry, Clock clock) {
     Objects.requireNonNull(registry, "registry");
@@ -77,14 +74,9 @@ public final class ServerMonitoring implements AutoCloseable {
     }
   }
 
+  /** The limits of one metric; {@code ConfigLoader} has already refused a warning above its critical. */
   private static Limit limit(VigilConfig config, Setting<Double> warning, Setting<Double> critical) {
-    double w = config.get(warning);
-    double c = config.get(critical);
-    if (w > c) {
-      throw new ConfigException(warning.key(), Double.toString(w),
-          "a value not above " + critical.key() + " (" + c + ")");
-    }
-    return new Limit(w, c);
+    return new Limit(config.get(warning), config.get(critical));
   }
 
   /** Records one answered request under its method and route pattern (the server's request hook). */
