@@ -84,6 +84,23 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void withoutTheStreamThePagePollsAndReconnectsWhenItIsBack() throws Exception {
+    browser.driver.executeCdpCommand("Network.enable", Map.of());
+    browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/stream*")));
+    try {
+      login(server.adminToken);
+      waitForPanels();
+      waitFor(Duration.ofSeconds(10), "polling", () -> "polling".equals(attr("#live", "data-state")));
+      int before = points("cpu");
+      waitFor(Duration.ofSeconds(15), "chart points from polling", () -> points("cpu") >= before + 2);
+    } finally {
+      browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    waitFor(Duration.ofSeconds(40), "the stream again", () -> "live".equals(attr("#live", "data-state")));
+    browser.consoleErrors();
+  }
+
+  @Test
   void processesSortByAColumnWithTheKeyboard() throws Exception {
     login(server.adminToken);
     waitForPanels();
