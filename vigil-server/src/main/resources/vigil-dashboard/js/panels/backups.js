@@ -66,7 +66,7 @@ export class Backups {
       this.message ? h('span', { role: 'status', class: this.message.bad ? 'notice bad' : 'notice', id: 'backup-message' },
         t(this.message.key, this.message.params)) : null) : null;
     const rows = list.map((b) => h('tr', { 'data-file': b.filename },
-      h('td', { class: 'name' }, b.filename),
+      h('td', { class: 'name file' }, b.filename),
       h('td', { class: 'hide-narrow' }, b.database || ''),
       h('td', { class: 'num' }, num(b.size_mb, 2)),
       h('td', { class: 'hide-narrow' }, dateTime(b.timestamp)),
