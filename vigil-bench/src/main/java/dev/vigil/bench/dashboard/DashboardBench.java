@@ -47,8 +47,10 @@ public final class DashboardBench {
       List<Double> times = new ArrayList<>();
       List<Double> bytes = new ArrayList<>();
       List<Double> requests = new ArrayList<>();
+      String lastApi = "none";
       for (int i = 0; i < runs; i++) {
         Map<String, Object> r = load(driver, base);
+        lastApi = String.valueOf(r.get("last_api"));
         times.add(((Number) r.get("filled")).doubleValue());
         bytes.add(((Number) r.get("bytes")).doubleValue());
         requests.add(((Number) r.get("requests")).doubleValue());
@@ -61,6 +63,7 @@ public final class DashboardBench {
       extras.put("min_ms", Collections.min(times));
       extras.put("max_ms", Collections.max(times));
       extras.put("requests", median(requests));
+      extras.put("last_api_answer", lastApi);
       BenchLine.print("dashboard.first_render", ms, GOAL_MS, "ms", BenchLine.Better.LOWER, extras);
       Map<String, Object> bytesExtras = new LinkedHashMap<>();
       bytesExtras.put("baseline_is", "goal");
@@ -92,7 +95,9 @@ public final class DashboardBench {
             + "const nav = performance.getEntriesByType('navigation')[0];"
             + "const res = performance.getEntriesByType('resource').filter(r => r.startTime <= filled);"
             + "const bytes = nav.transferSize + res.reduce((s, r) => s + r.transferSize, 0);"
-            + "return {filled: filled, bytes: bytes, requests: res.length + 1};");
+            + "const slow = res.filter(r => r.name.includes('/api/')).sort((a, b) => b.responseEnd - a.responseEnd)[0];"
+            + "return {filled: filled, bytes: bytes, requests: res.length + 1,"
+            + " last_api: slow ? new URL(slow.name).pathname + '@' + Math.round(slow.responseEnd) + 'ms' : 'none'};");
   }
 
   private static ChromeDriver start() {

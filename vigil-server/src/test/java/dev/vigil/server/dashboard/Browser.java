@@ -30,6 +30,7 @@ public final class Browser implements AutoCloseable {
   /** Phone window size of the screenshots. */
   public static final Dimension PHONE = new Dimension(360, 740);
 
+  /** The WebDriver session. */
   public final ChromeDriver driver;
 
   private Browser(ChromeDriver driver) {
