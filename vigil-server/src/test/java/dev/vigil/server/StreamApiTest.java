@@ -24,6 +24,14 @@ class StreamApiTest {
   @TempDir
   Path dir;
 
+  private static HttpResponse<String> stream(TestServer s, String path, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(s.uri(path)).header("Accept", "text/event-stream");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return s.send(b.build());
+  }
+
   private TestServer monitored(Path d) {
     return TestServer.start(d, Map.of("ENABLE_MONITORING", "true", "MONITORING_INTERVAL", "200ms"));
   }
@@ -31,7 +39,7 @@ class StreamApiTest {
   @Test
   void streamsEachNewSampleUntilMaxSeconds() throws Exception {
     try (TestServer s = monitored(dir)) {
-      HttpResponse<String> r = s.get("/api/stream?max_seconds=2", s.token(Role.VIEWER));
+      HttpResponse<String> r = stream(s, "/api/stream?max_seconds=2", s.token(Role.VIEWER));
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
       assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
@@ -53,10 +61,10 @@ class StreamApiTest {
   @Test
   void answers409WhenMonitoringIsOffAnd401WithoutAToken() throws Exception {
     try (TestServer s = TestServer.start(dir)) {
-      HttpResponse<String> off = s.get("/api/stream", s.token(Role.VIEWER));
+      HttpResponse<String> off = stream(s, "/api/stream", s.token(Role.VIEWER));
       assertThat(off.statusCode()).isEqualTo(409);
       assertThat(off.body()).contains("not_enabled").contains("ENABLE_MONITORING");
-      assertThat(s.get("/api/stream", null).statusCode()).isEqualTo(401);
+      assertThat(stream(s, "/api/stream", null).statusCode()).isEqualTo(401);
     }
   }
 
@@ -64,10 +72,19 @@ class StreamApiTest {
   void rejectsABadMaxSeconds() throws Exception {
     try (TestServer s = monitored(dir)) {
       for (String bad : List.of("0", "abc", "3601", "-5")) {
-        HttpResponse<String> r = s.get("/api/stream?max_seconds=" + bad, s.adminToken);
+        HttpResponse<String> r = stream(s, "/api/stream?max_seconds=" + bad, s.adminToken);
         assertThat(r.statusCode()).as(bad).isEqualTo(400);
         assertThat(r.body()).contains("max_seconds");
       }
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotAcceptEventStreamsGets406AtOnce() throws Exception {
+    try (TestServer s = monitored(dir)) {
+      HttpResponse<String> r = s.get("/api/stream", s.token(Role.VIEWER));
+      assertThat(r.statusCode()).isEqualTo(406);
+      assertThat(r.body()).contains("not_acceptable").contains("text/event-stream");
     }
   }
 
@@ -77,7 +94,7 @@ class StreamApiTest {
     List<String> lines = new CopyOnWriteArrayList<>();
     CompletableFuture<HttpResponse<Stream<String>>> open = s.client.sendAsync(
         HttpRequest.newBuilder(s.uri("/api/stream?max_seconds=3600")).header("Authorization", "Bearer " + s.adminToken)
-            .build(), HttpResponse.BodyHandlers.ofLines());
+            .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
     CompletableFuture<Void> read = open.thenAccept(r -> r.body().forEach(lines::add));
     await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.startsWith("event: sample")));
     CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /api/stream}: Server-Sent Events carrying every new monitoring sample to the dashboard.
  * Read with {@code fetch()} so the bearer token travels in the {@code Authorization} header, never in a
- * URL. Each stream lasts at most {@code max_seconds} (the client reconnects), sends a comment every 15 s
- * to keep proxies from closing it, and ends when the server stops.
+ * URL. A request must accept {@code text/event-stream} (anything else gets 406 at once, so a plain client
+ * never hangs on it). Each stream lasts at most {@code max_seconds} (the client reconnects), sends a
+ * comment every 15 s to keep proxies from closing it, and ends when the server stops.
  */
 public final class StreamApi {
   /** Longest a stream may be asked to last. */
@@ -60,6 +61,11 @@ public final class StreamApi {
     });
     api.get("/api/stream", Role.VIEWER, "Server-Sent Events: each new monitoring sample as event 'sample' "
         + "(ends after max_seconds, default " + DEFAULT_SECONDS + "; 409 when monitoring is off)", ctx -> {
+          String accept = ctx.header("Accept");
+          if (accept == null || !accept.contains("text/event-stream")) {
+            throw new ApiException(406, "not_acceptable",
+                "this route streams Server-Sent Events; send the header Accept: text/event-stream");
+          }
           int maxSeconds = Params.intParam(ctx, "max_seconds", 1, MAX_SECONDS, DEFAULT_SECONDS);
           SystemMonitor m = monitor.get().filter(SystemMonitor::isRunning).orElseThrow(() -> new ApiException(409,
               "not_enabled", "monitoring is not enabled on this server (ENABLE_MONITORING=true turns it on)"));
