@@ -152,8 +152,13 @@ public final class AuditLog implements AutoCloseable {
 
   private <T> T withFileLock(Locked<T> action) {
     ioLock.lock();
-    try (java.nio.channels.FileLock held = lockFile.lock()) {
-      return action.run();
+    try {
+      java.nio.channels.FileLock held = lockFile.lock();
+      try {
+        return action.run();
+      } finally {
+        held.release();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("audit log " + segments.active() + ": " + e.getMessage(), e);
     } finally {
@@ -191,9 +196,13 @@ public final class AuditLog implements AutoCloseable {
     AuditKey key = AuditKey.load(options.dataDir(), false);
     ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key),
         new AuditIndex(store, options.app()));
-    try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        java.nio.channels.FileLock held = lock.lock()) {
-      return verifier.verify();
+    try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      java.nio.channels.FileLock held = lock.lock();
+      try {
+        return verifier.verify();
+      } finally {
+        held.release();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock " + segments.lockFile() + " to verify the audit log", e);
     }

@@ -55,8 +55,14 @@ final class ChainVerifier {
     }
     long lastCp = cps.isEmpty() ? 0 : cps.lastKey();
     long indexMax = index.maxSeq();
-    Walk w = new Walk(cps, lastCp);
     List<Path> files = segments.files();
+    if (files.size() > 1) {
+      VerifyResult fast = inParallel(files, cps, lastCp, indexMax);
+      if (fast != null) {
+        return fast;
+      }
+    }
+    Walk w = new Walk(cps, lastCp);
     try {
       for (int i = 0; i < files.size(); i++) {
         Path file = files.get(i);
@@ -88,6 +94,73 @@ final class ChainVerifier {
     return VerifyResult.intact(last, cps.size());
   }
 
+  /** What one file holds when it is intact on its own: its first and last seq and the hashes at both ends. */
+  private record Span(long firstSeq, String firstPrev, long lastSeq, String lastHash) {
+  }
+
+  /**
+   * The fast path for several files: checks each file on its own, on up to as many threads as there are
+   * cores, then that the files join up. Returns the intact result, or {@code null} when anything is
+   * wrong — the sequential walk then finds the first bad seq and says why.
+   */
+  private VerifyResult inParallel(List<Path> files, NavigableMap<Long, Checkpoint> cps, long lastCp, long indexMax) {
+    int threads = Math.min(files.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "vigil-audit-verify-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<java.util.concurrent.Future<Span>> spans = new ArrayList<>();
+      for (Path file : files) {
+        spans.add(pool.submit(() -> span(file, cps, lastCp)));
+      }
+      long expected = 1;
+      String prev = AuditRecord.GENESIS;
+      for (java.util.concurrent.Future<Span> f : spans) {
+        Span span = f.get();
+        if (span == null || span.firstSeq() != expected || !span.firstPrev().equals(prev)) {
+          return null;
+        }
+        expected = span.lastSeq() + 1;
+        prev = span.lastHash();
+      }
+      long last = expected - 1;
+      if (lastCp > last || indexMax > last) {
+        return null;
+      }
+      lastHash = prev;
+      return VerifyResult.intact(last, cps.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AuditException("interrupted while verifying the audit log", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw new UncheckedIOException("cannot read audit files in " + segments.dir(), io);
+      }
+      throw new AuditException("verifying the audit log failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** One file checked on its own, or {@code null} when it is empty or anything in it is wrong. */
+  private Span span(Path file, NavigableMap<Long, Checkpoint> cps, long lastCp) throws IOException {
+    Walk w = new Walk(cps, lastCp);
+    w.file = file;
+    w.expected = -1;
+    try {
+      if (LineScanner.scan(file, w::line) != 0 || w.expected < 0) {
+        return null;
+      }
+    } catch (Found f) {
+      return null;
+    }
+    return new Span(w.firstSeq, w.firstPrev, w.expected - 1,
+        new String(w.prev, java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
   private final class Walk {
     final NavigableMap<Long, Checkpoint> cps;
     final long lastCp;
@@ -98,6 +171,8 @@ final class ChainVerifier {
     Map<Long, String> indexChunk = Map.of();
     long indexChunkEnd = 0;
     long expected = 1;
+    long firstSeq;
+    String firstPrev;
     Path file;
 
     Walk(NavigableMap<Long, Checkpoint> cps, long lastCp) {
@@ -110,6 +185,12 @@ final class ChainVerifier {
         throw fail(expected, "line " + lineNo + " is " + parser.problem + " (expected seq " + expected + ")", lineNo);
       }
       long seq = parser.seq;
+      if (expected < 0) {
+        expected = seq;
+        firstSeq = seq;
+        firstPrev = RecordLine.ascii(buf, RecordLine.prevHashOffset(off, len), 64);
+        System.arraycopy(buf, RecordLine.prevHashOffset(off, len), prev, 0, 64);
+      }
       if (seq != expected) {
         throw fail(expected, "expected seq " + expected + " but found seq " + seq
             + (seq > expected ? " (records missing or out of order)" : " (records repeated or out of order)"), lineNo);

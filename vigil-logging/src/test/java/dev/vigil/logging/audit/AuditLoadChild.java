@@ -30,10 +30,10 @@ public final class AuditLoadChild {
       int thread = t;
       Thread worker = new Thread(() -> {
         while (true) {
-          CompletableFuture<AuditRecord>[] inFlight = new CompletableFuture[16];
-          for (int i = 0; i < inFlight.length; i++) {
-            inFlight[i] = log.append("LOAD", "t" + thread, "load.write", "item:" + i, Map.of("pad", "x".repeat(i * 7)),
-                "127.0.0.1");
+          java.util.List<CompletableFuture<AuditRecord>> inFlight = new java.util.ArrayList<>();
+          for (int i = 0; i < 16; i++) {
+            inFlight.add(log.append("LOAD", "t" + thread, "load.write", "item:" + i, Map.of("pad", "x".repeat(i * 7)),
+                "127.0.0.1"));
           }
           for (CompletableFuture<AuditRecord> f : inFlight) {
             long seq = f.join().seq();
