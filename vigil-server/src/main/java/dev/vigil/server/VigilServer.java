@@ -20,14 +20,17 @@ import dev.vigil.server.api.CacheApi;
 import dev.vigil.server.api.LogsApi;
 import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.api.MonitoringApi;
+import dev.vigil.server.api.StreamApi;
 import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.api.TokenApi;
+import dev.vigil.server.api.WhoAmIApi;
 import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.backup.BackupSetup;
 import dev.vigil.server.cache.ServerCache;
+import dev.vigil.server.dashboard.DashboardFiles;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
@@ -86,6 +89,14 @@ public final class VigilServer implements AutoCloseable {
     ServerLogging.bindMetrics(logging, metrics.registry());
     LogsApi.register(api, logging.files());
 
+    // ---- cache (issue 4): the server's CacheManager, its meters and /api/cache routes
+    CacheManager cache = ServerCache.open(config, clock);
+    started.push(cache);
+    new CacheMetrics(cache, "vigil").bindTo(metrics.registry());
+    CacheApi.register(api, cache, VigilServer::audit);
+    LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
+    // ---- end cache
+
     // --- audit trail (issue 5): vigil_audit.log in the log dir, indexed and checkpointed in the store ---
     AuditLog auditLog = ServerAudit.open(config, store, clock);
     started.push(auditLog);
@@ -94,14 +105,6 @@ public final class VigilServer implements AutoCloseable {
     createdAdmin.ifPresent(t -> auditLog.log("TOKEN_CREATE", "system", "token.create", "token:" + t.info().id(),
         Map.of("role", "admin", "reason", "first start", "outcome", "success"), null));
     // --- end audit trail ---
-
-    // ---- cache (issue 4): the server's CacheManager, its meters and /api/cache routes
-    CacheManager cache = ServerCache.open(config, clock);
-    started.push(cache);
-    new CacheMetrics(cache, "vigil").bindTo(metrics.registry());
-    CacheApi.register(api, cache, VigilServer::audit);
-    LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
-    // ---- end cache
 
     SystemApi.register(api, clock, startedAt, () -> features(config), cache);
     TokenApi.register(api, tokens, authenticator, VigilServer::audit);
@@ -116,6 +119,12 @@ public final class VigilServer implements AutoCloseable {
     });
     MonitoringApi.register(api, monitoring, clock);
     // --- end monitoring
+
+    // --- dashboard (issue 7): who the token is, the live sample stream, static files at / (below)
+    WhoAmIApi.register(api);
+    StreamApi.register(api, this::monitor, clock);
+    // --- end dashboard
+
     // ---- backups (issue 6): one DatabaseBackup per configured database, schedulers, /api/backup/* ----
     Optional<BackupCatalog> backups = BackupSetup.catalog(config, store, clock, BackupProgress.NONE);
     backups.ifPresent(started::push);
@@ -131,7 +140,7 @@ public final class VigilServer implements AutoCloseable {
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
     http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
-        config.get(Settings.SERVER_MAX_BODY), Map.of()), api, authenticator, limiter, serverAudit,
+        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter, serverAudit,
         (ctx, millis) -> requestListeners.forEach(l -> l.answered(ctx, millis)));
     started.push(http);
     http.start();

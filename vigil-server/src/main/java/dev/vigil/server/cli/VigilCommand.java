@@ -15,7 +15,9 @@ import picocli.CommandLine.Mixin;
     description = "Keeps a business web application fast, watched and recoverable.",
     subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, DoctorCommand.class,
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
-        CacheCommand.class, BackupCommand.class, CheckpointCommand.class, AuditCommand.class})
+        BackupCommand.class, CheckpointCommand.class,
+        CacheCommand.class,
+        AuditCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;

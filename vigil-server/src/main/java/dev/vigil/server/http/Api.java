@@ -12,6 +12,7 @@ import java.util.List;
  */
 public final class Api {
   private final List<ApiRoute> routes = new ArrayList<>();
+  private final List<Runnable> stopHooks = new ArrayList<>();
 
   /** Adds a GET route readable by {@code role} ({@code null}: public). */
   public Api get(String path, Role role, String summary, Handler handler) {
@@ -49,6 +50,19 @@ public final class Api {
     }
     routes.add(route);
     return this;
+  }
+
+  /**
+   * Runs {@code hook} when the server starts to stop, before it waits for in-flight requests: routes
+   * that answer with a long-lived stream end their streams here, so shutdown does not wait for them.
+   */
+  public synchronized void onStop(Runnable hook) {
+    stopHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+  }
+
+  /** The hooks given to {@link #onStop}, in registration order. */
+  public synchronized List<Runnable> stopHooks() {
+    return List.copyOf(stopHooks);
   }
 
   /** Every route, in registration order. */

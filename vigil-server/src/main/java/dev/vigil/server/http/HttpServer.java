@@ -46,6 +46,7 @@ public final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   private final Javalin app;
+  private final Api api;
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final Auditor auditor;
@@ -81,6 +82,7 @@ public final class HttpServer implements AutoCloseable {
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
     this.auditor = Objects.requireNonNull(auditor, "auditor");
+    this.api = Objects.requireNonNull(api, "api");
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.jetty.defaultHost = options.bind();
@@ -198,9 +200,10 @@ public final class HttpServer implements AutoCloseable {
     return app;
   }
 
-  /** Stops accepting, lets in-flight requests finish, and stops. */
+  /** Ends long-lived streams ({@link Api#onStop}), stops accepting, lets in-flight requests finish, and stops. */
   @Override
   public void close() {
+    api.stopHooks().forEach(Runnable::run);
     app.stop();
   }
 

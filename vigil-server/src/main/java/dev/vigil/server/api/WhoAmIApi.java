@@ -1,0 +1,27 @@
+package dev.vigil.server.api;
+
+import dev.vigil.server.auth.Role;
+import dev.vigil.server.auth.TokenInfo;
+import dev.vigil.server.http.Api;
+import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.http.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /api/whoami}: the caller's token id, name and role, so the dashboard shows only what it may use. */
+public final class WhoAmIApi {
+  private WhoAmIApi() {
+  }
+
+  /** Adds the route (any valid token). */
+  public static void register(Api api) {
+    api.get("/api/whoami", Role.VIEWER, "The calling token's id, name and role", ctx -> {
+      TokenInfo me = HttpServer.caller(ctx);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("id", me.id());
+      body.put("name", me.name());
+      body.put("role", me.role().label());
+      Json.respond(ctx, body);
+    });
+  }
+}

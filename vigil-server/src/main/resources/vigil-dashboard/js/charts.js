@@ -1,0 +1,169 @@
+// Live and historical charts of CPU, RAM, disk and network with uPlot (from its WebJar).
+import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
+import { get } from './api.js';
+import { t, pct, bytes, time, onChange } from './i18n.js';
+import { h } from './dom.js';
+
+const LIVE_SECONDS = 15 * 60;
+const RANGES = { '15m': 15 * 60, '1h': 3600, '24h': 86400, '7d': 7 * 86400 };
+const STEPS = { '15m': '1s', '1h': '30s', '24h': '10m', '7d': '1h' };
+
+const CHARTS = [
+  { id: 'cpu', key: 'charts.cpu', series: [{ metric: 'cpu_percent', key: 'charts.cpu', pick: (m) => m.cpu_percent }], percent: true },
+  { id: 'ram', key: 'charts.ram', series: [{ metric: 'ram_percent', key: 'charts.ram', pick: (m) => m.ram_percent }], percent: true },
+  { id: 'disk', key: 'charts.disk', series: [{ metric: 'disk_percent', key: 'charts.disk', pick: (m) => m.disk_percent }], percent: true },
+  {
+    id: 'net', key: 'charts.net', percent: false, series: [
+      { metric: 'net_rx_bytes_per_sec', key: 'charts.rx', pick: (m) => m.network?.rx_bytes_per_sec },
+      { metric: 'net_tx_bytes_per_sec', key: 'charts.tx', pick: (m) => m.network?.tx_bytes_per_sec },
+    ],
+  },
+];
+
+function css(name) {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** The resources panel: four charts fed by live samples, or by the history API for longer ranges. */
+export class Charts {
+  constructor(panel) {
+    this.panel = panel;
+    this.range = '15m';
+    this.live = CHARTS.map(() => null);
+    this.data = CHARTS.map((c) => [[], ...c.series.map(() => [])]);
+    this.plots = [];
+    this.figures = [];
+    panel.el.querySelectorAll('[data-range]').forEach((b) => b.addEventListener('click', () => this.select(b.dataset.range)));
+    onChange(() => this.build());
+    new ResizeObserver(() => this.resize()).observe(panel.body);
+    matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.build());
+  }
+
+  /** Fills the last 15 minutes from history, then draws. */
+  async start() {
+    const to = new Date();
+    const from = new Date(to.getTime() - LIVE_SECONDS * 1000);
+    try {
+      const series = await this.fetchAll(from, to, STEPS['15m']);
+      this.data = series;
+    } catch (e) {
+      this.panel.failed(e);
+      return;
+    }
+    this.build();
+  }
+
+  async fetchAll(from, to, step) {
+    const q = (metric) => `/api/monitoring/history?metric=${encodeURIComponent(metric)}&from=${from.toISOString()}`
+      + `&to=${to.toISOString()}&step=${step}`;
+    return Promise.all(CHARTS.map(async (c) => {
+      const answers = await Promise.all(c.series.map((s) => get(q(s.metric))));
+      const times = new Set();
+      answers.forEach((a) => a.points.forEach((p) => times.add(Date.parse(p.time) / 1000)));
+      const xs = [...times].sort((a, b) => a - b);
+      const index = new Map(xs.map((x, i) => [x, i]));
+      const ys = answers.map((a) => {
+        const col = new Array(xs.length).fill(null);
+        a.points.forEach((p) => { col[index.get(Date.parse(p.time) / 1000)] = p.avg; });
+        return col;
+      });
+      return [xs, ...ys];
+    }));
+  }
+
+  async select(range) {
+    this.range = range;
+    this.panel.el.querySelectorAll('[data-range]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.range === range)));
+    if (range === '15m') {
+      this.build();
+      return;
+    }
+    const to = new Date();
+    const from = new Date(to.getTime() - RANGES[range] * 1000);
+    try {
+      this.history = await this.fetchAll(from, to, STEPS[range]);
+      if (this.range === range) this.build();
+    } catch (e) {
+      this.panel.failed(e);
+    }
+  }
+
+  /** Adds one sample to the live window; redraws when the live range is shown. */
+  add(sample) {
+    const m = sample.metrics;
+    const x = Date.parse(m.timestamp) / 1000;
+    CHARTS.forEach((c, i) => {
+      const d = this.data[i];
+      if (d[0].length && x <= d[0][d[0].length - 1]) return;
+      d[0].push(x);
+      c.series.forEach((s, j) => d[j + 1].push(s.pick(m) ?? null));
+      while (d[0].length && d[0][0] < x - LIVE_SECONDS) d.forEach((col) => col.shift());
+      this.live[i] = c.series.map((s) => s.pick(m));
+    });
+    if (this.range === '15m') this.redraw();
+  }
+
+  shown() {
+    return this.range === '15m' ? this.data : this.history;
+  }
+
+  build() {
+    this.plots.forEach((p) => p.destroy());
+    this.plots = [];
+    this.figures = [];
+    const grid = h('div', { class: 'charts' });
+    const colors = [css('--series-1'), css('--series-2'), css('--series-3'), css('--series-4')];
+    const axis = { stroke: css('--muted'), grid: { stroke: css('--line'), width: 1 }, ticks: { stroke: css('--line') } };
+    const long = this.range === '24h' || this.range === '7d';
+    const data = this.shown();
+    CHARTS.forEach((c, i) => {
+      const value = h('strong', {});
+      const plot = h('div', { class: 'plot', 'aria-hidden': 'true' });
+      const fig = h('figure', { class: 'chart', id: 'chart-' + c.id, role: 'img' },
+        h('figcaption', {}, h('span', {}, t(c.key)), value), plot);
+      grid.append(fig);
+      const fmt = c.percent ? (v) => pct(v) : (v) => bytes(v, true);
+      const opts = {
+        width: 300,
+        height: 160,
+        legend: { show: false },
+        cursor: { show: true, drag: { x: false, y: false } },
+        scales: { x: { time: true }, y: c.percent ? { range: [0, 100] } : { range: (u, min, max) => [0, Math.max(1024, max)] } },
+        axes: [
+          { ...axis, space: 80, values: (u, ticks) => ticks.map((s) => time(new Date(s * 1000), long)) },
+          { ...axis, size: (u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 7 + 16 : 40), values: (u, ticks) => ticks.map(fmt) },
+        ],
+        series: [{}, ...c.series.map((s, j) => ({ label: t(s.key), stroke: colors[(i + j) % colors.length], width: 2, spanGaps: false }))],
+      };
+      this.figures.push({ fig, value, fmt, chart: c });
+      this.plots.push(new uPlot(opts, data[i], plot));
+    });
+    this.panel.show(grid);
+    this.resize();
+    this.caption();
+  }
+
+  redraw() {
+    this.plots.forEach((p, i) => p.setData(this.data[i]));
+    this.caption();
+  }
+
+  caption() {
+    const data = this.shown();
+    this.figures.forEach(({ fig, value, fmt, chart }, i) => {
+      const d = data[i];
+      const lastOf = (col) => { for (let k = col.length - 1; k >= 0; k -= 1) if (col[k] !== null) return col[k]; return null; };
+      const latest = chart.series.map((s, j) => lastOf(d[j + 1]));
+      value.textContent = latest.map(fmt).join(' / ');
+      fig.dataset.points = String(d[0].length);
+      fig.setAttribute('aria-label', t('charts.aria', { name: t(chart.key), value: value.textContent, points: d[0].length }));
+    });
+  }
+
+  resize() {
+    this.plots.forEach((p) => {
+      const w = Math.floor(p.root.parentElement.clientWidth);
+      if (w > 0 && w !== p.width) p.setSize({ width: w, height: 160 });
+    });
+  }
+}

@@ -1,0 +1,205 @@
+// The dashboard: login with an API token, then panels filled from the API and kept live.
+import { get, token, setToken, clearToken, onUnauthorized, Routes } from './api.js';
+import * as i18n from './i18n.js';
+import { t } from './i18n.js';
+import { Panel } from './dom.js';
+import { Live } from './live.js';
+import { Charts } from './charts.js';
+import { renderHealth } from './panels/health.js';
+import { Processes } from './panels/processes.js';
+import { Insights } from './panels/insights.js';
+import { Cache } from './panels/cache.js';
+import { Backups } from './panels/backups.js';
+import { Feed, errorLine, auditLine } from './panels/feed.js';
+
+const $ = (id) => document.getElementById(id);
+let session = null;
+const MESSAGE = 'vigil.loginMessage';
+
+function showLogin(messageKey) {
+  session?.stop();
+  session = null;
+  $('board').hidden = true;
+  $('who').hidden = true;
+  $('logout').hidden = true;
+  $('live').textContent = '';
+  $('login').hidden = false;
+  $('login-error').dataset.key = messageKey || '';
+  $('login-error').textContent = messageKey ? t(messageKey) : '';
+  $('token').value = '';
+  $('token').focus();
+}
+
+/** Everything that runs while signed in; stop() ends it all. */
+class Session {
+  constructor(me, routes) {
+    this.me = me;
+    this.routes = routes;
+    this.timers = [];
+    this.live = null;
+  }
+
+  every(ms, fn) {
+    fn();
+    this.timers.push(setInterval(fn, ms));
+  }
+
+  start() {
+    const { me, routes } = this;
+    const has = (path) => routes.has('GET', path);
+    /** Shows a panel's notice when its route is absent or above the caller's role; true when it may load. */
+    const usable = (panel, path) => {
+      if (!has(path)) panel.notice('disabled', 'common.notEnabled');
+      else if (!routes.allows('GET', path)) panel.notice('forbidden', 'common.forbidden');
+      else return true;
+      return false;
+    };
+    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
+      .map((n) => [n, new Panel('panel-' + n)]));
+    Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
+
+    if (has('/api/monitoring/health') && has('/api/stream')) {
+      const charts = new Charts(panels.charts);
+      charts.start();
+      let last = null;
+      i18n.onChange(() => { if (last && this.live) renderHealth(panels.health, last); });
+      this.live = new Live((sample) => {
+        last = sample;
+        renderHealth(panels.health, sample);
+        charts.add(sample);
+      }, (state) => {
+        $('live').dataset.state = state;
+        $('live').textContent = t('live.' + state);
+        if (state === 'off') ['health', 'charts', 'processes', 'insights'].forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
+      });
+      this.live.start();
+      const processes = new Processes(panels.processes);
+      this.every(10000, () => processes.refresh());
+      const insights = new Insights(panels.insights);
+      this.every(60000, () => insights.refresh());
+    } else {
+      ['health', 'charts', 'processes', 'insights'].forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
+    }
+
+    if (usable(panels.cache, '/api/cache/stats')) {
+      const cache = new Cache(panels.cache);
+      this.every(10000, () => cache.refresh());
+    }
+
+    if (usable(panels.backups, '/api/backup/list')) {
+      const backups = new Backups(panels.backups, routes.allows('POST', '/api/backup/create'),
+        routes.allows('POST', '/api/backup/verify/{filename}'));
+      this.every(30000, () => backups.refresh());
+    }
+
+    if (usable(panels.errors, '/api/logs/recent')) {
+      const errors = new Feed(panels.errors, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none');
+      this.every(15000, () => errors.refresh());
+    }
+
+    if (me.role !== 'admin') {
+      panels.audit.el.hidden = true;
+      panels.audit.el.dataset.state = 'forbidden';
+    } else if (usable(panels.audit, '/api/audit')) {
+      const audit = new Feed(panels.audit, '/api/audit?limit=20', auditLine, 'audit.none');
+      this.every(15000, () => audit.refresh());
+    }
+  }
+
+  stop() {
+    this.timers.forEach(clearInterval);
+    this.live?.stop();
+  }
+}
+
+async function enter() {
+  let me;
+  let routes;
+  try {
+    const [who, doc] = await Promise.all([get('/api/whoami'), get('/api/openapi.json')]);
+    me = who;
+    routes = new Routes(doc, me.role);
+  } catch (e) {
+    if (e.status !== 401) showLogin('login.unreachable');
+    return;
+  }
+  $('login').hidden = true;
+  $('board').hidden = false;
+  $('logout').hidden = false;
+  const who = $('who');
+  who.hidden = false;
+  who.dataset.role = me.role;
+  const label = () => { who.textContent = t('login.who', { name: me.name, role: t('role.' + me.role) }); };
+  label();
+  i18n.onChange(label);
+  session = new Session(me, routes);
+  session.start();
+  markWhenFilled();
+}
+
+/** Marks (performance mark "vigil-panels-filled", body data-filled) the moment no shown panel is still loading. */
+function markWhenFilled() {
+  const done = () => [...document.querySelectorAll('.panel')].every((p) => p.hidden || p.dataset.state !== 'loading');
+  const mark = () => {
+    performance.mark('vigil-panels-filled');
+    document.body.dataset.filled = 'true';
+  };
+  if (done()) {
+    mark();
+    return;
+  }
+  const watch = new MutationObserver(() => {
+    if (done()) {
+      watch.disconnect();
+      mark();
+    }
+  });
+  watch.observe($('board'), { subtree: true, attributes: true, attributeFilter: ['data-state', 'hidden'] });
+}
+
+/** Forgets the token and starts over from a clean page (so nothing of the old session lingers). */
+function signOut(messageKey) {
+  if (!session && !token()) {
+    showLogin(messageKey);
+    return;
+  }
+  session?.stop();
+  session = null;
+  clearToken();
+  sessionStorage.setItem(MESSAGE, messageKey);
+  location.reload();
+}
+
+async function boot() {
+  await i18n.init();
+  document.querySelectorAll('[data-lang]').forEach((b) => b.addEventListener('click', () => i18n.use(b.dataset.lang)));
+  i18n.onChange(() => {
+    const err = $('login-error');
+    if (err.dataset.key) err.textContent = t(err.dataset.key);
+    if (session?.live) $('live').textContent = t('live.' + $('live').dataset.state);
+  });
+  onUnauthorized(() => signOut('login.rejected'));
+  $('login-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const value = $('token').value.trim();
+    if (!value) {
+      $('login-error').dataset.key = 'login.empty';
+      $('login-error').textContent = t('login.empty');
+      return;
+    }
+    setToken(value);
+    enter();
+  });
+  $('logout').addEventListener('click', () => signOut(''));
+  // A page left for another (and perhaps kept in the back/forward cache) must not hold its stream open:
+  // browsers allow six connections per server, and every kept stream would take one.
+  window.addEventListener('pagehide', () => session?.live?.stop());
+  window.addEventListener('pageshow', (e) => { if (e.persisted) session?.live?.start(); });
+  document.body.dataset.ready = 'true';
+  const message = sessionStorage.getItem(MESSAGE);
+  sessionStorage.removeItem(MESSAGE);
+  if (token()) enter();
+  else showLogin(message);
+}
+
+boot();

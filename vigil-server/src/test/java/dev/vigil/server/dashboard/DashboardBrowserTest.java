@@ -1,0 +1,264 @@
+package dev.vigil.server.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.server.TestServer;
+import dev.vigil.server.auth.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in headless Chromium against a real server sampling every 300 ms: login, every panel
+ * filled, charts growing with the live stream, English and Arabic (right to left) at desktop and phone
+ * widths with screenshots under {@code target/screenshots/}, role-dependent buttons, and a clean console.
+ */
+class DashboardBrowserTest {
+  static final Path SHOTS = Path.of("target", "screenshots");
+  @TempDir
+  static Path dir;
+  static TestServer server;
+  static Browser browser;
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (!Browser.installed()) {
+      String why = "Chromium or chromedriver missing at " + Browser.CHROMIUM + " / " + Browser.DRIVER
+          + " (scripts/test installs chromium and chromium-driver)";
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError(why);
+      }
+      Assumptions.abort(why);
+    }
+    server = TestServer.start(dir, DashboardTestEnv.env(dir));
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void desktop() {
+    browser.viewport(Browser.DESKTOP);
+  }
+
+  @Test
+  void adminSeesEveryPanelFilledAndTheChartsGrowLive() throws Exception {
+    login(server.adminToken);
+    waitForPanels();
+    assertThat(state("panel-health")).isEqualTo("ready");
+    assertThat(text("#health-status")).isIn("Healthy", "Warning", "Critical");
+    assertThat(state("panel-charts")).isEqualTo("ready");
+    assertThat(state("panel-processes")).isEqualTo("ready");
+    assertThat(browser.driver.findElements(By.cssSelector("#process-table tbody tr"))).isNotEmpty();
+    assertThat(state("panel-insights")).isEqualTo("ready");
+    for (Map.Entry<String, String> p : Map.of("panel-cache", "/api/cache/stats", "panel-backups", "/api/backup/list",
+        "panel-errors", "/api/logs/recent", "panel-audit", "/api/audit").entrySet()) {
+      assertThat(state(p.getKey())).as(p.getKey()).isEqualTo(hasRoute(p.getValue()) ? "ready" : "disabled");
+    }
+    assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isTrue();
+    waitFor(Duration.ofSeconds(10), "the live stream", () -> "live".equals(attr("#live", "data-state")));
+
+    int before = points("cpu");
+    waitFor(Duration.ofSeconds(10), "new chart points", () -> points("cpu") >= before + 3);
+    assertThat(points("net")).isGreaterThan(0);
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void withoutTheStreamThePagePollsAndReconnectsWhenItIsBack() throws Exception {
+    browser.driver.executeCdpCommand("Network.enable", Map.of());
+    browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/api/stream*")));
+    try {
+      login(server.adminToken);
+      waitForPanels();
+      waitFor(Duration.ofSeconds(10), "polling", () -> "polling".equals(attr("#live", "data-state")));
+      int before = points("cpu");
+      waitFor(Duration.ofSeconds(15), "chart points from polling", () -> points("cpu") >= before + 2);
+    } finally {
+      browser.driver.executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+    }
+    waitFor(Duration.ofSeconds(40), "the stream again", () -> "live".equals(attr("#live", "data-state")));
+    browser.consoleErrors();
+  }
+
+  @Test
+  void processesSortByAColumnWithTheKeyboard() throws Exception {
+    login(server.adminToken);
+    waitForPanels();
+    WebElement name = browser.driver.findElement(By.cssSelector("#process-table th[data-key='name'] button"));
+    name.sendKeys(org.openqa.selenium.Keys.ENTER);
+    waitFor(Duration.ofSeconds(5), "sorted by name",
+        () -> "ascending".equals(attr("#process-table th[data-key='name']", "aria-sort")));
+    @SuppressWarnings("unchecked")
+    List<String> names = (List<String>) browser.driver.executeScript(
+        "return [...document.querySelectorAll('#process-table tbody tr td:nth-child(2)')].map(td => td.textContent)");
+    assertThat(names).isSortedAccordingTo(String::compareToIgnoreCase);
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void arabicFlipsTheLayoutAndIsRemembered() throws Exception {
+    login(server.adminToken);
+    waitForPanels();
+    shoot("en");
+    browser.viewport(Browser.DESKTOP);
+    browser.colorScheme("dark");
+    waitFor(Duration.ofSeconds(5), "dark colours", () -> !"rgb(255, 255, 255)".equals(browser.driver.executeScript(
+        "return getComputedStyle(document.querySelector('.panel')).backgroundColor")));
+    browser.screenshot(SHOTS.resolve("dashboard-en-desktop-dark.png"));
+    browser.colorScheme("light");
+    browser.driver.findElement(By.cssSelector("button[data-lang='ar']")).click();
+    waitFor(Duration.ofSeconds(5), "dir=rtl", () -> "rtl".equals(attr("html", "dir")));
+    assertThat(attr("html", "lang")).isEqualTo("ar");
+    assertThat(text("#h-health")).isEqualTo("الحالة");
+    assertThat(text("#health-status")).isIn("سليم", "تحذير", "حرج");
+    long brandX = number("return document.querySelector('.brand').getBoundingClientRect().left");
+    assertThat(brandX).as("the title moves to the right in RTL").isGreaterThan(640);
+
+    browser.driver.navigate().refresh();
+    waitFor(Duration.ofSeconds(10), "Arabic after reload", () -> "rtl".equals(attr("html", "dir")));
+    waitForPanels();
+    shoot("ar");
+    browser.viewport(Browser.DESKTOP);
+    browser.driver.findElement(By.cssSelector("button[data-lang='en']")).click();
+    waitFor(Duration.ofSeconds(5), "dir=ltr", () -> "ltr".equals(attr("html", "dir")));
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void viewerHasNoCreateButtonAndNoAuditPanel() throws Exception {
+    login(server.token(Role.VIEWER));
+    waitForPanels();
+    assertThat(text("#who")).contains("viewer");
+    assertThat(browser.driver.findElements(By.id("backup-create"))).isEmpty();
+    assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isFalse();
+    if (hasRoute("/api/logs/recent")) {
+      assertThat(state("panel-errors")).as("recent errors need the operator role").isEqualTo("forbidden");
+    }
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void aRejectedTokenReturnsToTheLogin() throws Exception {
+    login("vgl_aaaaaaaaaa_" + "A".repeat(43));
+    waitFor(Duration.ofSeconds(10), "the login again", () -> browser.driver.findElement(By.id("login")).isDisplayed()
+        && !text("#login-error").isEmpty());
+    assertThat(text("#login-error")).contains("not accepted");
+    assertThat(browser.driver.findElement(By.id("board")).isDisplayed()).isFalse();
+    browser.consoleErrors();
+  }
+
+  @Test
+  void operatorCreatesABackupAndSeesItListed() throws Exception {
+    Assumptions.assumeTrue(hasRoute("/api/backup/create"), "backups are not part of this build");
+    login(server.token(Role.OPERATOR));
+    waitForPanels();
+    assertThat(state("panel-backups")).isEqualTo("ready");
+    int before = browser.driver.findElements(By.cssSelector("#backup-table tbody tr")).size();
+    browser.driver.findElement(By.id("backup-create")).click();
+    waitFor(Duration.ofSeconds(30), "the new backup in the list",
+        () -> browser.driver.findElements(By.cssSelector("#backup-table tbody tr")).size() == before + 1);
+    assertThat(text("#backup-message")).contains("created");
+    WebElement newest = browser.driver.findElement(By.cssSelector("#backup-table tbody tr"));
+    assertThat(newest.getText()).contains("verified");
+    newest.findElement(By.cssSelector("button")).click();
+    waitFor(Duration.ofSeconds(30), "the verification result",
+        () -> text("#backup-message").contains("Verification passed"));
+    assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isFalse();
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  private static void shoot(String lang) throws Exception {
+    for (Map.Entry<String, Dimension> size : Map.of("desktop", Browser.DESKTOP, "phone", Browser.PHONE).entrySet()) {
+      browser.viewport(size.getValue());
+      waitFor(Duration.ofSeconds(5), "layout at " + size.getKey(),
+          () -> number("return window.innerWidth") == size.getValue().width);
+      assertThat(number("return document.documentElement.scrollWidth"))
+          .as("nothing wider than the " + size.getKey() + " viewport in " + lang)
+          .isLessThanOrEqualTo(size.getValue().width);
+      browser.screenshot(SHOTS.resolve("dashboard-" + lang + "-" + size.getKey() + ".png"));
+      if (size.getValue().equals(Browser.PHONE)) {
+        double height = browser.pageHeight();
+        for (int part = 0; part * 1200 < height && part < 4; part++) {
+          browser.screenshot(SHOTS.resolve("dashboard-" + lang + "-phone-part" + (part + 1) + ".png"), part * 1200,
+              Math.min(1200, height - part * 1200));
+        }
+      }
+    }
+  }
+
+  private static void login(String token) {
+    browser.driver.get(server.uri("/").toString());
+    browser.driver.executeScript("sessionStorage.clear(); localStorage.clear();");
+    browser.driver.navigate().refresh();
+    waitFor(Duration.ofSeconds(10), "the login form", () -> browser.driver.findElement(By.id("token")).isDisplayed());
+    browser.consoleErrors();
+    WebElement input = browser.driver.findElement(By.id("token"));
+    assertThat(input.getAttribute("type")).isEqualTo("password");
+    input.sendKeys(token);
+    browser.driver.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+  }
+
+  private static void waitForPanels() {
+    waitFor(Duration.ofSeconds(15), "every panel filled", () -> Boolean.TRUE.equals(browser.driver.executeScript(
+        "return !document.getElementById('board').hidden && [...document.querySelectorAll('.panel')]"
+            + ".every(p => p.hidden || p.dataset.state !== 'loading')")));
+  }
+
+  static boolean hasRoute(String path) {
+    return server.server.api().routes().stream().anyMatch(r -> r.path().equals(path));
+  }
+
+  private static int points(String chart) {
+    String p = attr("#chart-" + chart, "data-points");
+    return p == null ? 0 : Integer.parseInt(p);
+  }
+
+  private static String state(String id) {
+    return browser.driver.findElement(By.id(id)).getAttribute("data-state");
+  }
+
+  private static String attr(String css, String name) {
+    List<WebElement> found = browser.driver.findElements(By.cssSelector(css));
+    return found.isEmpty() ? null : found.get(0).getAttribute(name);
+  }
+
+  private static String text(String css) {
+    return browser.driver.findElement(By.cssSelector(css)).getText().trim();
+  }
+
+  private static long number(String script) {
+    return ((Number) browser.driver.executeScript(script)).longValue();
+  }
+
+  private static void waitFor(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
+    new WebDriverWait(browser.driver, timeout).ignoring(org.openqa.selenium.NoSuchElementException.class)
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .withMessage(() -> what + "; page: " + shorten(browser.driver.getPageSource()) + "; console: "
+            + browser.consoleErrors())
+        .until(d -> condition.getAsBoolean());
+  }
+
+  private static String shorten(String s) {
+    return s == null || s.length() < 3000 ? s : s.substring(0, 3000) + "...";
+  }
+}
