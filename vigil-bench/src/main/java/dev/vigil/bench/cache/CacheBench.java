@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -22,21 +24,33 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * and prints one BENCH line per case: {@code cache.l1_get}, {@code cache.l2_get},
  * {@code cache.two_level_zipf} (throughput in ops/s, ratio = Vigil / baseline).
  *
- * <p>Usage: {@code java -cp $BENCH_JAR dev.vigil.bench.cache.CacheBench}; needs Redis ({@code $REDIS_URL},
- * default {@code redis://127.0.0.1:6379/14}).
+ * <p>Usage: {@code java -cp $BENCH_JAR dev.vigil.bench.cache.CacheBench [case ...]}, cases among
+ * {@code l1_get l2_get two_level_zipf} (default all); needs Redis ({@code $REDIS_URL}, default
+ * {@code redis://127.0.0.1:6379/14}).
  */
 public final class CacheBench {
   private CacheBench() {
   }
 
-  /** Runs the benchmarks and prints the lines. */
+  /** Runs the benchmarks of the cases named in {@code args} (all when none) and prints their lines. */
   public static void main(String[] args) throws RunnerException, IOException {
+    Map<String, Class<?>> benchmarks = new LinkedHashMap<>();
+    benchmarks.put("l1_get", L1GetBenchmark.class);
+    benchmarks.put("l2_get", L2GetBenchmark.class);
+    benchmarks.put("two_level_zipf", TwoLevelZipfBenchmark.class);
+    Set<String> cases = args.length == 0 ? benchmarks.keySet() : new LinkedHashSet<>(List.of(args));
+    for (String c : cases) {
+      if (!benchmarks.containsKey(c)) {
+        throw new IllegalArgumentException("unknown cache benchmark case '" + c + "'; known: " + benchmarks.keySet());
+      }
+    }
     Path hitRates = Files.createTempFile("vigil-bench-zipf", ".txt");
     try {
-      Options options = new OptionsBuilder()
-          .include(L1GetBenchmark.class.getName())
-          .include(L2GetBenchmark.class.getName())
-          .include(TwoLevelZipfBenchmark.class.getName())
+      OptionsBuilder builder = new OptionsBuilder();
+      for (String c : cases) {
+        builder.include(benchmarks.get(c).getName() + "\\.");
+      }
+      Options options = builder
           .forks(1)
           .warmupIterations(2).warmupTime(TimeValue.seconds(1))
           .measurementIterations(3).measurementTime(TimeValue.seconds(2))
@@ -53,34 +67,46 @@ public final class CacheBench {
         score.put(label.substring(label.lastIndexOf('.', label.lastIndexOf('.') - 1) + 1)
             + (param == null ? "" : ":" + param), r.getPrimaryResult().getScore());
       }
-      Map<String, Object> l1 = new LinkedHashMap<>();
-      l1.put("threads", 2);
-      l1.put("stats", "on");
-      l1.put("baseline_cfg", "caffeine_bounded+expiry+recordStats");
-      print("cache.l1_get", score.get("L1GetBenchmark.vigil"), score.get("L1GetBenchmark.baseline"), l1);
-      print("cache.l2_get", score.get("L2GetBenchmark.vigil"), score.get("L2GetBenchmark.baseline"),
-          Map.of("threads", 1));
-      Map<String, Object> zipf = new LinkedHashMap<>();
-      List<String> lines = Files.readAllLines(hitRates);
-      for (String line : lines) {
-        if (line.startsWith("two_level ")) {
-          for (String kv : line.substring("two_level ".length()).split(" ")) {
-            String[] p = kv.split("=");
-            zipf.put(p[0], p[0].endsWith("rate") ? p[1] + "%" : p[1]);
-          }
-        }
+      if (cases.contains("l1_get")) {
+        Map<String, Object> l1 = new LinkedHashMap<>();
+        l1.put("threads", 2);
+        l1.put("stats", "on");
+        l1.put("baseline_cfg", "caffeine_bounded+expiry+recordStats");
+        print("cache.l1_get", score.get("L1GetBenchmark.vigil"), score.get("L1GetBenchmark.baseline"), l1);
       }
-      zipf.put("keys", 1_000_000);
-      zipf.put("l1_size", 10_000);
-      zipf.put("threads", 2);
-      print("cache.two_level_zipf", score.get("TwoLevelZipfBenchmark.read:two_level"),
-          score.get("TwoLevelZipfBenchmark.read:redis"), zipf);
+      if (cases.contains("l2_get")) {
+        print("cache.l2_get", score.get("L2GetBenchmark.vigil"), score.get("L2GetBenchmark.baseline"),
+            Map.of("threads", 1));
+      }
+      if (cases.contains("two_level_zipf")) {
+        printZipf(hitRates, score);
+      }
     } finally {
       Files.deleteIfExists(hitRates);
-      try (dev.vigil.cache.CacheManager cleaner = BenchRedis.cache(dev.vigil.cache.CacheMode.REDIS, 1000, "bench-clean")) {
-        cleaner.invalidatePrefix("z:");
+      if (cases.contains("two_level_zipf")) {
+        try (dev.vigil.cache.CacheManager cleaner = BenchRedis.cache(dev.vigil.cache.CacheMode.REDIS, 1000, "bench-clean")) {
+          cleaner.invalidatePrefix("z:");
+        }
       }
     }
+  }
+
+  private static void printZipf(Path hitRates, Map<String, Double> score) throws IOException {
+    Map<String, Object> zipf = new LinkedHashMap<>();
+    List<String> lines = Files.readAllLines(hitRates);
+    for (String line : lines) {
+      if (line.startsWith("two_level ")) {
+        for (String kv : line.substring("two_level ".length()).split(" ")) {
+          String[] p = kv.split("=");
+          zipf.put(p[0], p[0].endsWith("rate") ? p[1] + "%" : p[1]);
+        }
+      }
+    }
+    zipf.put("keys", 1_000_000);
+    zipf.put("l1_size", 10_000);
+    zipf.put("threads", 2);
+    print("cache.two_level_zipf", score.get("TwoLevelZipfBenchmark.read:two_level"),
+        score.get("TwoLevelZipfBenchmark.read:redis"), zipf);
   }
 
   private static void print(String name, Double vigil, Double baseline, Map<String, ?> extras) {
