@@ -284,18 +284,36 @@ public final class CacheManager implements AutoCloseable {
 
   /** The value of a key in its natural decoded form (see {@link Builder#trustPackages}), if cached. */
   public Optional<Object> get(String key) {
-    return Optional.ofNullable(lookup(key, Object.class, 0, null));
+    return get(key, Object.class);
   }
 
-  /** The value of a key as {@code type}, if cached. */
+  /**
+   * The value of a key as {@code type}, if cached. An in-process hit whose value already is a
+   * {@code type} returns the entry's shared {@code Optional}, so it allocates nothing.
+   */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> get(String key, Class<T> type) {
-    return Optional.ofNullable((T) boxed(type).cast(lookup(key, type, 0, null)));
+    checkKey(key);
+    Class<?> target = boxed(type);
+    boolean serving = l1Serving();
+    if (serving) {
+      L1Entry e = l1.memory().get(key);
+      if (e != null) {
+        e.namespace().l1Hit();
+        return target.isInstance(e.value()) ? (Optional<T>) (Optional<?>) e.present()
+            : Optional.ofNullable((T) target.cast(adapt(key, e.value(), type)));
+      }
+      counters.l1Misses.increment();
+    }
+    return Optional.ofNullable((T) target.cast(lookupBelowL1(key, type, 0, null, serving)));
   }
 
   /** The value of a key as a generic type (e.g. from a {@code ParameterizedType}), if cached. */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> get(String key, Type type) {
+    if (type instanceof Class<?> c) {
+      return (Optional<T>) get(key, c);
+    }
     return Optional.ofNullable((T) lookup(key, type, 0, null));
   }
 
@@ -505,22 +523,25 @@ public final class CacheManager implements AutoCloseable {
     return link != null && link.isUp();
   }
 
+  /**
+   * Whether the in-process level may answer reads now: always in memory mode; in two-level mode while
+   * Redis is down (degraded) or the invalidation channel is verified live; in Redis mode only while
+   * Redis is down.
+   */
   private boolean l1Serving() {
-    switch (mode) {
-      case IN_MEMORY:
-        return true;
-      case TWO_LEVEL:
-        return !link.isUp() || link.channelVerified();
-      default:
-        return !link.isUp();
+    if (mode == CacheMode.IN_MEMORY) {
+      return true;
     }
+    if (mode == CacheMode.TWO_LEVEL) {
+      return !link.isUp() || link.channelVerified();
+    }
+    return !link.isUp();
   }
 
   private Object lookup(String key, Type type, long ttlMillis, Function<String, ?> loader) {
     checkKey(key);
-    boolean checkedL1 = false;
-    if (l1Serving()) {
-      checkedL1 = true;
+    boolean serving = l1Serving();
+    if (serving) {
       L1Entry e = l1.memory().get(key);
       if (e != null) {
         e.namespace().l1Hit();
@@ -531,6 +552,12 @@ public final class CacheManager implements AutoCloseable {
       }
       counters.l1Misses.increment();
     }
+    return lookupBelowL1(key, type, ttlMillis, loader, serving);
+  }
+
+  /** The rest of a read once the in-process level did not answer ({@code checkedL1}: it was asked). */
+  private Object lookupBelowL1(String key, Type type, long ttlMillis, Function<String, ?> loader,
+      boolean checkedL1) {
     if (redisUp()) {
       GuardedL1.Ticket ticket = l1.ticket(key);
       try {

@@ -9,6 +9,7 @@ import dev.vigil.cache.stats.CacheStats;
 import dev.vigil.cache.testing.MutableClock;
 import dev.vigil.cache.ttl.TtlProfile;
 import dev.vigil.cache.ttl.TtlProfiles;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,6 +82,23 @@ class MemoryCacheManagerTest {
       assertThat(cache.get("n", long.class)).contains(42L);
       assertThatThrownBy(() -> cache.get("u", Integer.class))
           .isInstanceOf(CacheException.class).hasMessageContaining("'u'");
+    }
+  }
+
+  @Test
+  void inProcessHitsAnswerEveryReadOverloadAndCountPerNamespace() {
+    try (CacheManager cache = cache()) {
+      cache.set("h:1", 5);
+      assertThat(cache.get("h:1")).contains(5);
+      assertThat(cache.get("h:1", Number.class)).contains(5);
+      assertThat(cache.get("h:1", (Type) Integer.class)).contains(5);
+      assertThat(cache.get("h:1", long.class)).contains(5L);
+      assertThat(cache.get("h:2", Integer.class)).isEmpty();
+      CacheStats s = cache.stats();
+      assertThat(s.namespaces().get("h").hits()).isEqualTo(4);
+      assertThat(s.namespaces().get("h").misses()).isEqualTo(1);
+      assertThat(s.levels().get("l1").hits()).isEqualTo(4);
+      assertThat(s.levels().get("l1").misses()).isEqualTo(1);
     }
   }
 
