@@ -75,8 +75,8 @@ public final class AuditCommand implements Callable<Integer> {
     String eventType;
     @Option(names = "--limit", defaultValue = "10000", description = "at most this many records (default 10000)")
     int limit;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -103,20 +103,14 @@ public final class AuditCommand implements Callable<Integer> {
           after = page.nextCursor();
         }
       }
-      PrintWriter out = spec.commandLine().getOut();
-      switch (format) {
-        case JSON -> Output.json(out, AuditApi.json(records));
-        case SUMMARY -> {
-          Map<String, Integer> byAction = new TreeMap<>();
-          records.forEach(r -> byAction.merge(r.action(), 1, Integer::sum));
-          out.println(records.size() + " audit records" + (byAction.isEmpty() ? "" : ": " + byAction));
-        }
-        default -> Output.table(out, List.of("SEQ", "TIMESTAMP", "EVENT", "USER", "ACTION", "RESOURCE", "IP", "OUTCOME"),
-            records.stream().map(r -> List.of(Long.toString(r.seq()), AuditRecord.TIMESTAMP.format(r.timestamp()),
-                r.eventType(), String.valueOf(r.userId()), r.action(), String.valueOf(r.resource()),
-                String.valueOf(r.ipAddress()), String.valueOf(r.details().getOrDefault("outcome", "-")))).toList());
-      }
-      out.flush();
+      format.print(spec.commandLine().getOut(), AuditApi.json(records), o -> {
+        Map<String, Integer> byAction = new TreeMap<>();
+        records.forEach(r -> byAction.merge(r.action(), 1, Integer::sum));
+        o.println(records.size() + " audit records" + (byAction.isEmpty() ? "" : ": " + byAction));
+      }, o -> Output.table(o, List.of("SEQ", "TIMESTAMP", "EVENT", "USER", "ACTION", "RESOURCE", "IP", "OUTCOME"),
+          records.stream().map(r -> List.of(Long.toString(r.seq()), AuditRecord.TIMESTAMP.format(r.timestamp()),
+              r.eventType(), String.valueOf(r.userId()), r.action(), String.valueOf(r.resource()),
+              String.valueOf(r.ipAddress()), String.valueOf(r.details().getOrDefault("outcome", "-")))).toList()));
       return 0;
     }
   }

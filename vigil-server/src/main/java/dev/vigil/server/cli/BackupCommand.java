@@ -8,11 +8,13 @@ import dev.vigil.backup.restore.RestoreResult;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.backup.schedule.JobInfo;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.config.Settings;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.server.backup.BackupSetup;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,8 +52,8 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--database", paramLabel = "NAME", description = "a configured database (default: all for "
         + "list/stats/jobs, the first one otherwise)")
     String database;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
 
     LocalBackups open(BackupProgress progress) {
       return LocalBackups.open(config.load(), progress);
@@ -98,7 +100,7 @@ public final class BackupCommand implements Callable<Integer> {
       try (LocalBackups b = common.open(BackupProgress.NONE)) {
         List<BackupRecord> all = new ArrayList<>();
         b.selected(common.database).forEach(d -> all.addAll(d.listBackups()));
-        all.sort(java.util.Comparator.comparing(BackupRecord::timestamp).reversed());
+        all.sort(Comparator.comparing(BackupRecord::timestamp).reversed());
         printBackups(spec.commandLine().getOut(), common.format, all, all.size() + " backup(s)"
             + (all.isEmpty() ? "" : ", newest " + all.get(0).filename()));
         return 0;
@@ -120,16 +122,12 @@ public final class BackupCommand implements Callable<Integer> {
         Map<String, BackupStats> stats = new LinkedHashMap<>();
         b.selected(common.database).forEach(d -> stats.put(d.name(), d.backupStats()));
         PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, stats);
-          case SUMMARY -> stats.forEach((name, s) -> out.println(name + ": " + s.totalBackups() + " backups, "
-              + s.totalSizeMb() + " MB, newest " + (s.newestBackup() == null ? "-" : s.newestBackup())));
-          default -> Output.table(out, List.of("DATABASE", "BACKUPS", "SIZE_MB", "OLDEST", "NEWEST", "NEWEST_VERIFIED"),
-              stats.entrySet().stream().map(e -> List.of(e.getKey(), Integer.toString(e.getValue().totalBackups()),
-                  Double.toString(e.getValue().totalSizeMb()), text(e.getValue().oldestBackup()),
-                  text(e.getValue().newestBackup()), text(e.getValue().newestVerified()))).toList());
-        }
-        out.flush();
+        common.format.print(out, stats, o -> stats.forEach((name, s) -> o.println(name + ": " + s.totalBackups()
+            + " backups, " + s.totalSizeMb() + " MB, newest " + (s.newestBackup() == null ? "-" : s.newestBackup()))),
+            o -> Output.table(o, List.of("DATABASE", "BACKUPS", "SIZE_MB", "OLDEST", "NEWEST", "NEWEST_VERIFIED"),
+                stats.entrySet().stream().map(e -> List.of(e.getKey(), Integer.toString(e.getValue().totalBackups()),
+                    Double.toString(e.getValue().totalSizeMb()), text(e.getValue().oldestBackup()),
+                    text(e.getValue().newestBackup()), text(e.getValue().newestVerified()))).toList()));
         return 0;
       }
     }
@@ -156,15 +154,11 @@ public final class BackupCommand implements Callable<Integer> {
         } finally {
           finish(bar);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, v);
-          case SUMMARY -> out.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message()));
-          default -> Output.table(out, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
-              List.of(List.of(file, v.ok() ? "OK" : "FAILED", v.checksumOk() ? "ok" : "MISMATCH",
-                  v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message())));
-        }
-        out.flush();
+        common.format.print(spec.commandLine().getOut(), v,
+            o -> o.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message())),
+            o -> Output.table(o, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
+                List.of(List.of(file, v.ok() ? "OK" : "FAILED", v.checksumOk() ? "ok" : "MISMATCH",
+                    v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message()))));
         return v.ok() ? 0 : 1;
       }
     }
@@ -205,16 +199,11 @@ public final class BackupCommand implements Callable<Integer> {
         } finally {
           finish(bar);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, r);
-          case SUMMARY -> out.println("restored " + db.name() + " from " + target + " in " + r.durationMs() + " ms"
-              + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup()));
-          default -> Output.table(out, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
-              List.of(List.of(db.name(), target, text(r.safetyBackup()), Long.toString(r.durationMs()),
-                  text(r.note()))));
-        }
-        out.flush();
+        common.format.print(spec.commandLine().getOut(), r, o -> o.println("restored " + db.name() + " from " + target
+            + " in " + r.durationMs() + " ms" + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup())),
+            o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
+                List.of(List.of(db.name(), target, text(r.safetyBackup()), Long.toString(r.durationMs()),
+                    text(r.note())))));
         return 0;
       }
     }
@@ -270,34 +259,26 @@ public final class BackupCommand implements Callable<Integer> {
             }
           }
         });
-        PrintWriter out = spec.commandLine().getOut();
-        boolean enabled = b.config.get(dev.vigil.core.config.Settings.BACKUP_SCHEDULER);
-        switch (common.format) {
-          case JSON -> Output.json(out, Map.of("scheduler_enabled", enabled, "jobs", rows));
-          case SUMMARY -> out.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled"));
-          default -> Output.table(out, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",
-              "LAST_MESSAGE"), rows.stream().map(r -> {
-                JobInfo j = (JobInfo) r.get("job");
-                return List.of((String) r.get("database"), j.name(), j.trigger(), text(j.nextRunTime()),
-                    text(j.lastRunTime()), text(j.lastStatus()), text(j.lastMessage()));
-              }).toList());
-        }
-        out.flush();
+        boolean enabled = b.config.get(Settings.BACKUP_SCHEDULER);
+        common.format.print(spec.commandLine().getOut(), Map.of("scheduler_enabled", enabled, "jobs", rows),
+            o -> o.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled")),
+            o -> Output.table(o, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",
+                "LAST_MESSAGE"), rows.stream().map(r -> {
+                  JobInfo j = (JobInfo) r.get("job");
+                  return List.of((String) r.get("database"), j.name(), j.trigger(), text(j.nextRunTime()),
+                      text(j.lastRunTime()), text(j.lastStatus()), text(j.lastMessage()));
+                }).toList()));
         return 0;
       }
     }
   }
 
-  static void printBackups(PrintWriter out, Output.Format format, List<BackupRecord> backups, String summary) {
-    switch (format) {
-      case JSON -> Output.json(out, Map.of("backups", backups));
-      case SUMMARY -> out.println(summary);
-      default -> Output.table(out, List.of("FILE", "DATABASE", "SIZE_MB", "TIMESTAMP", "COMPRESSED", "VERIFIED"),
-          backups.stream().map(r -> List.of(r.filename(), text(r.database()), String.format(Locale.ROOT, "%.2f",
-              r.sizeMb()), r.timestamp().toString(), r.compressed() ? "yes" : "no",
-              r.verification() == null ? "-" : r.verified() ? "ok" : "FAILED")).toList());
-    }
-    out.flush();
+  static void printBackups(PrintWriter out, FormatOption format, List<BackupRecord> backups, String summary) {
+    format.print(out, Map.of("backups", backups), o -> o.println(summary),
+        o -> Output.table(o, List.of("FILE", "DATABASE", "SIZE_MB", "TIMESTAMP", "COMPRESSED", "VERIFIED"),
+            backups.stream().map(r -> List.of(r.filename(), text(r.database()), String.format(Locale.ROOT, "%.2f",
+                r.sizeMb()), r.timestamp().toString(), r.compressed() ? "yes" : "no",
+                r.verification() == null ? "-" : r.verified() ? "ok" : "FAILED")).toList()));
   }
 
   static void finish(BackupProgress bar) {

@@ -7,6 +7,7 @@ import dev.vigil.backup.checkpoint.RollbackResult;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +38,8 @@ public final class CheckpointCommand implements Callable<Integer> {
   static final class Common {
     @Mixin
     ConfigOption config;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
   }
 
   /** {@code vigil checkpoint create NAME}. */
@@ -114,27 +115,19 @@ public final class CheckpointCommand implements Callable<Integer> {
         } finally {
           BackupCommand.finish(bar);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, r);
-          case SUMMARY -> out.println("rolled back " + r.restored().keySet() + " to checkpoint " + name);
-          default -> Output.table(out, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
-              r.restored().entrySet().stream().map(e -> List.of(e.getKey(), e.getValue().filename(),
-                  BackupCommand.text(e.getValue().safetyBackup()))).toList());
-        }
-        out.flush();
+        common.format.print(spec.commandLine().getOut(), r,
+            o -> o.println("rolled back " + r.restored().keySet() + " to checkpoint " + name),
+            o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
+                r.restored().entrySet().stream().map(e -> List.of(e.getKey(), e.getValue().filename(),
+                    BackupCommand.text(e.getValue().safetyBackup()))).toList()));
         return 0;
       }
     }
   }
 
-  private static void print(PrintWriter out, Output.Format format, List<Checkpoint> cps, String summary) {
-    switch (format) {
-      case JSON -> Output.json(out, java.util.Map.of("checkpoints", cps));
-      case SUMMARY -> out.println(summary);
-      default -> Output.table(out, List.of("CHECKPOINT", "CREATED", "BACKUPS"), cps.stream().map(c -> List.of(c.name(),
-          c.createdAt().toString(), c.backups().toString())).toList());
-    }
-    out.flush();
+  private static void print(PrintWriter out, FormatOption format, List<Checkpoint> cps, String summary) {
+    format.print(out, Map.of("checkpoints", cps), o -> o.println(summary),
+        o -> Output.table(o, List.of("CHECKPOINT", "CREATED", "BACKUPS"), cps.stream().map(c -> List.of(c.name(),
+            c.createdAt().toString(), c.backups().toString())).toList()));
   }
 }

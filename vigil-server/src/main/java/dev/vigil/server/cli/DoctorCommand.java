@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,8 +34,8 @@ import picocli.CommandLine.Spec;
 public final class DoctorCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
-  @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-  Output.Format format;
+  @Mixin
+  FormatOption format;
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -60,18 +59,12 @@ public final class DoctorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long fails = checks.stream().filter(k -> k.status() == Status.FAIL).count();
     long warns = checks.stream().filter(k -> k.status() == Status.WARN).count();
-    switch (format) {
-      case JSON -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("checks", checks);
-        body.put("ok", fails == 0);
-        Output.json(out, body);
-      }
-      case SUMMARY -> out.println(checks.size() + " checks: " + fails + " FAIL, " + warns + " WARN");
-      default -> Output.table(out, List.of("CHECK", "STATUS", "DETAIL"),
-          checks.stream().map(k -> List.of(k.check(), k.status().name(), k.detail())).toList());
-    }
-    out.flush();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("checks", checks);
+    body.put("ok", fails == 0);
+    format.print(out, body, o -> o.println(checks.size() + " checks: " + fails + " FAIL, " + warns + " WARN"),
+        o -> Output.table(o, List.of("CHECK", "STATUS", "DETAIL"),
+            checks.stream().map(k -> List.of(k.check(), k.status().name(), k.detail())).toList()));
     return fails > 0 ? 1 : 0;
   }
 
