@@ -32,15 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Report on and verify the audit trail.",
     subcommands = {AuditCommand.Report.class, AuditCommand.Verify.class})
-public final class AuditCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class AuditCommand extends CommandGroup {
 
   /** Parses {@code 2026-01-31} (start of that day, UTC) or an ISO-8601 instant. */
   static Instant instant(CommandLine cli, String text, String option) {

@@ -35,15 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, verify and restore databases.",
     subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Stats.class,
         BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.Delete.class, BackupCommand.Jobs.class})
-public final class BackupCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class BackupCommand extends CommandGroup {
 
   /** Options every backup command shares: {@code --config}, {@code --database}, {@code --format}. */
   static final class Common {

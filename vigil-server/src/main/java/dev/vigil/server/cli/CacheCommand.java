@@ -20,15 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect and clear the server's cache.",
     subcommands = {CacheCommand.Stats.class, CacheCommand.Clear.class, CacheCommand.Keys.class,
         CacheCommand.Delete.class})
-public final class CacheCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class CacheCommand extends CommandGroup {
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");

@@ -24,15 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Recovery checkpoints: back up every database together, and roll back to such a set.",
     subcommands = {CheckpointCommand.Create.class, CheckpointCommand.ListCheckpoints.class,
         CheckpointCommand.Rollback.class})
-public final class CheckpointCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class CheckpointCommand extends CommandGroup {
 
   /** Options the checkpoint commands share. */
   static final class Common {

@@ -26,15 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
-public final class TokenCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class TokenCommand extends CommandGroup {
 
   static StateStore open(VigilConfig c) {
     return StateStore.open(c.find(Settings.STORE_URL).orElse(null), c.dataDir());
