@@ -47,8 +47,8 @@ public final class BackupCommand extends CommandGroup {
     @Mixin
     FormatOption format;
 
-    LocalBackups open(BackupProgress progress) {
-      return LocalBackups.open(config.load(), progress);
+    LocalBackups open() {
+      return LocalBackups.open(config.load(), BackupProgress.NONE);
     }
   }
 
@@ -64,18 +64,11 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
-        BackupRecord r;
-        try {
-          r = b.database(common.database).createBackup(prefix);
-        } finally {
-          finish(bar);
-        }
-        printBackups(spec.commandLine().getOut(), common.format, List.of(r), "created " + r.filename() + " ("
-            + r.sizeMb() + " MB, " + (r.verified() ? "verified" : "NOT verified") + ")");
-        return r.verification() != null && !r.verification().ok() ? 1 : 0;
-      }
+      BackupRecord r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> b.database(common.database).createBackup(prefix));
+      printBackups(spec.commandLine().getOut(), common.format, List.of(r), "created " + r.filename() + " ("
+          + r.sizeMb() + " MB, " + (r.verified() ? "verified" : "NOT verified") + ")");
+      return r.verification() != null && !r.verification().ok() ? 1 : 0;
     }
   }
 
@@ -89,7 +82,7 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         List<BackupRecord> all = new ArrayList<>();
         b.selected(common.database).forEach(d -> all.addAll(d.listBackups()));
         all.sort(Comparator.comparing(BackupRecord::timestamp).reversed());
@@ -110,7 +103,7 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         Map<String, BackupStats> stats = new LinkedHashMap<>();
         b.selected(common.database).forEach(d -> stats.put(d.name(), d.backupStats()));
         PrintWriter out = spec.commandLine().getOut();
@@ -138,21 +131,14 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
-        VerificationResult v;
-        try {
-          v = b.database(common.database).verifyBackup(file);
-        } finally {
-          finish(bar);
-        }
-        common.format.print(spec.commandLine().getOut(), v,
-            o -> o.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message())),
-            o -> Output.table(o, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
-                List.of(List.of(file, v.ok() ? "OK" : "FAILED", v.checksumOk() ? "ok" : "MISMATCH",
-                    v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message()))));
-        return v.ok() ? 0 : 1;
-      }
+      VerificationResult v = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> b.database(common.database).verifyBackup(file));
+      common.format.print(spec.commandLine().getOut(), v,
+          o -> o.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message())),
+          o -> Output.table(o, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
+              List.of(List.of(file, v.ok() ? "OK" : "FAILED", v.checksumOk() ? "ok" : "MISMATCH",
+                  v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message()))));
+      return v.ok() ? 0 : 1;
     }
   }
 
@@ -180,24 +166,19 @@ public final class BackupCommand extends CommandGroup {
         throw new IllegalArgumentException("restoring replaces the current content of the database (a safety "
             + "backup is taken first); add --yes to confirm");
       }
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
+      RestoreResult r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(), b -> {
         DatabaseBackup db = b.database(common.database);
         String target = file != null ? file : db.newestVerified().map(BackupRecord::filename).orElseThrow(
             () -> new IllegalStateException("database " + db.name() + " has no verified backup in " + db.backupDir()));
-        RestoreResult r;
-        try {
-          r = db.restoreBackup(target);
-        } finally {
-          finish(bar);
-        }
-        common.format.print(spec.commandLine().getOut(), r, o -> o.println("restored " + db.name() + " from " + target
-            + " in " + r.durationMs() + " ms" + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup())),
-            o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
-                List.of(List.of(db.name(), target, text(r.safetyBackup()), Long.toString(r.durationMs()),
-                    text(r.note())))));
-        return 0;
-      }
+        return db.restoreBackup(target);
+      });
+      common.format.print(spec.commandLine().getOut(), r, o -> o.println("restored " + r.database() + " from "
+          + r.filename() + " in " + r.durationMs() + " ms"
+          + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup())),
+          o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
+              List.of(List.of(r.database(), r.filename(), text(r.safetyBackup()), Long.toString(r.durationMs()),
+                  text(r.note())))));
+      return 0;
     }
   }
 
@@ -213,7 +194,7 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         DatabaseBackup db = b.database(common.database);
         if (!db.deleteBackup(file)) {
           throw new IllegalArgumentException("no backup " + file + " of database " + db.name() + " in "
@@ -237,7 +218,7 @@ public final class BackupCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         Map<String, BackupScheduler> schedulers = BackupSetup.schedulers(b.config, b.catalog,
             new FleetLock(b.store, Clock.systemUTC()), Clock.systemUTC());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -271,12 +252,6 @@ public final class BackupCommand extends CommandGroup {
             backups.stream().map(r -> List.of(r.filename(), text(r.database()), String.format(Locale.ROOT, "%.2f",
                 r.sizeMb()), r.timestamp().toString(), r.compressed() ? "yes" : "no",
                 r.verification() == null ? "-" : r.verified() ? "ok" : "FAILED")).toList()));
-  }
-
-  static void finish(BackupProgress bar) {
-    if (bar instanceof ProgressBar p) {
-      p.finish();
-    }
   }
 
   static String text(Object o) {

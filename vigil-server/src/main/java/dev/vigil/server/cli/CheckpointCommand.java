@@ -46,18 +46,11 @@ public final class CheckpointCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = LocalBackups.open(common.config.load(), bar)) {
-        Checkpoint cp;
-        try {
-          cp = new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name);
-        } finally {
-          BackupCommand.finish(bar);
-        }
-        print(spec.commandLine().getOut(), common.format, List.of(cp), "checkpoint " + cp.name() + " created: "
-            + cp.backups());
-        return 0;
-      }
+      Checkpoint cp = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name));
+      print(spec.commandLine().getOut(), common.format, List.of(cp), "checkpoint " + cp.name() + " created: "
+          + cp.backups());
+      return 0;
     }
   }
 
@@ -99,21 +92,14 @@ public final class CheckpointCommand extends CommandGroup {
         throw new IllegalArgumentException("rolling back replaces the current content of every database of checkpoint "
             + name + " (each gets a safety backup first); add --yes to confirm");
       }
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = LocalBackups.open(common.config.load(), bar)) {
-        RollbackResult r;
-        try {
-          r = new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name);
-        } finally {
-          BackupCommand.finish(bar);
-        }
-        common.format.print(spec.commandLine().getOut(), r,
-            o -> o.println("rolled back " + r.restored().keySet() + " to checkpoint " + name),
-            o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
-                r.restored().entrySet().stream().map(e -> List.of(e.getKey(), e.getValue().filename(),
-                    BackupCommand.text(e.getValue().safetyBackup()))).toList()));
-        return 0;
-      }
+      RollbackResult r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name));
+      common.format.print(spec.commandLine().getOut(), r,
+          o -> o.println("rolled back " + r.restored().keySet() + " to checkpoint " + name),
+          o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
+              r.restored().entrySet().stream().map(e -> List.of(e.getKey(), e.getValue().filename(),
+                  BackupCommand.text(e.getValue().safetyBackup()))).toList()));
+      return 0;
     }
   }
 
