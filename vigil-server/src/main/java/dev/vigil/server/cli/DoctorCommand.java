@@ -5,8 +5,11 @@ import dev.vigil.backup.engine.DumpEngine;
 import dev.vigil.backup.engine.DumpFormat;
 import dev.vigil.backup.engine.Preflight;
 import dev.vigil.backup.engine.Tools;
+import dev.vigil.cache.redis.RedisEndpoint;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.server.cache.ServerCache;
+import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -86,7 +89,7 @@ public final class DoctorCommand implements Callable<Integer> {
     checks.add(tool("mariadb-dump", needsMy, "mariadb-dump", "--version"));
     c.databases().forEach((name, url) -> checks.add(database(name, url)));
     if (c.get(Settings.USE_REDIS)) {
-      checks.add(redis(c.get(Settings.REDIS_HOST), c.get(Settings.REDIS_PORT)));
+      checks.add(redis(ServerCache.endpoint(c)));
     } else {
       checks.add(new Check("redis", Status.OK, "not used (cache in memory)"));
     }
@@ -161,9 +164,30 @@ public final class DoctorCommand implements Callable<Integer> {
     }
   }
 
-  private static Check redis(String host, int port) {
+  /**
+   * Pings every address the cache would use: the {@code REDIS_URL} nodes (Sentinels for a Sentinel URI)
+   * when set, else {@code REDIS_HOST:REDIS_PORT}. A TLS ({@code rediss://}) node is only connected to.
+   */
+  private static Check redis(RedisEndpoint endpoint) {
+    List<String> answers = new ArrayList<>();
+    for (RedisURI uri : endpoint.uris()) {
+      for (RedisURI node : uri.getSentinels().isEmpty() ? List.of(uri) : uri.getSentinels()) {
+        Check c = redis(node.getHost(), node.getPort(), uri.isSsl());
+        if (c.status() != Status.OK) {
+          return c;
+        }
+        answers.add(c.detail());
+      }
+    }
+    return new Check("redis", Status.OK, String.join("; ", answers));
+  }
+
+  private static Check redis(String host, int port, boolean tls) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);
+      if (tls) {
+        return new Check("redis", Status.OK, host + ":" + port + " accepts connections (TLS, not pinged)");
+      }
       s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.setSoTimeout(2000);
       byte[] buf = new byte[64];
