@@ -135,10 +135,15 @@ public final class DoctorCommand implements Callable<Integer> {
   private static Check tool(String name, boolean needed, String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String version = new String(p.getInputStream().readAllBytes()).trim().lines().findFirst().orElse("");
+      // waited for before reading: a version line fits the pipe, and a hung tool cannot block the read
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Check(name, needed ? Status.FAIL : Status.WARN, name + " did not answer within 10 s");
+      }
+      String version = new String(p.getInputStream().readAllBytes()).trim().lines().findFirst().orElse("");
+      if (p.exitValue() != 0) {
+        return new Check(name, needed ? Status.FAIL : Status.WARN, String.join(" ", command) + " exited with "
+            + p.exitValue() + (version.isEmpty() ? "" : ": " + version));
       }
       return new Check(name, Status.OK, version);
     } catch (IOException e) {
