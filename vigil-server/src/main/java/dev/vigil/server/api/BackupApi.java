@@ -3,6 +3,7 @@ package dev.vigil.server.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.BackupInUseException;
 import dev.vigil.backup.BackupName;
 import dev.vigil.backup.BackupNotFoundException;
 import dev.vigil.backup.BackupRecord;
@@ -238,8 +239,7 @@ public final class BackupApi {
     if (e instanceof IllegalArgumentException) {
       return new ApiException(400, "bad_request", e.getMessage());
     }
-    if (e instanceof BackupException && e.getMessage() != null && e.getMessage().contains("checkpoint")
-        && e.getMessage().contains("delete the checkpoint first")) {
+    if (e instanceof BackupInUseException) {
       return new ApiException(409, "conflict", e.getMessage());
     }
     if (e instanceof BackupException) {
