@@ -211,6 +211,10 @@ public final class BackupCommand extends CommandGroup {
   @Command(name = "jobs", mixinStandardHelpOptions = true,
       description = "Scheduled jobs: next run, trigger, last result, runs missed.")
   static final class Jobs implements Callable<Integer> {
+    /** One job of one database, as {@code --format json} prints it. */
+    record JobRow(String database, JobInfo job) {
+    }
+
     @Mixin
     Common common;
     @Spec
@@ -221,26 +225,19 @@ public final class BackupCommand extends CommandGroup {
       try (LocalBackups b = common.open()) {
         Map<String, BackupScheduler> schedulers = BackupSetup.schedulers(b.config, b.catalog,
             new FleetLock(b.store, Clock.systemUTC()), Clock.systemUTC());
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<JobRow> rows = new ArrayList<>();
         schedulers.forEach((name, s) -> {
           if (common.database == null || common.database.equals(name)) {
-            for (JobInfo j : s.jobs()) {
-              Map<String, Object> row = new LinkedHashMap<>();
-              row.put("database", name);
-              row.put("job", j);
-              rows.add(row);
-            }
+            s.jobs().forEach(j -> rows.add(new JobRow(name, j)));
           }
         });
         boolean enabled = b.config.get(Settings.BACKUP_SCHEDULER);
         common.format.print(spec.commandLine().getOut(), Map.of("scheduler_enabled", enabled, "jobs", rows),
             o -> o.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled")),
             o -> Output.table(o, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",
-                "LAST_MESSAGE"), rows.stream().map(r -> {
-                  JobInfo j = (JobInfo) r.get("job");
-                  return List.of((String) r.get("database"), j.name(), j.trigger(), text(j.nextRunTime()),
-                      text(j.lastRunTime()), text(j.lastStatus()), text(j.lastMessage()));
-                }).toList()));
+                "LAST_MESSAGE"), rows.stream().map(r -> List.of(r.database(), r.job().name(), r.job().trigger(),
+                    text(r.job().nextRunTime()), text(r.job().lastRunTime()), text(r.job().lastStatus()),
+                    text(r.job().lastMessage()))).toList()));
         return 0;
       }
     }
