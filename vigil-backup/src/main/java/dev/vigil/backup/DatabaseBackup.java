@@ -398,7 +398,8 @@ public final class DatabaseBackup implements AutoCloseable {
    *
    * @return false when there was no such backup
    * @throws InvalidBackupNameException for a name that is not a backup name
-   * @throws BackupException when the backup belongs to a recovery checkpoint, or cannot be deleted
+   * @throws BackupInUseException when the backup belongs to a recovery checkpoint
+   * @throws BackupException when it cannot be deleted
    */
   public boolean deleteBackup(String filename) {
     BackupName n = BackupName.parse(filename);
@@ -411,8 +412,7 @@ public final class DatabaseBackup implements AutoCloseable {
       if (Files.exists(manifest)) {
         String cp = Manifests.read(manifest).checkpoint();
         if (cp != null) {
-          throw new BackupException("backup " + filename + " belongs to recovery checkpoint " + cp
-              + "; delete the checkpoint first");
+          throw new BackupInUseException(filename, cp);
         }
       }
       String runId = runs.start(name, "DELETE", filename);

@@ -39,5 +39,10 @@ class RedisEndpointTest {
     assertThatThrownBy(() -> RedisEndpoint.parse("redis-cluster://u:s3cret@")).hasMessageContaining("no host")
         .hasMessageNotContaining("s3cret");
     assertThatThrownBy(() -> RedisEndpoint.standalone("h", 70000, 0, null)).hasMessageContaining("70000");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis://:s3cr@t@cache.local:6380/2"))
+        .hasMessageContaining("cannot read user, host and port").hasMessageNotContaining("s3cr");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis://cache.local:http/2")).hasMessageContaining("a port must be");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis-cluster://u:s3cr@t@10.0.0.1:7000,10.0.0.2:7001"))
+        .hasMessageNotContaining("s3cr");
   }
 }

@@ -58,13 +58,14 @@ import org.slf4j.LoggerFactory;
 public final class VigilServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
 
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Deque<AutoCloseable> started;
   private final HttpServer http;
   private final Api api = new Api();
   private final Optional<TokenStore.IssuedToken> createdAdmin;
   private final Optional<ServerMonitoring> monitoring;
 
-  private VigilServer(VigilConfig config, Clock clock, PrintStream out) {
+  private VigilServer(VigilConfig config, Clock clock, PrintStream out, Deque<AutoCloseable> started) {
+    this.started = started;
     Instant startedAt = clock.instant();
     // Logging (issue 5): Logback configured from logging.* first and closed last, so start-up and
     // shutdown are in the files too.
@@ -149,12 +150,23 @@ public final class VigilServer implements AutoCloseable {
   }
 
   /**
-   * Starts Vigil with {@code config}.
+   * Starts Vigil with {@code config}. When a part fails to start (port in use, unusable database URL),
+   * everything started before it is closed again before the failure is thrown.
    *
    * @param out where the first-start admin token is printed
    */
   public static VigilServer start(VigilConfig config, Clock clock, PrintStream out) {
-    return new VigilServer(config, clock, out);
+    Deque<AutoCloseable> started = new ArrayDeque<>();
+    try {
+      return new VigilServer(config, clock, out, started);
+    } catch (Throwable e) { // also what a library throws undeclared; rethrown as it is
+      try {
+        closeAll(started);
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
   }
 
   /** The port the API listens on. */
@@ -188,6 +200,10 @@ public final class VigilServer implements AutoCloseable {
   /** Stops the HTTP server (finishing in-flight requests), then every module, then the store. */
   @Override
   public void close() {
+    closeAll(started);
+  }
+
+  private static void closeAll(Deque<AutoCloseable> started) {
     RuntimeException failure = null;
     while (!started.isEmpty()) {
       AutoCloseable c = started.pop();

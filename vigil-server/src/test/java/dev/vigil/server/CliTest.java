@@ -96,6 +96,10 @@ class CliTest {
         config(dir, "cache:\n  use_redis: true\n  redis:\n    port: 1\n").toString());
     assertThat(failing.code()).isEqualTo(1);
     assertThat(failing.out()).contains("\"status\" : \"FAIL\"").contains("unreachable");
+    Result byUri = run("doctor", "--format", "json", "--config",
+        config(dir, "cache:\n  use_redis: true\n  redis:\n    uri: redis://127.0.0.1:1/0\n").toString());
+    assertThat(byUri.code()).isEqualTo(1);
+    assertThat(byUri.out()).contains("127.0.0.1:1 unreachable");
     assertThat(run("--version").out()).startsWith("vigil ");
     assertThat(run("--help").out()).contains("serve").contains("token").contains("doctor").contains("config");
   }

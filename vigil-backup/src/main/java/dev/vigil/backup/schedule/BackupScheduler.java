@@ -135,11 +135,12 @@ public final class BackupScheduler implements AutoCloseable {
    * Starts the jobs: reports runs missed while nothing ran, runs each missed job once (unless turned
    * off) and arms every job for its next fire time.
    *
-   * @throws IllegalStateException when already started
+   * @throws IllegalStateException when already started or closed
    */
   public synchronized void start() {
     if (executor != null || closed) {
-      throw new IllegalStateException("scheduler already started");
+      throw new IllegalStateException("the backup scheduler of " + backup.name() + " is "
+          + (closed ? "closed" : "already started"));
     }
     ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "vigil-backup-scheduler-" + backup.name());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.BackupInUseException;
 import dev.vigil.backup.BackupRecord;
 import dev.vigil.backup.DatabaseBackup;
 import dev.vigil.backup.TestDatabasesAccess;
@@ -44,7 +45,7 @@ class RecoveryCheckpointsTest {
         orders.createBackup();
         String pinned = cp.backups().get("orders");
         assertThat(orders.listBackups()).extracting(BackupRecord::filename).contains(pinned);
-        assertThatThrownBy(() -> orders.deleteBackup(pinned)).isInstanceOf(BackupException.class)
+        assertThatThrownBy(() -> orders.deleteBackup(pinned)).isInstanceOf(BackupInUseException.class)
             .hasMessageContaining("belongs to recovery checkpoint before-upgrade");
 
         dbs.damageAll();

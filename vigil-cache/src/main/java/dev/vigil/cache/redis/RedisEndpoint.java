@@ -1,6 +1,8 @@
 package dev.vigil.cache.redis;
 
 import io.lettuce.core.RedisURI;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -96,12 +98,30 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
   }
 
   private static RedisURI lettuce(String uri, String scheme) {
+    if (!scheme.equals("redis-sentinel") && unreadableAuthority(uri)) {
+      throw new IllegalArgumentException(scheme + ":// URI: cannot read user, host and port (a port must be a "
+          + "number; percent-encode special characters in the user and password, e.g. '@' as %40)");
+    }
     try {
       return RedisURI.create(uri);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("malformed " + scheme + ":// URI (" + e.getMessage().replaceAll("//[^@/]*@", "//***@")
           + ")", null);
     }
+  }
+
+  /**
+   * Whether {@code uri} has an authority that is not {@code [user[:password]@]host[:port]}: Lettuce would
+   * take such text (an unencoded '@' in the password, a port that is no number) for the host name.
+   */
+  private static boolean unreadableAuthority(String uri) {
+    URI parsed;
+    try {
+      parsed = new URI(uri);
+    } catch (URISyntaxException e) {
+      return false;
+    }
+    return parsed.getRawAuthority() != null && !parsed.getRawAuthority().isEmpty() && parsed.getHost() == null;
   }
 
   private static List<RedisURI> clusterSeeds(String rest) {

@@ -59,6 +59,10 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("store url is not a valid URL: " + e.getMessage().replace(u, "<url>"));
     }
+    if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty() && uri.getHost() == null) {
+      throw new IllegalArgumentException("store url postgresql://…: cannot read user, host and port (a port must be "
+          + "a number; percent-encode special characters in the user and password, e.g. '@' as %40)");
+    }
     String user = null;
     String password = null;
     if (uri.getRawUserInfo() != null) {
@@ -68,14 +72,18 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
     }
     String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("store url postgresql://" + host + ":" + port + ": the port must be 1-65535");
+    }
     String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     return new StoreUrl(StateStore.Kind.POSTGRESQL, "jdbc:postgresql://" + host + ":" + port + "/" + db + query, user,
         password);
   }
 
+  /** Percent-decodes a user or password; a literal {@code +} stays a plus (URLDecoder would make it a space). */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** The URL as it may be shown: no password. */

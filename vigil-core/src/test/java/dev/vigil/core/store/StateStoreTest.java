@@ -74,4 +74,16 @@ class StateStoreTest {
     assertThat(StoreUrl.parse("sqlite:data/v.db").jdbcUrl()).isEqualTo("jdbc:sqlite:data/v.db");
     assertThatThrownBy(() -> StoreUrl.parse("mysql://x/y")).hasMessageContaining("mysql");
   }
+
+  @Test
+  void storeUrlThatCannotBeReadIsRefusedNotTakenForTheLocalServer() {
+    assertThat(StoreUrl.parse("postgresql://u:a+b@db.local/vigil").password()).isEqualTo("a+b");
+    assertThatThrownBy(() -> StoreUrl.parse("postgresql://u:p@ss@db.local/vigil"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot read user, host and port")
+        .hasMessageNotContaining("p@ss");
+    assertThatThrownBy(() -> StoreUrl.parse("postgresql://db.local:http/vigil"))
+        .hasMessageContaining("a port must be a number");
+    assertThatThrownBy(() -> StoreUrl.parse("postgresql://db.local:70000/vigil"))
+        .hasMessageContaining("the port must be 1-65535");
+  }
 }

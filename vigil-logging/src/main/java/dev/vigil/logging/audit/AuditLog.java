@@ -5,10 +5,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,7 +155,7 @@ public final class AuditLog implements AutoCloseable {
   private <T> T withFileLock(Locked<T> action) {
     ioLock.lock();
     try {
-      java.nio.channels.FileLock held = lockFile.lock();
+      FileLock held = lockFile.lock();
       try {
         return action.run();
       } finally {
@@ -197,7 +199,7 @@ public final class AuditLog implements AutoCloseable {
     ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key),
         new AuditIndex(store, options.app()));
     try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      java.nio.channels.FileLock held = lock.lock();
+      FileLock held = lock.lock();
       try {
         return verifier.verify();
       } finally {
@@ -446,7 +448,7 @@ public final class AuditLog implements AutoCloseable {
    */
   private long followOtherWriters() throws IOException {
     Object key = Files.exists(segments.active())
-        ? Files.readAttributes(segments.active(), java.nio.file.attribute.BasicFileAttributes.class).fileKey() : null;
+        ? Files.readAttributes(segments.active(), BasicFileAttributes.class).fileKey() : null;
     boolean rotated = key == null || !key.equals(fileKey);
     if (!rotated && channel.size() == fileSize) {
       return 0;
@@ -490,7 +492,7 @@ public final class AuditLog implements AutoCloseable {
     channel = FileChannel.open(segments.active(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     fileSize = channel.size();
-    fileKey = Files.readAttributes(segments.active(), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    fileKey = Files.readAttributes(segments.active(), BasicFileAttributes.class).fileKey();
     segments.syncDir();
   }
 

@@ -2,11 +2,17 @@ package dev.vigil.logging.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Walks every file of a chain once and checks, record by record: consecutive seq from 1, the hash
@@ -90,7 +96,7 @@ final class ChainVerifier {
       return VerifyResult.failed(last, cps.size(), last + 1, "tail cut: the log ends at seq " + last
           + " but the store index holds records up to seq " + indexMax, null, 0);
     }
-    lastHash = new String(w.prev, java.nio.charset.StandardCharsets.US_ASCII);
+    lastHash = new String(w.prev, StandardCharsets.US_ASCII);
     return VerifyResult.intact(last, cps.size());
   }
 
@@ -105,20 +111,20 @@ final class ChainVerifier {
    */
   private VerifyResult inParallel(List<Path> files, NavigableMap<Long, Checkpoint> cps, long lastCp, long indexMax) {
     int threads = Math.min(files.size(), Math.max(1, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "vigil-audit-verify-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
     try {
-      List<java.util.concurrent.Future<Span>> spans = new ArrayList<>();
+      List<Future<Span>> spans = new ArrayList<>();
       for (Path file : files) {
         spans.add(pool.submit(() -> span(file, cps, lastCp)));
       }
       long expected = 1;
       String prev = AuditRecord.GENESIS;
-      for (java.util.concurrent.Future<Span> f : spans) {
+      for (Future<Span> f : spans) {
         Span span = f.get();
         if (span == null || span.firstSeq() != expected || !span.firstPrev().equals(prev)) {
           return null;
@@ -135,7 +141,7 @@ final class ChainVerifier {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AuditException("interrupted while verifying the audit log", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof IOException io) {
         throw new UncheckedIOException("cannot read audit files in " + segments.dir(), io);
       }
@@ -158,14 +164,14 @@ final class ChainVerifier {
       return null;
     }
     return new Span(w.firstSeq, w.firstPrev, w.expected - 1,
-        new String(w.prev, java.nio.charset.StandardCharsets.US_ASCII));
+        new String(w.prev, StandardCharsets.US_ASCII));
   }
 
   private final class Walk {
     final NavigableMap<Long, Checkpoint> cps;
     final long lastCp;
     final RecordLine parser = new RecordLine();
-    final byte[] prev = AuditRecord.GENESIS.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    final byte[] prev = AuditRecord.GENESIS.getBytes(StandardCharsets.US_ASCII);
     final List<Long> sinceCpSeq = new ArrayList<>();
     final List<String> sinceCpHash = new ArrayList<>();
     Map<Long, String> indexChunk = Map.of();

@@ -3,6 +3,7 @@ package dev.vigil.server.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.BackupInUseException;
 import dev.vigil.backup.BackupName;
 import dev.vigil.backup.BackupNotFoundException;
 import dev.vigil.backup.BackupRecord;
@@ -27,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Database backups over HTTP in the seed's shapes (SPEC §5): create, list, stats, delete, plus verify,
@@ -39,6 +42,7 @@ import java.util.function.BiConsumer;
  * route answers {@code 409 backup_not_configured}.
  */
 public final class BackupApi {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupApi.class);
   private static final String DATABASE = "database";
 
   private BackupApi() {
@@ -238,11 +242,12 @@ public final class BackupApi {
     if (e instanceof IllegalArgumentException) {
       return new ApiException(400, "bad_request", e.getMessage());
     }
-    if (e instanceof BackupException && e.getMessage() != null && e.getMessage().contains("checkpoint")
-        && e.getMessage().contains("delete the checkpoint first")) {
+    if (e instanceof BackupInUseException) {
       return new ApiException(409, "conflict", e.getMessage());
     }
     if (e instanceof BackupException) {
+      // the answer carries the message only: the cause and stack trace go to the server log
+      LOG.error("backup operation failed: {}", e.getMessage(), e);
       return new ApiException(500, "backup_failed", e.getMessage());
     }
     throw e;

@@ -31,7 +31,7 @@ public final class ServerCache {
   }
 
   /** Where Redis is: {@code REDIS_URL} when set, else host, port, db and password. */
-  static RedisEndpoint endpoint(VigilConfig config) {
+  public static RedisEndpoint endpoint(VigilConfig config) {
     return config.find(Settings.REDIS_URI).map(RedisEndpoint::parse)
         .orElseGet(() -> RedisEndpoint.standalone(config.get(Settings.REDIS_HOST), config.get(Settings.REDIS_PORT),
             config.get(Settings.REDIS_DB), config.find(Settings.REDIS_PASSWORD).orElse(null)));

@@ -32,15 +32,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Report on and verify the audit trail.",
     subcommands = {AuditCommand.Report.class, AuditCommand.Verify.class})
-public final class AuditCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class AuditCommand extends CommandGroup {
 
   /** Parses {@code 2026-01-31} (start of that day, UTC) or an ISO-8601 instant. */
   static Instant instant(CommandLine cli, String text, String option) {
@@ -75,8 +67,8 @@ public final class AuditCommand implements Callable<Integer> {
     String eventType;
     @Option(names = "--limit", defaultValue = "10000", description = "at most this many records (default 10000)")
     int limit;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -103,20 +95,14 @@ public final class AuditCommand implements Callable<Integer> {
           after = page.nextCursor();
         }
       }
-      PrintWriter out = spec.commandLine().getOut();
-      switch (format) {
-        case JSON -> Output.json(out, AuditApi.json(records));
-        case SUMMARY -> {
-          Map<String, Integer> byAction = new TreeMap<>();
-          records.forEach(r -> byAction.merge(r.action(), 1, Integer::sum));
-          out.println(records.size() + " audit records" + (byAction.isEmpty() ? "" : ": " + byAction));
-        }
-        default -> Output.table(out, List.of("SEQ", "TIMESTAMP", "EVENT", "USER", "ACTION", "RESOURCE", "IP", "OUTCOME"),
-            records.stream().map(r -> List.of(Long.toString(r.seq()), AuditRecord.TIMESTAMP.format(r.timestamp()),
-                r.eventType(), String.valueOf(r.userId()), r.action(), String.valueOf(r.resource()),
-                String.valueOf(r.ipAddress()), String.valueOf(r.details().getOrDefault("outcome", "-")))).toList());
-      }
-      out.flush();
+      format.print(spec.commandLine().getOut(), AuditApi.json(records), o -> {
+        Map<String, Integer> byAction = new TreeMap<>();
+        records.forEach(r -> byAction.merge(r.action(), 1, Integer::sum));
+        o.println(records.size() + " audit records" + (byAction.isEmpty() ? "" : ": " + byAction));
+      }, o -> Output.table(o, List.of("SEQ", "TIMESTAMP", "EVENT", "USER", "ACTION", "RESOURCE", "IP", "OUTCOME"),
+          records.stream().map(r -> List.of(Long.toString(r.seq()), AuditRecord.TIMESTAMP.format(r.timestamp()),
+              r.eventType(), String.valueOf(r.userId()), r.action(), String.valueOf(r.resource()),
+              String.valueOf(r.ipAddress()), String.valueOf(r.details().getOrDefault("outcome", "-")))).toList()));
       return 0;
     }
   }

@@ -8,11 +8,13 @@ import dev.vigil.backup.restore.RestoreResult;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.backup.schedule.JobInfo;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.config.Settings;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.server.backup.BackupSetup;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,15 +35,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, verify and restore databases.",
     subcommands = {BackupCommand.Create.class, BackupCommand.ListBackups.class, BackupCommand.Stats.class,
         BackupCommand.Verify.class, BackupCommand.Restore.class, BackupCommand.Delete.class, BackupCommand.Jobs.class})
-public final class BackupCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class BackupCommand extends CommandGroup {
 
   /** Options every backup command shares: {@code --config}, {@code --database}, {@code --format}. */
   static final class Common {
@@ -50,11 +44,11 @@ public final class BackupCommand implements Callable<Integer> {
     @Option(names = "--database", paramLabel = "NAME", description = "a configured database (default: all for "
         + "list/stats/jobs, the first one otherwise)")
     String database;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
 
-    LocalBackups open(BackupProgress progress) {
-      return LocalBackups.open(config.load(), progress);
+    LocalBackups open() {
+      return LocalBackups.open(config.load(), BackupProgress.NONE);
     }
   }
 
@@ -70,18 +64,11 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
-        BackupRecord r;
-        try {
-          r = b.database(common.database).createBackup(prefix);
-        } finally {
-          finish(bar);
-        }
-        printBackups(spec.commandLine().getOut(), common.format, List.of(r), "created " + r.filename() + " ("
-            + r.sizeMb() + " MB, " + (r.verified() ? "verified" : "NOT verified") + ")");
-        return r.verification() != null && !r.verification().ok() ? 1 : 0;
-      }
+      BackupRecord r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> b.database(common.database).createBackup(prefix));
+      printBackups(spec.commandLine().getOut(), common.format, List.of(r), "created " + r.filename() + " ("
+          + r.sizeMb() + " MB, " + (r.verified() ? "verified" : "NOT verified") + ")");
+      return r.verification() != null && !r.verification().ok() ? 1 : 0;
     }
   }
 
@@ -95,10 +82,10 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         List<BackupRecord> all = new ArrayList<>();
         b.selected(common.database).forEach(d -> all.addAll(d.listBackups()));
-        all.sort(java.util.Comparator.comparing(BackupRecord::timestamp).reversed());
+        all.sort(Comparator.comparing(BackupRecord::timestamp).reversed());
         printBackups(spec.commandLine().getOut(), common.format, all, all.size() + " backup(s)"
             + (all.isEmpty() ? "" : ", newest " + all.get(0).filename()));
         return 0;
@@ -116,20 +103,16 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         Map<String, BackupStats> stats = new LinkedHashMap<>();
         b.selected(common.database).forEach(d -> stats.put(d.name(), d.backupStats()));
         PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, stats);
-          case SUMMARY -> stats.forEach((name, s) -> out.println(name + ": " + s.totalBackups() + " backups, "
-              + s.totalSizeMb() + " MB, newest " + (s.newestBackup() == null ? "-" : s.newestBackup())));
-          default -> Output.table(out, List.of("DATABASE", "BACKUPS", "SIZE_MB", "OLDEST", "NEWEST", "NEWEST_VERIFIED"),
-              stats.entrySet().stream().map(e -> List.of(e.getKey(), Integer.toString(e.getValue().totalBackups()),
-                  Double.toString(e.getValue().totalSizeMb()), text(e.getValue().oldestBackup()),
-                  text(e.getValue().newestBackup()), text(e.getValue().newestVerified()))).toList());
-        }
-        out.flush();
+        common.format.print(out, stats, o -> stats.forEach((name, s) -> o.println(name + ": " + s.totalBackups()
+            + " backups, " + s.totalSizeMb() + " MB, newest " + (s.newestBackup() == null ? "-" : s.newestBackup()))),
+            o -> Output.table(o, List.of("DATABASE", "BACKUPS", "SIZE_MB", "OLDEST", "NEWEST", "NEWEST_VERIFIED"),
+                stats.entrySet().stream().map(e -> List.of(e.getKey(), Integer.toString(e.getValue().totalBackups()),
+                    Double.toString(e.getValue().totalSizeMb()), text(e.getValue().oldestBackup()),
+                    text(e.getValue().newestBackup()), text(e.getValue().newestVerified()))).toList()));
         return 0;
       }
     }
@@ -148,25 +131,14 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
-        VerificationResult v;
-        try {
-          v = b.database(common.database).verifyBackup(file);
-        } finally {
-          finish(bar);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, v);
-          case SUMMARY -> out.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message()));
-          default -> Output.table(out, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
+      VerificationResult v = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> b.database(common.database).verifyBackup(file));
+      common.format.print(spec.commandLine().getOut(), v,
+          o -> o.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message())),
+          o -> Output.table(o, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
               List.of(List.of(file, v.ok() ? "OK" : "FAILED", v.checksumOk() ? "ok" : "MISMATCH",
-                  v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message())));
-        }
-        out.flush();
-        return v.ok() ? 0 : 1;
-      }
+                  v.restoreOk() ? "ok" : "FAILED", Integer.toString(v.restoredRows().size()), v.message()))));
+      return v.ok() ? 0 : 1;
     }
   }
 
@@ -194,29 +166,19 @@ public final class BackupCommand implements Callable<Integer> {
         throw new IllegalArgumentException("restoring replaces the current content of the database (a safety "
             + "backup is taken first); add --yes to confirm");
       }
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = common.open(bar)) {
+      RestoreResult r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(), b -> {
         DatabaseBackup db = b.database(common.database);
         String target = file != null ? file : db.newestVerified().map(BackupRecord::filename).orElseThrow(
             () -> new IllegalStateException("database " + db.name() + " has no verified backup in " + db.backupDir()));
-        RestoreResult r;
-        try {
-          r = db.restoreBackup(target);
-        } finally {
-          finish(bar);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, r);
-          case SUMMARY -> out.println("restored " + db.name() + " from " + target + " in " + r.durationMs() + " ms"
-              + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup()));
-          default -> Output.table(out, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
-              List.of(List.of(db.name(), target, text(r.safetyBackup()), Long.toString(r.durationMs()),
-                  text(r.note()))));
-        }
-        out.flush();
-        return 0;
-      }
+        return db.restoreBackup(target);
+      });
+      common.format.print(spec.commandLine().getOut(), r, o -> o.println("restored " + r.database() + " from "
+          + r.filename() + " in " + r.durationMs() + " ms"
+          + (r.safetyBackup() == null ? "" : "; safety backup " + r.safetyBackup())),
+          o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP", "DURATION_MS", "NOTE"),
+              List.of(List.of(r.database(), r.filename(), text(r.safetyBackup()), Long.toString(r.durationMs()),
+                  text(r.note())))));
+      return 0;
     }
   }
 
@@ -232,7 +194,7 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         DatabaseBackup db = b.database(common.database);
         if (!db.deleteBackup(file)) {
           throw new IllegalArgumentException("no backup " + file + " of database " + db.name() + " in "
@@ -249,6 +211,10 @@ public final class BackupCommand implements Callable<Integer> {
   @Command(name = "jobs", mixinStandardHelpOptions = true,
       description = "Scheduled jobs: next run, trigger, last result, runs missed.")
   static final class Jobs implements Callable<Integer> {
+    /** One job of one database, as {@code --format json} prints it. */
+    record JobRow(String database, JobInfo job) {
+    }
+
     @Mixin
     Common common;
     @Spec
@@ -256,54 +222,33 @@ public final class BackupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      try (LocalBackups b = common.open(BackupProgress.NONE)) {
+      try (LocalBackups b = common.open()) {
         Map<String, BackupScheduler> schedulers = BackupSetup.schedulers(b.config, b.catalog,
             new FleetLock(b.store, Clock.systemUTC()), Clock.systemUTC());
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<JobRow> rows = new ArrayList<>();
         schedulers.forEach((name, s) -> {
           if (common.database == null || common.database.equals(name)) {
-            for (JobInfo j : s.jobs()) {
-              Map<String, Object> row = new LinkedHashMap<>();
-              row.put("database", name);
-              row.put("job", j);
-              rows.add(row);
-            }
+            s.jobs().forEach(j -> rows.add(new JobRow(name, j)));
           }
         });
-        PrintWriter out = spec.commandLine().getOut();
-        boolean enabled = b.config.get(dev.vigil.core.config.Settings.BACKUP_SCHEDULER);
-        switch (common.format) {
-          case JSON -> Output.json(out, Map.of("scheduler_enabled", enabled, "jobs", rows));
-          case SUMMARY -> out.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled"));
-          default -> Output.table(out, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",
-              "LAST_MESSAGE"), rows.stream().map(r -> {
-                JobInfo j = (JobInfo) r.get("job");
-                return List.of((String) r.get("database"), j.name(), j.trigger(), text(j.nextRunTime()),
-                    text(j.lastRunTime()), text(j.lastStatus()), text(j.lastMessage()));
-              }).toList());
-        }
-        out.flush();
+        boolean enabled = b.config.get(Settings.BACKUP_SCHEDULER);
+        common.format.print(spec.commandLine().getOut(), Map.of("scheduler_enabled", enabled, "jobs", rows),
+            o -> o.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled")),
+            o -> Output.table(o, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",
+                "LAST_MESSAGE"), rows.stream().map(r -> List.of(r.database(), r.job().name(), r.job().trigger(),
+                    text(r.job().nextRunTime()), text(r.job().lastRunTime()), text(r.job().lastStatus()),
+                    text(r.job().lastMessage()))).toList()));
         return 0;
       }
     }
   }
 
-  static void printBackups(PrintWriter out, Output.Format format, List<BackupRecord> backups, String summary) {
-    switch (format) {
-      case JSON -> Output.json(out, Map.of("backups", backups));
-      case SUMMARY -> out.println(summary);
-      default -> Output.table(out, List.of("FILE", "DATABASE", "SIZE_MB", "TIMESTAMP", "COMPRESSED", "VERIFIED"),
-          backups.stream().map(r -> List.of(r.filename(), text(r.database()), String.format(Locale.ROOT, "%.2f",
-              r.sizeMb()), r.timestamp().toString(), r.compressed() ? "yes" : "no",
-              r.verification() == null ? "-" : r.verified() ? "ok" : "FAILED")).toList());
-    }
-    out.flush();
-  }
-
-  static void finish(BackupProgress bar) {
-    if (bar instanceof ProgressBar p) {
-      p.finish();
-    }
+  static void printBackups(PrintWriter out, FormatOption format, List<BackupRecord> backups, String summary) {
+    format.print(out, Map.of("backups", backups), o -> o.println(summary),
+        o -> Output.table(o, List.of("FILE", "DATABASE", "SIZE_MB", "TIMESTAMP", "COMPRESSED", "VERIFIED"),
+            backups.stream().map(r -> List.of(r.filename(), text(r.database()), String.format(Locale.ROOT, "%.2f",
+                r.sizeMb()), r.timestamp().toString(), r.compressed() ? "yes" : "no",
+                r.verification() == null ? "-" : r.verified() ? "ok" : "FAILED")).toList()));
   }
 
   static String text(Object o) {

@@ -20,15 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "cache", mixinStandardHelpOptions = true, description = "Inspect and clear the server's cache.",
     subcommands = {CacheCommand.Stats.class, CacheCommand.Clear.class, CacheCommand.Keys.class,
         CacheCommand.Delete.class})
-public final class CacheCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class CacheCommand extends CommandGroup {
 
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
@@ -39,8 +31,8 @@ public final class CacheCommand implements Callable<Integer> {
   static final class Stats implements Callable<Integer> {
     @Mixin
     ServerOptions server;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -48,37 +40,34 @@ public final class CacheCommand implements Callable<Integer> {
     public Integer call() {
       JsonNode stats = server.get("/api/cache/stats");
       PrintWriter out = spec.commandLine().getOut();
-      switch (format) {
-        case JSON -> Output.json(out, stats);
-        case SUMMARY -> out.println(stats.path("cache_type").asText() + (stats.path("degraded").asBoolean()
-            ? " (degraded: Redis unreachable)" : "") + ": " + stats.path("total_keys").asText() + " keys, hit rate "
-            + stats.path("hit_rate").asText() + "% (" + stats.path("hits").asText() + " of "
-            + stats.path("total_requests").asText() + " requests)");
-        default -> {
-          List<List<String>> rows = new ArrayList<>();
-          for (String field : List.of("cache_type", "total_keys", "hits", "misses", "total_requests", "hit_rate",
-              "degraded", "evictions")) {
-            rows.add(List.of(field, stats.path(field).asText()));
-          }
-          rows.add(List.of("loads", stats.path("loads").path("count").asText("-")));
-          Output.table(out, List.of("STAT", "VALUE"), rows);
-          out.println();
-          List<List<String>> levels = new ArrayList<>();
-          stats.path("levels").fields().forEachRemaining(l -> levels.add(List.of(l.getKey(),
-              l.getValue().path("hits").asText(), l.getValue().path("misses").asText(),
-              l.getValue().path("keys").asText())));
-          Output.table(out, List.of("LEVEL", "HITS", "MISSES", "KEYS"), levels);
-          if (!stats.path("namespaces").isEmpty()) {
-            out.println();
-            List<List<String>> namespaces = new ArrayList<>();
-            stats.path("namespaces").fields().forEachRemaining(n -> namespaces.add(List.of(n.getKey(),
-                n.getValue().path("hits").asText(), n.getValue().path("misses").asText())));
-            Output.table(out, List.of("NAMESPACE", "HITS", "MISSES"), namespaces);
-          }
-        }
-      }
-      out.flush();
+      format.print(out, stats, o -> o.println(stats.path("cache_type").asText() + (stats.path("degraded").asBoolean()
+          ? " (degraded: Redis unreachable)" : "") + ": " + stats.path("total_keys").asText() + " keys, hit rate "
+          + stats.path("hit_rate").asText() + "% (" + stats.path("hits").asText() + " of "
+          + stats.path("total_requests").asText() + " requests)"), o -> table(o, stats));
       return 0;
+    }
+
+    private static void table(PrintWriter out, JsonNode stats) {
+      List<List<String>> rows = new ArrayList<>();
+      for (String field : List.of("cache_type", "total_keys", "hits", "misses", "total_requests", "hit_rate",
+          "degraded", "evictions")) {
+        rows.add(List.of(field, stats.path(field).asText()));
+      }
+      rows.add(List.of("loads", stats.path("loads").path("count").asText("-")));
+      Output.table(out, List.of("STAT", "VALUE"), rows);
+      out.println();
+      List<List<String>> levels = new ArrayList<>();
+      stats.path("levels").fields().forEachRemaining(l -> levels.add(List.of(l.getKey(),
+          l.getValue().path("hits").asText(), l.getValue().path("misses").asText(),
+          l.getValue().path("keys").asText())));
+      Output.table(out, List.of("LEVEL", "HITS", "MISSES", "KEYS"), levels);
+      if (!stats.path("namespaces").isEmpty()) {
+        out.println();
+        List<List<String>> namespaces = new ArrayList<>();
+        stats.path("namespaces").fields().forEachRemaining(n -> namespaces.add(List.of(n.getKey(),
+            n.getValue().path("hits").asText(), n.getValue().path("misses").asText())));
+        Output.table(out, List.of("NAMESPACE", "HITS", "MISSES"), namespaces);
+      }
     }
   }
 
@@ -92,8 +81,8 @@ public final class CacheCommand implements Callable<Integer> {
     String prefix;
     @Option(names = "--tag", paramLabel = "T", description = "only keys stored with tag T")
     String tag;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -113,13 +102,9 @@ public final class CacheCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       String scope = prefix != null ? "prefix '" + prefix + "'" : tag != null ? "tag '" + tag + "'" : "all keys";
       String removed = answer.has("removed") ? answer.path("removed").asText() : "all";
-      switch (format) {
-        case JSON -> Output.json(out, answer);
-        case SUMMARY -> out.println(answer.path("message").asText() + " (" + scope + ", removed " + removed + ")");
-        default -> Output.table(out, List.of("SCOPE", "REMOVED", "MESSAGE"),
-            List.of(List.of(scope, removed, answer.path("message").asText())));
-      }
-      out.flush();
+      format.print(out, answer, o -> o.println(answer.path("message").asText() + " (" + scope + ", removed " + removed
+          + ")"), o -> Output.table(o, List.of("SCOPE", "REMOVED", "MESSAGE"),
+          List.of(List.of(scope, removed, answer.path("message").asText()))));
       return 0;
     }
   }
@@ -135,8 +120,8 @@ public final class CacheCommand implements Callable<Integer> {
     int limit;
     @Option(names = "--cursor", paramLabel = "C", description = "the next cursor a previous page printed")
     String cursor;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -146,20 +131,15 @@ public final class CacheCommand implements Callable<Integer> {
           + (cursor == null ? "" : "&cursor=" + encode(cursor)));
       PrintWriter out = spec.commandLine().getOut();
       JsonNode next = page.path("next_cursor");
-      switch (format) {
-        case JSON -> Output.json(out, page);
-        case SUMMARY -> out.println(page.path("keys").size() + " keys" + (prefix.isEmpty() ? "" : " starting with '"
-            + prefix + "'") + (next.isNull() ? "" : "; more with --cursor " + next.asText()));
-        default -> {
-          List<List<String>> rows = new ArrayList<>();
-          page.path("keys").forEach(k -> rows.add(List.of(k.asText())));
-          Output.table(out, List.of("KEY"), rows);
-          if (!next.isNull()) {
-            out.println("more: --cursor " + next.asText());
-          }
-        }
-      }
-      out.flush();
+      format.print(out, page, o -> o.println(page.path("keys").size() + " keys" + (prefix.isEmpty() ? ""
+          : " starting with '" + prefix + "'") + (next.isNull() ? "" : "; more with --cursor " + next.asText())), o -> {
+            List<List<String>> rows = new ArrayList<>();
+            page.path("keys").forEach(k -> rows.add(List.of(k.asText())));
+            Output.table(o, List.of("KEY"), rows);
+            if (!next.isNull()) {
+              o.println("more: --cursor " + next.asText());
+            }
+          });
       return 0;
     }
   }

@@ -7,6 +7,7 @@ import dev.vigil.backup.checkpoint.RollbackResult;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,22 +24,14 @@ import picocli.CommandLine.Spec;
     description = "Recovery checkpoints: back up every database together, and roll back to such a set.",
     subcommands = {CheckpointCommand.Create.class, CheckpointCommand.ListCheckpoints.class,
         CheckpointCommand.Rollback.class})
-public final class CheckpointCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class CheckpointCommand extends CommandGroup {
 
   /** Options the checkpoint commands share. */
   static final class Common {
     @Mixin
     ConfigOption config;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
   }
 
   /** {@code vigil checkpoint create NAME}. */
@@ -53,18 +46,11 @@ public final class CheckpointCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = LocalBackups.open(common.config.load(), bar)) {
-        Checkpoint cp;
-        try {
-          cp = new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name);
-        } finally {
-          BackupCommand.finish(bar);
-        }
-        print(spec.commandLine().getOut(), common.format, List.of(cp), "checkpoint " + cp.name() + " created: "
-            + cp.backups());
-        return 0;
-      }
+      Checkpoint cp = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name));
+      print(spec.commandLine().getOut(), common.format, List.of(cp), "checkpoint " + cp.name() + " created: "
+          + cp.backups());
+      return 0;
     }
   }
 
@@ -106,35 +92,20 @@ public final class CheckpointCommand implements Callable<Integer> {
         throw new IllegalArgumentException("rolling back replaces the current content of every database of checkpoint "
             + name + " (each gets a safety backup first); add --yes to confirm");
       }
-      BackupProgress bar = ProgressBar.forTerminal(spec.commandLine().getErr());
-      try (LocalBackups b = LocalBackups.open(common.config.load(), bar)) {
-        RollbackResult r;
-        try {
-          r = new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name);
-        } finally {
-          BackupCommand.finish(bar);
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        switch (common.format) {
-          case JSON -> Output.json(out, r);
-          case SUMMARY -> out.println("rolled back " + r.restored().keySet() + " to checkpoint " + name);
-          default -> Output.table(out, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
+      RollbackResult r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
+          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name));
+      common.format.print(spec.commandLine().getOut(), r,
+          o -> o.println("rolled back " + r.restored().keySet() + " to checkpoint " + name),
+          o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),
               r.restored().entrySet().stream().map(e -> List.of(e.getKey(), e.getValue().filename(),
-                  BackupCommand.text(e.getValue().safetyBackup()))).toList());
-        }
-        out.flush();
-        return 0;
-      }
+                  BackupCommand.text(e.getValue().safetyBackup()))).toList()));
+      return 0;
     }
   }
 
-  private static void print(PrintWriter out, Output.Format format, List<Checkpoint> cps, String summary) {
-    switch (format) {
-      case JSON -> Output.json(out, java.util.Map.of("checkpoints", cps));
-      case SUMMARY -> out.println(summary);
-      default -> Output.table(out, List.of("CHECKPOINT", "CREATED", "BACKUPS"), cps.stream().map(c -> List.of(c.name(),
-          c.createdAt().toString(), c.backups().toString())).toList());
-    }
-    out.flush();
+  private static void print(PrintWriter out, FormatOption format, List<Checkpoint> cps, String summary) {
+    format.print(out, Map.of("checkpoints", cps), o -> o.println(summary),
+        o -> Output.table(o, List.of("CHECKPOINT", "CREATED", "BACKUPS"), cps.stream().map(c -> List.of(c.name(),
+            c.createdAt().toString(), c.backups().toString())).toList()));
   }
 }

@@ -5,8 +5,11 @@ import dev.vigil.backup.engine.DumpEngine;
 import dev.vigil.backup.engine.DumpFormat;
 import dev.vigil.backup.engine.Preflight;
 import dev.vigil.backup.engine.Tools;
+import dev.vigil.cache.redis.RedisEndpoint;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.server.cache.ServerCache;
+import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -24,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,8 +37,8 @@ import picocli.CommandLine.Spec;
 public final class DoctorCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
-  @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-  Output.Format format;
+  @Mixin
+  FormatOption format;
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -60,18 +62,12 @@ public final class DoctorCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     long fails = checks.stream().filter(k -> k.status() == Status.FAIL).count();
     long warns = checks.stream().filter(k -> k.status() == Status.WARN).count();
-    switch (format) {
-      case JSON -> {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("checks", checks);
-        body.put("ok", fails == 0);
-        Output.json(out, body);
-      }
-      case SUMMARY -> out.println(checks.size() + " checks: " + fails + " FAIL, " + warns + " WARN");
-      default -> Output.table(out, List.of("CHECK", "STATUS", "DETAIL"),
-          checks.stream().map(k -> List.of(k.check(), k.status().name(), k.detail())).toList());
-    }
-    out.flush();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("checks", checks);
+    body.put("ok", fails == 0);
+    format.print(out, body, o -> o.println(checks.size() + " checks: " + fails + " FAIL, " + warns + " WARN"),
+        o -> Output.table(o, List.of("CHECK", "STATUS", "DETAIL"),
+            checks.stream().map(k -> List.of(k.check(), k.status().name(), k.detail())).toList()));
     return fails > 0 ? 1 : 0;
   }
 
@@ -93,7 +89,7 @@ public final class DoctorCommand implements Callable<Integer> {
     checks.add(tool("mariadb-dump", needsMy, "mariadb-dump", "--version"));
     c.databases().forEach((name, url) -> checks.add(database(name, url)));
     if (c.get(Settings.USE_REDIS)) {
-      checks.add(redis(c.get(Settings.REDIS_HOST), c.get(Settings.REDIS_PORT)));
+      checks.add(redis(ServerCache.endpoint(c)));
     } else {
       checks.add(new Check("redis", Status.OK, "not used (cache in memory)"));
     }
@@ -139,10 +135,15 @@ public final class DoctorCommand implements Callable<Integer> {
   private static Check tool(String name, boolean needed, String... command) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String version = new String(p.getInputStream().readAllBytes()).trim().lines().findFirst().orElse("");
+      // waited for before reading: a version line fits the pipe, and a hung tool cannot block the read
       if (!p.waitFor(10, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return new Check(name, needed ? Status.FAIL : Status.WARN, name + " did not answer within 10 s");
+      }
+      String version = new String(p.getInputStream().readAllBytes()).trim().lines().findFirst().orElse("");
+      if (p.exitValue() != 0) {
+        return new Check(name, needed ? Status.FAIL : Status.WARN, String.join(" ", command) + " exited with "
+            + p.exitValue() + (version.isEmpty() ? "" : ": " + version));
       }
       return new Check(name, Status.OK, version);
     } catch (IOException e) {
@@ -168,9 +169,30 @@ public final class DoctorCommand implements Callable<Integer> {
     }
   }
 
-  private static Check redis(String host, int port) {
+  /**
+   * Pings every address the cache would use: the {@code REDIS_URL} nodes (Sentinels for a Sentinel URI)
+   * when set, else {@code REDIS_HOST:REDIS_PORT}. A TLS ({@code rediss://}) node is only connected to.
+   */
+  private static Check redis(RedisEndpoint endpoint) {
+    List<String> answers = new ArrayList<>();
+    for (RedisURI uri : endpoint.uris()) {
+      for (RedisURI node : uri.getSentinels().isEmpty() ? List.of(uri) : uri.getSentinels()) {
+        Check c = redis(node.getHost(), node.getPort(), uri.isSsl());
+        if (c.status() != Status.OK) {
+          return c;
+        }
+        answers.add(c.detail());
+      }
+    }
+    return new Check("redis", Status.OK, String.join("; ", answers));
+  }
+
+  private static Check redis(String host, int port, boolean tls) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(host, port), 2000);
+      if (tls) {
+        return new Check("redis", Status.OK, host + ":" + port + " accepts connections (TLS, not pinged)");
+      }
       s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
       s.setSoTimeout(2000);
       byte[] buf = new byte[64];

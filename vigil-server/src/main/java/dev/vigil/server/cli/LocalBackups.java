@@ -7,8 +7,10 @@ import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.server.backup.BackupSetup;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The configured databases and backup directory opened directly by a CLI command, with no server: the
@@ -43,6 +45,21 @@ final class LocalBackups implements AutoCloseable {
     } catch (RuntimeException e) {
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * Opens the backups with a progress bar on {@code err} (when it is a terminal), runs {@code work} and
+   * ends the bar's line before returning, so the caller prints its result on a line of its own.
+   */
+  static <T> T withProgress(VigilConfig config, PrintWriter err, Function<LocalBackups, T> work) {
+    BackupProgress bar = ProgressBar.forTerminal(err);
+    try (LocalBackups b = open(config, bar)) {
+      return work.apply(b);
+    } finally {
+      if (bar instanceof ProgressBar p) {
+        p.finish();
+      }
     }
   }
 

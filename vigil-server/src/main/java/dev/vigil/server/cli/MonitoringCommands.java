@@ -24,8 +24,8 @@ public final class MonitoringCommands {
   public static final class Status implements Callable<Integer> {
     @Mixin
     ServerOptions server;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,19 +34,14 @@ public final class MonitoringCommands {
       JsonNode health = server.get("/api/monitoring/health");
       PrintWriter out = spec.commandLine().getOut();
       JsonNode m = health.path("metrics");
-      switch (format) {
-        case JSON -> Output.json(out, health);
-        case SUMMARY -> out.println(health.path("status").asText() + ": cpu " + pct(m.path("cpu_percent"))
-            + " ram " + pct(m.path("ram_percent")) + " disk " + pct(m.path("disk_percent"))
-            + (health.path("warnings").isEmpty() ? "" : " (" + health.path("warnings").size() + " warning(s))"));
-        default -> {
-          Output.table(out, List.of("STATUS", "CPU", "RAM", "DISK", "AT"), List.of(List.of(
-              health.path("status").asText().toUpperCase(Locale.ROOT), pct(m.path("cpu_percent")),
-              pct(m.path("ram_percent")), pct(m.path("disk_percent")), health.path("timestamp").asText())));
-          health.path("warnings").forEach(w -> out.println("! " + w.asText()));
-        }
-      }
-      out.flush();
+      format.print(out, health, o -> o.println(health.path("status").asText() + ": cpu " + pct(m.path("cpu_percent"))
+          + " ram " + pct(m.path("ram_percent")) + " disk " + pct(m.path("disk_percent"))
+          + (health.path("warnings").isEmpty() ? "" : " (" + health.path("warnings").size() + " warning(s))")), o -> {
+            Output.table(o, List.of("STATUS", "CPU", "RAM", "DISK", "AT"), List.of(List.of(
+                health.path("status").asText().toUpperCase(Locale.ROOT), pct(m.path("cpu_percent")),
+                pct(m.path("ram_percent")), pct(m.path("disk_percent")), health.path("timestamp").asText())));
+            health.path("warnings").forEach(w -> o.println("! " + w.asText()));
+          });
       return "critical".equals(health.path("status").asText()) ? 1 : 0;
     }
   }
@@ -56,8 +51,8 @@ public final class MonitoringCommands {
   public static final class Metrics implements Callable<Integer> {
     @Mixin
     ServerOptions server;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,25 +60,20 @@ public final class MonitoringCommands {
     public Integer call() {
       JsonNode metrics = server.get("/api/monitoring/metrics");
       PrintWriter out = spec.commandLine().getOut();
-      switch (format) {
-        case JSON -> Output.json(out, metrics);
-        case SUMMARY -> out.println("cpu " + pct(metrics.path("cpu_percent")) + " of " + metrics.path("cpu_count")
-            .asText() + " cores, ram " + pct(metrics.path("ram_percent")) + " of " + metrics.path("ram_total_gb")
-            .asText() + " GB, disk " + pct(metrics.path("disk_percent")) + " of " + metrics.path("disk_total_gb")
-            .asText() + " GB");
-        default -> {
-          List<List<String>> rows = new ArrayList<>();
-          Iterator<Map.Entry<String, JsonNode>> fields = metrics.fields();
-          while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            if (f.getValue().isValueNode()) {
-              rows.add(List.of(f.getKey(), f.getValue().asText()));
+      format.print(out, metrics, o -> o.println("cpu " + pct(metrics.path("cpu_percent")) + " of "
+          + metrics.path("cpu_count").asText() + " cores, ram " + pct(metrics.path("ram_percent")) + " of "
+          + metrics.path("ram_total_gb").asText() + " GB, disk " + pct(metrics.path("disk_percent")) + " of "
+          + metrics.path("disk_total_gb").asText() + " GB"), o -> {
+            List<List<String>> rows = new ArrayList<>();
+            Iterator<Map.Entry<String, JsonNode>> fields = metrics.fields();
+            while (fields.hasNext()) {
+              Map.Entry<String, JsonNode> f = fields.next();
+              if (f.getValue().isValueNode()) {
+                rows.add(List.of(f.getKey(), f.getValue().asText()));
+              }
             }
-          }
-          Output.table(out, List.of("METRIC", "VALUE"), rows);
-        }
-      }
-      out.flush();
+            Output.table(o, List.of("METRIC", "VALUE"), rows);
+          });
       return 0;
     }
   }
@@ -97,8 +87,8 @@ public final class MonitoringCommands {
     int top;
     @Option(names = "--sort", defaultValue = "cpu", description = "cpu or memory")
     String sort;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -110,23 +100,18 @@ public final class MonitoringCommands {
       JsonNode body = server.get("/api/monitoring/processes?top=" + top + "&sort=" + sort);
       PrintWriter out = spec.commandLine().getOut();
       JsonNode list = body.path("processes");
-      switch (format) {
-        case JSON -> Output.json(out, body);
-        case SUMMARY -> {
-          JsonNode first = list.path(0);
-          out.println(list.size() + " processes; top by " + sort + ": "
-              + (first.isMissingNode() ? "-" : first.path("name").asText() + " (pid " + first.path("pid").asText()
-              + ", cpu " + pct(first.path("cpu_percent")) + ", " + first.path("memory_mb").asText() + " MB)"));
-        }
-        default -> {
-          List<List<String>> rows = new ArrayList<>();
-          list.forEach(p -> rows.add(List.of(p.path("pid").asText(), p.path("name").asText(),
-              pct(p.path("cpu_percent")), p.path("memory_mb").asText(), pct(p.path("memory_percent")),
-              p.path("status").asText(), p.path("user").asText(""))));
-          Output.table(out, List.of("PID", "NAME", "CPU", "MEM_MB", "MEM", "STATUS", "USER"), rows);
-        }
-      }
-      out.flush();
+      format.print(out, body, o -> {
+        JsonNode first = list.path(0);
+        o.println(list.size() + " processes; top by " + sort + ": "
+            + (first.isMissingNode() ? "-" : first.path("name").asText() + " (pid " + first.path("pid").asText()
+            + ", cpu " + pct(first.path("cpu_percent")) + ", " + first.path("memory_mb").asText() + " MB)"));
+      }, o -> {
+        List<List<String>> rows = new ArrayList<>();
+        list.forEach(p -> rows.add(List.of(p.path("pid").asText(), p.path("name").asText(),
+            pct(p.path("cpu_percent")), p.path("memory_mb").asText(), pct(p.path("memory_percent")),
+            p.path("status").asText(), p.path("user").asText(""))));
+        Output.table(o, List.of("PID", "NAME", "CPU", "MEM_MB", "MEM", "STATUS", "USER"), rows);
+      });
       return 0;
     }
   }

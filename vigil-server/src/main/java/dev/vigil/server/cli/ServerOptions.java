@@ -58,7 +58,7 @@ public final class ServerOptions {
     try {
       return URI.create(base + path);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--server is not a valid URL: " + server);
+      throw new IllegalArgumentException("--server is not a valid URL: " + server, e);
     }
   }
 
@@ -72,18 +72,19 @@ public final class ServerOptions {
     try {
       response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw new IllegalStateException("no Vigil server answers at " + server + " (start it with 'vigil serve')");
+      throw new IllegalStateException("no Vigil server answers at " + server + " (start it with 'vigil serve')", e);
     } catch (IOException e) {
-      throw new IllegalStateException("talking to " + server + " failed: " + e.getMessage());
+      throw new IllegalStateException("talking to " + server + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + server);
+      throw new IllegalStateException("interrupted while waiting for " + server, e);
     }
     JsonNode body;
     try {
       body = response.body().length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
-      throw new IllegalStateException(server + " answered " + response.statusCode() + " with a body that is not JSON");
+      throw new IllegalStateException(server + " answered " + response.statusCode() + " with a body that is not JSON",
+          e);
     }
     if (response.statusCode() >= 400) {
       String message = body.path("error").path("message").asText("HTTP " + response.statusCode());
@@ -107,7 +108,7 @@ public final class ServerOptions {
     try {
       return Files.isReadable(file) ? Files.readString(file).trim() : null;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage());
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 }

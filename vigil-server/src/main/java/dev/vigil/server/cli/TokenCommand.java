@@ -26,15 +26,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "token", mixinStandardHelpOptions = true, description = "Manage API tokens.",
     subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
-public final class TokenCommand implements Callable<Integer> {
-  @Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return 2;
-  }
+public final class TokenCommand extends CommandGroup {
 
   static StateStore open(VigilConfig c) {
     return StateStore.open(c.find(Settings.STORE_URL).orElse(null), c.dataDir());
@@ -74,8 +66,8 @@ public final class TokenCommand implements Callable<Integer> {
   static final class ListTokens implements Callable<Integer> {
     @Mixin
     ConfigOption config;
-    @Option(names = "--format", defaultValue = "table", description = "table, json or summary")
-    Output.Format format;
+    @Mixin
+    FormatOption format;
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,17 +75,12 @@ public final class TokenCommand implements Callable<Integer> {
     public Integer call() {
       try (StateStore store = open(config.load())) {
         List<TokenInfo> tokens = new TokenStore(store, Clock.systemUTC()).list();
-        PrintWriter out = spec.commandLine().getOut();
-        switch (format) {
-          case JSON -> Output.json(out, tokens);
-          case SUMMARY -> out.println(tokens.stream().filter(TokenInfo::active).count() + " active of "
-              + tokens.size() + " tokens");
-          default -> Output.table(out, List.of("ID", "NAME", "ROLE", "CREATED", "STATUS"), tokens.stream()
-              .map(t -> List.of(t.id(), t.name(), t.role().label(), t.createdAt().toString(),
-                  t.active() ? "active" : "revoked " + t.revokedAt()))
-              .toList());
-        }
-        out.flush();
+        format.print(spec.commandLine().getOut(), tokens, o -> o.println(tokens.stream().filter(TokenInfo::active)
+            .count() + " active of " + tokens.size() + " tokens"),
+            o -> Output.table(o, List.of("ID", "NAME", "ROLE", "CREATED", "STATUS"), tokens.stream()
+                .map(t -> List.of(t.id(), t.name(), t.role().label(), t.createdAt().toString(),
+                    t.active() ? "active" : "revoked " + t.revokedAt()))
+                .toList()));
       }
       return 0;
     }

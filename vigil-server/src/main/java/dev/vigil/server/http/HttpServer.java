@@ -11,10 +11,14 @@ import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.slf4j.Logger;
@@ -45,6 +49,7 @@ public final class HttpServer implements AutoCloseable {
       + "form-action 'self'";
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
+  private final Options options;
   private final Javalin app;
   private final Api api;
   private final Authenticator authenticator;
@@ -79,6 +84,7 @@ public final class HttpServer implements AutoCloseable {
    */
   public HttpServer(Options options, Api api, Authenticator authenticator, RateLimiter rateLimiter,
       Auditor auditor, RequestListener requestLog) {
+    this.options = Objects.requireNonNull(options, "options");
     this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
     this.auditor = Objects.requireNonNull(auditor, "auditor");
@@ -184,10 +190,31 @@ public final class HttpServer implements AutoCloseable {
     void answered(Context ctx, float millis);
   }
 
-  /** Starts listening. */
+  /**
+   * Starts listening.
+   *
+   * @throws IllegalStateException naming the address and why it cannot be bound (Jetty's own error
+   *     after a failed bind is only "STOPPED")
+   */
   public HttpServer start() {
-    app.start();
+    try {
+      app.start();
+    } catch (Exception e) {
+      // Javalin rethrows Jetty's checked exceptions undeclared
+      throw new IllegalStateException("cannot listen on " + options.bind() + ":" + options.port() + ": "
+          + bindFailure().orElse(String.valueOf(e.getMessage())), e);
+    }
     return this;
+  }
+
+  /** Why the configured address cannot be bound, if a plain socket cannot bind it either. */
+  private Optional<String> bindFailure() {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(options.bind(), options.port()));
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(String.valueOf(e.getMessage()));
+    }
   }
 
   /** The port it listens on. */
