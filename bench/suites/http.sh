@@ -4,6 +4,7 @@
 set -euo pipefail
 command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 DURATION=${BENCH_DURATION:-10s}
+WARMUP=${BENCH_WARMUP:-20s}   # both servers get the same JIT warm-up before they are measured
 CONNS=${BENCH_CONNECTIONS:-50}
 work=$(mktemp -d)
 pids=()
@@ -15,7 +16,7 @@ wait_up() { for _ in $(seq 1 120); do curl -fs -o /dev/null "$1" && return 0; sl
 # wrk_run URL [header] -> prints "<req/s> <p99 ms>"
 wrk_run() {
   local url=$1; shift
-  wrk -t2 -c"$CONNS" -d5s "$@" "$url" >/dev/null
+  wrk -t2 -c"$CONNS" -d"$WARMUP" "$@" "$url" >/dev/null
   wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" > "$work/wrk.txt"
   local rps p99
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.txt")

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.vigil.logging.LogFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +21,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * grow past its limit, the decision is exact: a record that would take the file over
  * {@code maxBytes} goes to a fresh file, so no file holds more than {@code maxBytes} (a single record
  * larger than that gets a file of its own). Each record is encoded outside the lock and written
- * with one unbuffered {@code write} under it, so concurrent writers never split or interleave lines
- * and a record is in the file (not in a buffer) when {@code append} returns. The stream is not an
+ * with one {@code write} under it, so concurrent writers never split or interleave lines. Unbuffered
+ * (the default), a record is in the file when {@code append} returns; {@linkplain #setBuffered
+ * buffered} (behind an async queue, which calls {@link #flush()} whenever it runs dry), whole records
+ * are gathered into one {@code write} of up to 64 KB, so a busy file costs a system call per batch,
+ * not per record. The stream is not an
  * interruptible channel, so an interrupted writer (as Logback's async worker is at stop) cannot
  * close the file under the others.
  */
@@ -30,7 +34,11 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
   private final long maxBytes;
   private final int backupCount;
   private final Encoder<ILoggingEvent> encoder;
+  private static final int BUFFER_BYTES = 64 * 1024;
+
   private final ReentrantLock lock = new ReentrantLock();
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream(BUFFER_BYTES);
+  private volatile boolean buffered;
   private FileOutputStream out;
   private long size;
   private int generations;
@@ -55,6 +63,26 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
     this.backupCount = backupCount;
     this.encoder = Objects.requireNonNull(encoder, "encoder");
     setName(file.getFileName().toString());
+  }
+
+  /**
+   * Gathers records in memory until {@link #flush()} or 64 KB, for an appender fed by one async
+   * worker that flushes when its queue is empty. Set it before the first record.
+   */
+  public void setBuffered(boolean buffered) {
+    this.buffered = buffered;
+  }
+
+  /** Writes the gathered records to the file (nothing to do when unbuffered). */
+  public void flush() {
+    lock.lock();
+    try {
+      writePending();
+    } catch (IOException e) {
+      addError("cannot write to log file " + file.toAbsolutePath(), e);
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** The active file. */
@@ -89,6 +117,11 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
     lock.lock();
     try {
       super.stop();
+      try {
+        writePending();
+      } catch (IOException e) {
+        addError("cannot write the last records to log file " + file.toAbsolutePath(), e);
+      }
       closeChannel();
     } finally {
       lock.unlock();
@@ -106,14 +139,34 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
         return;
       }
       if (size > 0 && size + bytes.length > maxBytes) {
+        writePending();
         rotate();
       }
-      out.write(bytes);
+      if (!buffered) {
+        out.write(bytes);
+      } else {
+        if (pending.size() + bytes.length > BUFFER_BYTES) {
+          writePending();
+        }
+        pending.write(bytes, 0, bytes.length);
+      }
       size += bytes.length;
     } catch (IOException e) {
       addError("cannot write to log file " + file.toAbsolutePath(), e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Writes the gathered whole records with one {@code write}; call under the lock. */
+  private void writePending() throws IOException {
+    if (pending.size() == 0 || out == null) {
+      return;
+    }
+    try {
+      pending.writeTo(out);
+    } finally {
+      pending.reset();
     }
   }
 

@@ -88,7 +88,7 @@ public final class LoggingSetup {
         general.add(console(context, options, colour));
       }
       List<DropCountingAsyncAppender> queues = new ArrayList<>();
-      attach(context, root, general, options, options.dropWhenBusy(), queues);
+      attach(context, root, general, options, options.dropWhenBusy(), options.includeLocation(), queues);
 
       Logger requests = context.getLogger(RequestLog.LOGGER_NAME);
       requests.setAdditive(false);
@@ -98,7 +98,8 @@ public final class LoggingSetup {
             : layoutEncoder(context, new RequestTextLayout(options.zone()));
         SizeRotatingFileAppender requestFile = file(context, options, files.requests(), encoder, null);
         fileAppenders.add(requestFile);
-        attach(context, requests, List.of(requestFile), options, false, queues);
+        // a request record names no code location, so its queue never pays for the caller's stack
+        attach(context, requests, List.of(requestFile), options, false, false, queues);
       } else {
         requests.setLevel(Level.OFF);
       }
@@ -160,7 +161,7 @@ public final class LoggingSetup {
   }
 
   private static void attach(LoggerContext context, Logger logger, List<? extends Appender<ILoggingEvent>> targets,
-      LoggingOptions options, boolean mayDrop, List<DropCountingAsyncAppender> queues) {
+      LoggingOptions options, boolean mayDrop, boolean callerData, List<DropCountingAsyncAppender> queues) {
     if (!options.async()) {
       targets.forEach(logger::addAppender);
       return;
@@ -171,9 +172,9 @@ public final class LoggingSetup {
     async.setQueueSize(options.queueSize());
     async.setDiscardingThreshold(mayDrop ? options.queueSize() / 5 : 0);
     async.setNeverBlock(false);
-    async.setIncludeCallerData(options.includeLocation());
+    async.setIncludeCallerData(callerData);
     async.setMaxFlushTime(30_000);
-    FanOutAppender fanOut = new FanOutAppender(targets);
+    FanOutAppender fanOut = new FanOutAppender(targets, () -> async.getNumberOfElementsInQueue() == 0);
     fanOut.setContext(context);
     fanOut.start();
     async.addAppender(fanOut);

@@ -11,7 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Vigil's Micrometer registry in Prometheus format: JVM meters, HTTP request timers per route, and
@@ -21,6 +22,7 @@ import java.time.Duration;
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final ConcurrentHashMap<TimerKey, Timer> requestTimers = new ConcurrentHashMap<>();
 
   /** Creates the registry with JVM, process and uptime meters bound. */
   public Metrics() {
@@ -44,14 +46,21 @@ public final class Metrics implements AutoCloseable {
 
   /** Records one answered request under its route pattern, method and status. */
   public void recordRequest(Context ctx, float millis) {
-    Timer.builder("http.server.requests")
+    String method = ctx.method().name();
+    String route = HttpServer.route(ctx);
+    int status = ctx.statusCode();
+    requestTimers.computeIfAbsent(new TimerKey(method, route, status), k -> Timer.builder("http.server.requests")
         .description("HTTP requests answered by Vigil")
-        .tag("method", ctx.method().name())
-        .tag("route", HttpServer.route(ctx))
-        .tag("status", Integer.toString(ctx.statusCode()))
+        .tag("method", k.method())
+        .tag("route", k.route())
+        .tag("status", Integer.toString(k.status()))
         .publishPercentileHistogram(false)
-        .register(registry)
-        .record(Duration.ofNanos((long) (millis * 1_000_000)));
+        .register(registry))
+        .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+  }
+
+  /** The tags of one request timer, so a hot route finds its timer without building tags again. */
+  private record TimerKey(String method, String route, int status) {
   }
 
   /** Stops the GC listener. */
