@@ -8,7 +8,6 @@ import dev.vigil.logging.audit.AuditLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.audit.Actor;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.ServerAudit;

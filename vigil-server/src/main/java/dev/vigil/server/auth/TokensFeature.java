@@ -1,6 +1,5 @@
 package dev.vigil.server.auth;
 
-import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
 import dev.vigil.server.http.HttpServer;

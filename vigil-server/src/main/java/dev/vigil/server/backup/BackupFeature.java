@@ -5,7 +5,6 @@ import dev.vigil.backup.BackupProgress;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.store.FleetLock;
-import dev.vigil.server.api.BackupApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;

@@ -2,7 +2,6 @@ package dev.vigil.server.cache;
 
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.stats.CacheMetrics;
-import dev.vigil.server.api.CacheApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;

@@ -1,8 +1,6 @@
 package dev.vigil.server.dashboard;
 
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.StreamApi;
-import dev.vigil.server.api.WhoAmIApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
 import java.util.Optional;

@@ -3,7 +3,6 @@ package dev.vigil.server.logging;
 import dev.vigil.core.config.Settings;
 import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
-import dev.vigil.server.api.LogsApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
 

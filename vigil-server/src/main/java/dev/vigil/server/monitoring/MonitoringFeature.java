@@ -3,7 +3,6 @@ package dev.vigil.server.monitoring;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.backup;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.backup.BackupCatalog;

@@ -1,9 +1,6 @@
-package dev.vigil.server.api;
+package dev.vigil.server.auth;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.vigil.server.auth.Authenticator;
-import dev.vigil.server.auth.Role;
-import dev.vigil.server.auth.TokenStore;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.HttpServer;

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

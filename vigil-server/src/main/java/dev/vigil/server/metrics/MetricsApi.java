@@ -1,8 +1,7 @@
-package dev.vigil.server.api;
+package dev.vigil.server.metrics;
 
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Api;
-import dev.vigil.server.metrics.Metrics;
 
 /** {@code GET /metrics}: the Prometheus scrape endpoint, readable with any viewer token. */
 public final class MetricsApi {

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.audit;
 
 import dev.vigil.logging.audit.AuditLog;
 import dev.vigil.logging.audit.AuditPage;

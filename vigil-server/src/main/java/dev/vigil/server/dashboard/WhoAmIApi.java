@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.dashboard;
 
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.auth.TokenInfo;

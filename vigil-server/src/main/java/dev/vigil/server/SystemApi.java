@@ -1,7 +1,6 @@
-package dev.vigil.server.api;
+package dev.vigil.server;
 
 import dev.vigil.cache.CacheManager;
-import dev.vigil.server.Version;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.http.Api;

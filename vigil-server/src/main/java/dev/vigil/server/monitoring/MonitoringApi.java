@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.core.config.ValueParser;
@@ -16,7 +16,6 @@ import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import dev.vigil.server.http.Params;
-import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.logging;
 
 import dev.vigil.logging.LogFiles;
 import dev.vigil.logging.LogLevel;
