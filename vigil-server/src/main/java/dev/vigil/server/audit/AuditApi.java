@@ -37,12 +37,10 @@ public final class AuditApi {
               Params.textParam(ctx, "action", NAME, allowed, null),
               Params.textParam(ctx, "event_type", NAME, allowed, null),
               Params.intParam(ctx, "cursor", 0, Integer.MAX_VALUE, 0),
-              Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT));
+              Page.limit(ctx));
           AuditPage page = audit.report(q);
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("events", page.records().stream().map(AuditApi::json).toList());
-          body.put("next_cursor", page.nextCursor() == null ? null : page.nextCursor().toString());
-          Json.respond(ctx, body);
+          Json.respond(ctx, Page.of(json(page.records()), page.nextCursor() == null ? null
+              : page.nextCursor().toString()).body("events"));
         });
     api.get("/api/audit/verify", Role.ADMIN, "Verify the audit chain: intact, or the first bad seq and why",
         ctx -> Json.respond(ctx, json(audit.verify())));

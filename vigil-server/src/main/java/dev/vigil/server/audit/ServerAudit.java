@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vigil's own audit trail: the API's actions and denials written to the {@link AuditLog} in the
@@ -20,7 +22,7 @@ import java.util.Map;
  * the request id; and the same for offline CLI actions.
  */
 public final class ServerAudit implements HttpServer.Auditor {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerAudit.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ServerAudit.class);
   /** The chain name and file prefix of Vigil's own trail. */
   public static final String APP = "vigil";
 
@@ -92,19 +94,6 @@ public final class ServerAudit implements HttpServer.Auditor {
                 denial.requestId(), failure);
           }
         });
-  }
-
-  /**
-   * Records an action done by the CLI without the server ({@code vigil token create} offline): user
-   * {@code cli:<os user>}, no IP.
-   */
-  public static AuditRecord offline(AuditLog log, String action, String resource, Map<String, String> details) {
-    Map<String, String> all = new LinkedHashMap<>(details);
-    all.put("action", action);
-    if (resource != null) {
-      all.put("resource", resource);
-    }
-    return write(log, Actor.cli(), AuditEvent.fromDetails(all).with("via", "cli"));
   }
 
 }

@@ -5,7 +5,6 @@ import dev.vigil.cache.stats.CacheMetrics;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
-import dev.vigil.server.http.HttpServer;
 
 /**
  * The server's cache as a feature: its meters, {@code /api/cache/*} and a health check that says
@@ -25,6 +24,6 @@ public final class CacheFeature implements Feature {
     context.health(name(), () -> cache.degraded()
         ? Health.degraded("Redis is unreachable; serving from memory only")
         : Health.up(cache.cacheType()));
-    CacheApi.register(context.routes(), cache, HttpServer::audit);
+    CacheApi.register(context.routes(), cache);
   }
 }

@@ -8,20 +8,26 @@ import dev.vigil.server.http.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /api/whoami}: the caller's token id, name and role, so the dashboard shows only what it may use. */
+/**
+ * {@code GET /api/whoami}: the caller's token id, name, role and the roles whose routes it may use
+ * ({@code roles}), so the dashboard shows only what it may use by matching them against each route's
+ * {@code x-vigil-role} in the OpenAPI description.
+ */
 public final class WhoAmIApi {
   private WhoAmIApi() {
   }
 
   /** Adds the route (any valid token). */
   public static void register(Api api) {
-    api.get("/api/whoami", Role.VIEWER, "The calling token's id, name and role", ctx -> {
-      TokenInfo me = HttpServer.caller(ctx);
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("id", me.id());
-      body.put("name", me.name());
-      body.put("role", me.role().label());
-      Json.respond(ctx, body);
-    });
+    api.get("/api/whoami", Role.VIEWER, "The calling token's id, name, role and the roles whose routes it may use",
+        ctx -> {
+          TokenInfo me = HttpServer.caller(ctx);
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("id", me.id());
+          body.put("name", me.name());
+          body.put("role", me.role().label());
+          body.put("roles", me.role().granted().stream().sorted().map(Role::label).toList());
+          Json.respond(ctx, body);
+        });
   }
 }

@@ -34,21 +34,19 @@ public final class LogsApi {
     api.get("/api/logs/recent", Role.OPERATOR, "Newest log records at or above a level (default ERROR)", ctx -> {
       String levelText = Params.textParam(ctx, "level", "[A-Za-z]{1,10}", LEVELS, "error");
       LogLevel level = LogLevel.find(levelText).orElseThrow(() -> ApiException.badParameter("level", LEVELS));
-      int limit = Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT);
+      int limit = Page.limit(ctx);
       int cursor = Params.intParam(ctx, "cursor", 0, MAX_CURSOR, 0);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("level", level.name().toLowerCase(Locale.ROOT));
       body.put("files_enabled", files.isPresent());
       if (files.isEmpty()) {
-        body.put("records", List.of());
-        body.put("next_cursor", null);
-        Json.respond(ctx, body);
+        Json.respond(ctx, Page.of(List.of(), null).into(body, "records"));
         return;
       }
       RecentRecords.Result result = RecentRecords.read(files.get(), level, cursor, limit);
-      body.put("records", result.records());
       int next = cursor + result.records().size();
-      body.put("next_cursor", result.more() && next <= MAX_CURSOR ? Integer.toString(next) : null);
+      Page.of(result.records(), result.more() && next <= MAX_CURSOR ? Integer.toString(next) : null)
+          .into(body, "records");
       body.put("skipped_lines", result.skippedLines());
       body.put("truncated", result.truncated());
       Json.respond(ctx, body);

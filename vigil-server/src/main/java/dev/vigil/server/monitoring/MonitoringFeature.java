@@ -14,6 +14,9 @@ import java.util.List;
  * to later features.
  */
 public final class MonitoringFeature implements Feature {
+  /** How monitoring is turned on, as the "not enabled" answers say it. */
+  public static final String HOW_TO_ENABLE = "ENABLE_MONITORING=true turns it on";
+
   @Override
   public String name() {
     return "monitoring";
@@ -26,7 +29,7 @@ public final class MonitoringFeature implements Feature {
 
   @Override
   public String howToEnable() {
-    return "ENABLE_MONITORING=true turns it on";
+    return HOW_TO_ENABLE;
   }
 
   @Override
