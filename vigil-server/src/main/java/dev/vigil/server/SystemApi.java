@@ -6,6 +6,7 @@ import dev.vigil.server.feature.Health;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.OpenApiDocument;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public final class SystemApi {
    */
   public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features,
       Supplier<Map<String, Health>> health, CacheManager cache) {
-    byte[] up = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] up = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
     api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
         ctx -> ctx.contentType("application/json").result(up));
     api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {

@@ -225,7 +225,7 @@ public final class VigilServer implements AutoCloseable {
     }
   }
 
-  /** {@code /api/info}'s {@code features}: each feature's state plus the seed-era switches. */
+  /** {@code /api/info}'s {@code features}: each feature's state plus the Redis cache and backup scheduler switches. */
   private static Map<String, Boolean> info(VigilConfig config, Map<String, Boolean> enabled) {
     Map<String, Boolean> f = new LinkedHashMap<>(enabled);
     f.put("redis_cache", config.get(Settings.USE_REDIS));

@@ -46,7 +46,7 @@ public final class AuditApi {
         ctx -> Json.respond(ctx, json(audit.verify())));
   }
 
-  /** A record with the seed's field names. */
+  /** A record with the published field names ({@code event_type}, {@code user_id}, {@code ip_address}, …). */
   public static Map<String, Object> json(AuditRecord r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", r.seq());

@@ -31,10 +31,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Database backups over HTTP in the seed's shapes (SPEC §5): create, list, stats, delete, plus verify,
+ * Database backups over HTTP in their published shapes (SPEC §5): create, list, stats, delete, plus verify,
  * restore, jobs and the manifest of one backup.
  *
- * <p>Create, verify and restore run synchronously in the request: the seed's answer carries the
+ * <p>Create, verify and restore run synchronously in the request: the published answer carries the
  * finished backup, the dashboard's button waits for it, and operations on one database are serialized
  * by the library's directory lock anyway. A client should allow for minutes on a big database. Every
  * mutation (also a failed or refused one) is audited exactly once. The library's errors are mapped once

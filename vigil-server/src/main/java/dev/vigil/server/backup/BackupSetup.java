@@ -15,6 +15,7 @@ import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class BackupSetup {
         : Settings.BACKUP_DATABASES + "." + name;
     try {
       DatabaseUrl.parse(url);
-      DatabaseBackup.builder(url, java.nio.file.Path.of(".")).name(name);
+      DatabaseBackup.builder(url, Path.of(".")).name(name);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, Setting.maskUrlPassword(url), "a usable database URL and name (" + e.getMessage()
           + ")");

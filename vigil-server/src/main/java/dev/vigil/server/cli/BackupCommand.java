@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil backup create|list|stats|verify|restore|delete|jobs}: works on the configured databases
- * and backup directory directly, with no server running (the seed's emergency recovery). A progress
+ * and backup directory directly, with no server running (emergency recovery). A progress
  * bar shows on create, verify and restore when the output is a terminal.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, verify and restore databases.",

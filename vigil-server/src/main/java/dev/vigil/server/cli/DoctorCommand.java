@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -193,11 +194,11 @@ public final class DoctorCommand implements Callable<Integer> {
       if (tls) {
         return new Check("redis", Status.OK, host + ":" + port + " accepts connections (TLS, not pinged)");
       }
-      s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       s.setSoTimeout(2000);
       byte[] buf = new byte[64];
       int n = s.getInputStream().read(buf);
-      String reply = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim() : "";
+      String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII).trim() : "";
       if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
         return new Check("redis", Status.OK, host + ":" + port + " answers" + (reply.startsWith("-NOAUTH")
             ? " (password required)" : ""));

@@ -20,7 +20,7 @@ public final class ServerLogging {
   private ServerLogging() {
   }
 
-  /** The server's logging options from the {@code logging.*} settings (seed: LOG_DIR, LOG_LEVEL, …). */
+  /** The server's logging options from the {@code logging.*} settings (LOG_DIR, LOG_LEVEL, …). */
   public static LoggingOptions options(VigilConfig config) {
     return LoggingOptions.defaults(APP_NAME)
         .withLogDir(Path.of(config.get(Settings.LOG_DIR)))

@@ -25,8 +25,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code /api/monitoring/*}: host health, metrics, summary and top processes in the seed's shapes
- * (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
+ * {@code /api/monitoring/*}: host health, metrics, summary and top processes in their published
+ * shapes (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
  * monitoring is disabled the feature seam answers {@code 409 not_enabled} under {@code /api/monitoring}.
  */
 public final class MonitoringApi {
