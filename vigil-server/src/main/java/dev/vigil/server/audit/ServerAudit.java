@@ -1,6 +1,5 @@
 package dev.vigil.server.audit;
 
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
@@ -8,6 +7,7 @@ import dev.vigil.logging.audit.AuditOptions;
 import dev.vigil.logging.audit.AuditRecord;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.logging.LoggingSettings;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,8 +35,8 @@ public final class ServerAudit implements HttpServer.Auditor {
 
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
   public static AuditOptions options(VigilConfig config, Clock clock) {
-    return AuditOptions.defaults(APP, Path.of(config.get(Settings.LOG_DIR)), config.dataDir())
-        .withMaxFileBytes(Math.max(4096, config.get(Settings.LOG_MAX_BYTES))).withClock(clock);
+    return AuditOptions.defaults(APP, Path.of(config.get(LoggingSettings.LOG_DIR)), config.dataDir())
+        .withMaxFileBytes(Math.max(4096, config.get(LoggingSettings.LOG_MAX_BYTES))).withClock(clock);
   }
 
   /** Opens the trail of {@code config} for writing. */

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Token management over HTTP, for admins. */
-public final class TokenApi {
+final class TokenApi {
   private TokenApi() {
   }
 
@@ -26,7 +26,7 @@ public final class TokenApi {
   }
 
   /** Adds {@code GET /api/tokens}, {@code POST /api/tokens} and {@code DELETE /api/tokens/{id}}; changes are audited. */
-  public static void register(Api api, TokenStore tokens, Authenticator authenticator) {
+  static void register(Api api, TokenStore tokens, Authenticator authenticator) {
     api.get("/api/tokens", Role.ADMIN, "List tokens (never their secrets)",
         ctx -> Json.respond(ctx, Page.of(ctx, tokens.list()).body("tokens")));
     api.post("/api/tokens", Role.ADMIN, "Create a token; the secret is in this answer only", ctx -> {

@@ -41,7 +41,7 @@ import java.util.Map;
  * here: a bad file name is 400 {@code invalid_filename}, a missing backup 404, a backup in use 409 and
  * any other backup failure 500 {@code backup_failed} with its message (the cause goes to the server log).
  */
-public final class BackupApi {
+final class BackupApi {
   private static final String DATABASE = "database";
 
   private BackupApi() {
@@ -71,7 +71,7 @@ public final class BackupApi {
    * @param catalog the configured databases
    * @param schedulers the running schedulers by database name (empty when the scheduler is off)
    */
-  public static void register(Api api, BackupCatalog catalog, Map<String, BackupScheduler> schedulers) {
+  static void register(Api api, BackupCatalog catalog, Map<String, BackupScheduler> schedulers) {
     api.error(InvalidBackupNameException.class, 400, "invalid_filename");
     api.error(BackupNotFoundException.class, 404, "not_found");
     api.error(BackupInUseException.class, 409, "conflict");

@@ -3,7 +3,7 @@ package dev.vigil.server.backup;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
 import dev.vigil.backup.schedule.BackupScheduler;
-import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.server.feature.Feature;
@@ -21,6 +21,11 @@ public final class BackupFeature implements Feature {
   @Override
   public String name() {
     return "backups";
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return BackupSettings.ALL;
   }
 
   @Override
@@ -44,7 +49,7 @@ public final class BackupFeature implements Feature {
         context.clock(), BackupProgress.NONE).orElseThrow(() -> new IllegalStateException(
             "backups started without a configured database")));
     context.provide(BackupCatalog.class, backups);
-    Map<String, BackupScheduler> schedulers = context.config().get(Settings.BACKUP_SCHEDULER)
+    Map<String, BackupScheduler> schedulers = context.config().get(BackupSettings.BACKUP_SCHEDULER)
         ? BackupSetup.schedulers(context.config(), backups, new FleetLock(context.store(), context.clock()),
             context.clock())
         : Map.of();

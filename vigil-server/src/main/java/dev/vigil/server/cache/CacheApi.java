@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * operator-only because key names carry data identifiers (user ids, e-mail addresses) that a viewer,
  * who sees only counts in the stats, must not learn.
  */
-public final class CacheApi {
+final class CacheApi {
   /** What a cache key, prefix or tag may hold in a request: printable text up to the library's 1024 characters. */
   private static final String TEXT = "[^\\p{Cntrl}]{1,1024}";
   /** Cursors {@link CacheManager#keys} hands out: a SCAN cursor, a cluster node:cursor pair or an in-memory position. */
@@ -40,7 +40,7 @@ public final class CacheApi {
    * Each clear and delete is audited once with its outcome; a cache that cannot be reached answers
    * 503 {@code cache_unavailable}.
    */
-  public static void register(Api api, CacheManager cache) {
+  static void register(Api api, CacheManager cache) {
     api.error(CacheException.class, 503, "cache_unavailable");
     api.get("/api/cache/stats", Role.VIEWER,
         "Cache stats: cache_type, total_keys, hits, misses, total_requests, hit_rate, per level and namespace",

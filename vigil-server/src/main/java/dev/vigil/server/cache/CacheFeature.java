@@ -2,9 +2,11 @@ package dev.vigil.server.cache;
 
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.stats.CacheMetrics;
+import dev.vigil.core.config.Setting;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
+import java.util.List;
 
 /**
  * The server's cache as a feature: its meters, {@code /api/cache/*} and a health check that says
@@ -15,6 +17,11 @@ public final class CacheFeature implements Feature {
   @Override
   public String name() {
     return "cache";
+  }
+
+  @Override
+  public List<Setting<?>> settings() {
+    return CacheSettings.ALL;
   }
 
   @Override

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * never hangs on it). Each stream lasts at most {@code max_seconds} (the client reconnects), sends a
  * comment every 15 s to keep proxies from closing it, and ends when the server stops.
  */
-public final class StreamApi {
+final class StreamApi {
   /** Longest a stream may be asked to last. */
   public static final int MAX_SECONDS = 3600;
   /** How long a stream lasts when the client does not say. */
@@ -52,7 +52,7 @@ public final class StreamApi {
    * @param howToEnable how monitoring is turned on, for the "not enabled" answer
    * @param clock the time the stream lengths are measured by
    */
-  public static void register(Api api, Optional<SystemMonitor> monitor, String howToEnable, Clock clock) {
+  static void register(Api api, Optional<SystemMonitor> monitor, String howToEnable, Clock clock) {
     Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
     AtomicBoolean stopping = new AtomicBoolean();
     api.onStop(() -> {

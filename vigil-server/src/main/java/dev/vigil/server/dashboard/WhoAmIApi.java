@@ -13,12 +13,12 @@ import java.util.Map;
  * ({@code roles}), so the dashboard shows only what it may use by matching them against each route's
  * {@code x-vigil-role} in the OpenAPI description.
  */
-public final class WhoAmIApi {
+final class WhoAmIApi {
   private WhoAmIApi() {
   }
 
   /** Adds the route (any valid token). */
-  public static void register(Api api) {
+  static void register(Api api) {
     api.get("/api/whoami", Role.VIEWER, "The calling token's id, name, role and the roles whose routes it may use",
         ctx -> {
           TokenInfo me = HttpServer.caller(ctx);

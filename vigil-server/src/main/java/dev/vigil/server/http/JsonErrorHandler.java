@@ -16,7 +16,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * Jetty's own error answers (a header too large, a URI it refuses) in the API's JSON error shape
  * instead of an HTML page, and never with a stack trace.
  */
-public final class JsonErrorHandler extends ErrorHandler {
+final class JsonErrorHandler extends ErrorHandler {
   /** Creates the handler with stack traces off. */
   public JsonErrorHandler() {
     setShowStacks(false);

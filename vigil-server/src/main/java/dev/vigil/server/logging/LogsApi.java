@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The server's own log records over HTTP, for the dashboard's "recent errors" panel. */
-public final class LogsApi {
+final class LogsApi {
   /** Deepest page reachable with {@code cursor}: older records are for the files and {@code jq}. */
   public static final int MAX_CURSOR = 10_000;
   private static final String LEVELS = "one of trace, debug, info, warning (or warn), error, critical";
@@ -30,7 +30,7 @@ public final class LogsApi {
    *
    * @param files the server's log files, empty when file logging is off
    */
-  public static void register(Api api, Optional<LogFiles> files) {
+  static void register(Api api, Optional<LogFiles> files) {
     api.get("/api/logs/recent", Role.OPERATOR, "Newest log records at or above a level (default ERROR)", ctx -> {
       String levelText = Params.textParam(ctx, "level", "[A-Za-z]{1,10}", LEVELS, "error");
       LogLevel level = LogLevel.find(levelText).orElseThrow(() -> ApiException.badParameter("level", LEVELS));

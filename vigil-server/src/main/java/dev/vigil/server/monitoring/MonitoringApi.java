@@ -29,7 +29,7 @@ import java.util.Map;
  * shapes (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
  * monitoring is disabled the feature seam answers {@code 409 not_enabled} under {@code /api/monitoring}.
  */
-public final class MonitoringApi {
+final class MonitoringApi {
   /** Most processes one listing returns. */
   public static final int MAX_TOP = 100;
   private static final ValueParser<Duration> STEP = ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(365));
@@ -62,7 +62,7 @@ public final class MonitoringApi {
    * @param monitoring the running monitoring
    * @param clock the time that default ranges end at
    */
-  public static void register(Api api, ServerMonitoring monitoring, Clock clock) {
+  static void register(Api api, ServerMonitoring monitoring, Clock clock) {
     api.get("/api/monitoring/health", Role.VIEWER,
         "Health (healthy|warning|critical) of CPU, RAM and disk with a sentence per breached threshold",
         ctx -> Json.respond(ctx, monitoring.monitor().healthStatus()));

@@ -1,6 +1,6 @@
 package dev.vigil.server.monitoring;
 
-import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.feature.Feature;
@@ -23,8 +23,18 @@ public final class MonitoringFeature implements Feature {
   }
 
   @Override
+  public List<Setting<?>> settings() {
+    return MonitoringSettings.ALL;
+  }
+
+  @Override
+  public void validate(VigilConfig config) {
+    MonitoringSettings.checkThresholdOrder(config);
+  }
+
+  @Override
   public boolean enabled(VigilConfig config) {
-    return config.get(Settings.MONITORING_ENABLED);
+    return config.get(MonitoringSettings.MONITORING_ENABLED);
   }
 
   @Override
