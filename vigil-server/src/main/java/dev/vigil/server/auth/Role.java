@@ -40,7 +40,7 @@ public enum Role {
 
   /** Whether a holder of this role may use a route that requires {@code required}. */
   public boolean includes(Role required) {
-    return ordinal() >= required.ordinal();
+    return required.andAbove().contains(this);
   }
 
   /** The lower-case name used in the API and CLI. */

@@ -1,5 +1,6 @@
 package dev.vigil.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.logging.LogFields;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.AuditEvent.Outcome;
@@ -8,7 +9,6 @@ import dev.vigil.server.auth.TokenInfo;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
