@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --format table|json|summary} option of data-printing commands (seed 002), and the one
+ * The {@code --format table|json|summary} option of data-printing commands, and the one
  * place that prints a result in the chosen format, so each command only says what each format shows.
  */
 public final class FormatOption {

@@ -51,12 +51,15 @@ public final class Features {
   }
 
   /**
-   * Loads the configuration with every feature's settings and sections.
+   * Loads the configuration with every feature's settings and sections, and lets every feature
+   * {@link Feature#validate validate} it.
    *
    * @param file the {@code --config} file, or {@code null} for {@code VIGIL_CONFIG}, then {@code ./vigil.yml}
    * @param env the environment
    */
   public static VigilConfig loadConfig(Path file, Map<String, String> env) {
-    return ConfigLoader.load(file, env, settings(), sections());
+    VigilConfig config = ConfigLoader.load(file, env, settings(), sections());
+    ALL.forEach(f -> f.validate(config));
+    return config;
   }
 }
