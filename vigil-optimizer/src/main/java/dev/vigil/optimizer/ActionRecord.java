@@ -1,5 +1,6 @@
 package dev.vigil.optimizer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.Map;
 
@@ -21,9 +22,13 @@ import java.util.Map;
  * @param decision the reason of the last decision, or {@code null}
  * @param undo what reverting it needs
  */
-public record ActionRecord(String id, String tuning, Proposal proposal, Status status, String actor, Instant appliedAt,
-    Instant baselineFrom, Instant observeUntil, Instant decidedAt, Double before, Double after, Double confidence,
-    String decision, Map<String, String> undo) {
+public record ActionRecord(@JsonProperty("id") String id, @JsonProperty("tuning") String tuning,
+    @JsonProperty("proposal") Proposal proposal, @JsonProperty("status") Status status,
+    @JsonProperty("actor") String actor, @JsonProperty("applied_at") Instant appliedAt,
+    @JsonProperty("baseline_from") Instant baselineFrom, @JsonProperty("observe_until") Instant observeUntil,
+    @JsonProperty("decided_at") Instant decidedAt, @JsonProperty("before") Double before,
+    @JsonProperty("after") Double after, @JsonProperty("confidence") Double confidence,
+    @JsonProperty("decision") String decision, @JsonProperty("undo") Map<String, String> undo) {
 
   /** Where an action is in its life. */
   public enum Status {

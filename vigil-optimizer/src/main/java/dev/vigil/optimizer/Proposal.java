@@ -1,5 +1,6 @@
 package dev.vigil.optimizer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,10 @@ import java.util.Objects;
  * @param metric the metric it should improve, e.g. {@code mean_ms of 3 query shapes}
  * @param details facts for the report and for {@link Tuning#apply} (e.g. the statement)
  */
-public record Proposal(String key, Family family, String kind, Level level, String target, String reason,
-    String metric, Map<String, Object> details) {
+public record Proposal(@JsonProperty("key") String key, @JsonProperty("family") Family family,
+    @JsonProperty("kind") String kind, @JsonProperty("level") Level level, @JsonProperty("target") String target,
+    @JsonProperty("reason") String reason, @JsonProperty("metric") String metric,
+    @JsonProperty("details") Map<String, Object> details) {
   /** Validates the proposal and freezes its details. */
   public Proposal {
     Objects.requireNonNull(key, "key");

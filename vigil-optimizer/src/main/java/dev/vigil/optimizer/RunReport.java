@@ -1,5 +1,6 @@
 package dev.vigil.optimizer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 import java.util.List;
 
@@ -13,8 +14,9 @@ import java.util.List;
  * @param items every proposal with what happened to it
  * @param problems tunings that could not look, one sentence each
  */
-public record RunReport(Instant at, Level level, boolean forced, boolean dryRun, List<Item> items,
-    List<String> problems) {
+public record RunReport(@JsonProperty("at") Instant at, @JsonProperty("level") Level level,
+    @JsonProperty("forced") boolean forced, @JsonProperty("dry_run") boolean dryRun,
+    @JsonProperty("items") List<Item> items, @JsonProperty("problems") List<String> problems) {
   /** Validates the report. */
   public RunReport {
     items = List.copyOf(items);
@@ -29,7 +31,8 @@ public record RunReport(Instant at, Level level, boolean forced, boolean dryRun,
    * @param note the level that would apply it, the reason it was skipped or the failure
    * @param actionId the action applied, or {@code null}
    */
-  public record Item(Proposal proposal, Outcome outcome, String note, String actionId) {
+  public record Item(@JsonProperty("proposal") Proposal proposal, @JsonProperty("outcome") Outcome outcome,
+      @JsonProperty("note") String note, @JsonProperty("action_id") String actionId) {
   }
 
   /** What happened to a proposal. */

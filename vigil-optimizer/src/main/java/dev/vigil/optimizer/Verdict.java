@@ -1,5 +1,6 @@
 package dev.vigil.optimizer;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Objects;
  * @param after its median in the observation window so far
  * @param reason one sentence with the figures
  */
-public record Verdict(Decision decision, double confidence, double before, double after, String reason) {
+public record Verdict(@JsonProperty("decision") Decision decision, @JsonProperty("confidence") double confidence,
+    @JsonProperty("before") double before, @JsonProperty("after") double after, @JsonProperty("reason") String reason) {
   /** What to do with an applied change. */
   public enum Decision {
     /** It made the target better and harmed nothing watched. */
