@@ -17,8 +17,9 @@ final class Judge {
     this.options = options;
   }
 
-  Verdict decide(Probe target, List<Probe> guards, Instant baselineFrom, Instant appliedAt, Instant now,
-      Instant observeUntil) throws Exception {
+  Verdict decide(Probe target, List<Probe> guards, double requiredEffect, Instant baselineFrom, Instant appliedAt,
+      Instant now, Instant observeUntil) throws Exception {
+    double minEffect = Math.max(options.minEffect(), requiredEffect);
     double[] before = target.samples(baselineFrom, appliedAt);
     double[] after = target.samples(appliedAt, now);
     boolean windowOver = !now.isBefore(observeUntil);
@@ -57,7 +58,7 @@ final class Judge {
       }
     }
     double pBetter = worse(target, after, before);
-    if (pBetter < options.alpha() && ratio >= options.minEffect()) {
+    if (pBetter < options.alpha() && ratio >= minEffect) {
       return new Verdict(Verdict.Decision.KEEP, 1 - pBetter, medBefore, medAfter, String.format(Locale.ROOT,
           "%s improved: median %.3g → %.3g (%+.0f%%), p=%.2g", target.name(), medBefore, medAfter, ratio * 100,
           pBetter));

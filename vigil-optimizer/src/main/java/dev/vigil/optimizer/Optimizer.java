@@ -160,8 +160,8 @@ public final class Optimizer {
       Instant now = options.clock().instant();
       Verdict v;
       try {
-        v = judge.decide(tuning.probe(a.proposal()), tuning.guards(a.proposal()), a.baselineFrom(), a.appliedAt(),
-            now, a.observeUntil());
+        v = judge.decide(tuning.probe(a.proposal()), tuning.guards(a.proposal()), requiredEffect(a.proposal()),
+            a.baselineFrom(), a.appliedAt(), now, a.observeUntil());
       } catch (Exception e) {
         LOG.warn("optimizer: cannot measure action {} ({}): {}", a.id(), a.proposal().target(), e.getMessage());
         continue;
@@ -274,6 +274,12 @@ public final class Optimizer {
       LOG.error("optimizer: cleaning up action {} ({}) after '{}' failed", id, p.target(), why, e);
       return false;
     }
+  }
+
+  /** The gain a proposal must show to be kept, when it names one ({@link Proposal#MIN_EFFECT}). */
+  private static double requiredEffect(Proposal p) {
+    Object v = p.details().get(Proposal.MIN_EFFECT);
+    return v instanceof Number n ? n.doubleValue() : 0;
   }
 
   private static Map<String, Object> facts(Proposal p, Map<String, Object> more) {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param observation longest time a change is observed before it must have shown a gain
  * @param minSamples fewest samples per window before any decision
  * @param alpha significance level of the tests (confidence = 1 − p)
- * @param minEffect smallest relative change of the target that counts (0.05 = 5 %)
+ * @param minEffect smallest relative change of the target that counts (0.10 = 10 %)
  * @param guardEffect smallest relative harm of a guard metric that rolls back (0.10 = 10 %)
  * @param clock time source
  */
@@ -30,7 +30,7 @@ public record OptimizerOptions(Level level, Duration baseline, Duration observat
   /** Default significance level. */
   public static final double DEFAULT_ALPHA = 0.01;
   /** Default smallest relative effect. */
-  public static final double DEFAULT_MIN_EFFECT = 0.05;
+  public static final double DEFAULT_MIN_EFFECT = 0.10;
   /** Default smallest relative harm of a guard. */
   public static final double DEFAULT_GUARD_EFFECT = 0.10;
 

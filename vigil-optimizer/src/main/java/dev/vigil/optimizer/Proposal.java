@@ -23,6 +23,13 @@ public record Proposal(@JsonProperty("key") String key, @JsonProperty("family") 
     @JsonProperty("kind") String kind, @JsonProperty("level") Level level, @JsonProperty("target") String target,
     @JsonProperty("reason") String reason, @JsonProperty("metric") String metric,
     @JsonProperty("details") Map<String, Object> details) {
+  /**
+   * The detail naming the relative gain (0–1) this change must show to be kept, when it should prove
+   * more than the optimizer's minimum effect (an index is built to cut a shape's time substantially,
+   * not by a few percent that load alone can explain).
+   */
+  public static final String MIN_EFFECT = "min_effect";
+
   /** Validates the proposal and freezes its details. */
   public Proposal {
     Objects.requireNonNull(key, "key");

@@ -35,6 +35,9 @@ public final class IndexTuning implements Tuning {
     SQLITE
   }
 
+  /** The share by which the served shapes must get faster for an index to be kept. */
+  public static final double MIN_GAIN = 0.3;
+
   private final String name;
   private final DataSource database;
   private final Dialect dialect;
@@ -83,6 +86,7 @@ public final class IndexTuning implements Tuning {
       details.put("index", c.indexName());
       details.put("statement", create(c));
       details.put("undo", drop(c.indexName(), c.table()));
+      details.put(Proposal.MIN_EFFECT, MIN_GAIN);
       out.add(new Proposal("db:" + c.database() + ":index:" + c.describe(), Family.DATABASE, "create_index",
           Level.HIGH, c.database() + ": " + c.describe(), c.reason(), "mean time of " + c.shapes().size()
           + " query shape(s)", details));
