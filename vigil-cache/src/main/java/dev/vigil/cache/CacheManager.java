@@ -459,6 +459,21 @@ public final class CacheManager implements AutoCloseable {
     return counters;
   }
 
+  /** How many entries the in-process level holds at most. */
+  public long l1Capacity() {
+    return l1.memory().maximumSize();
+  }
+
+  /**
+   * Resizes the in-process level (e.g. to a memory budget under RAM pressure); shrinking evicts the
+   * least valuable entries at once. Redis, when used, keeps them.
+   *
+   * @throws IllegalArgumentException when {@code maxEntries} is below 1
+   */
+  public void resizeL1(long maxEntries) {
+    l1.memory().maximumSize(maxEntries);
+  }
+
   /** Entries in the in-process level now. */
   public long localSize() {
     return l1.memory().size();

@@ -16,7 +16,7 @@ public final class FormatOption {
    * Prints {@code json} as indented JSON, or lets {@code summary} or {@code table} print the other
    * formats, then flushes {@code out}.
    */
-  void print(PrintWriter out, Object json, Consumer<PrintWriter> summary, Consumer<PrintWriter> table) {
+  public void print(PrintWriter out, Object json, Consumer<PrintWriter> summary, Consumer<PrintWriter> table) {
     switch (format) {
       case JSON -> Output.json(out, json);
       case SUMMARY -> summary.accept(out);

@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import dev.vigil.core.config.ConfigException;
 import dev.vigil.server.Version;
+import dev.vigil.server.optimizer.OptimizeCommand;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Mixin;
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class,
-        AuditCommand.class})
+        AuditCommand.class, OptimizeCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
