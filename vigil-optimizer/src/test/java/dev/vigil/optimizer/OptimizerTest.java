@@ -37,8 +37,8 @@ class OptimizerTest {
   private final List<String> checkpoints = new ArrayList<>();
   private SQLiteDataSource app;
   private StateStore store;
-  private TimedSamples reads;
-  private TimedSamples writes;
+  private RecordedProbe reads;
+  private RecordedProbe writes;
   private final List<IndexCandidate> advice = new ArrayList<>();
 
   @BeforeEach
@@ -61,8 +61,8 @@ class OptimizerTest {
       c.commit();
     }
     store = StateStore.open(null, dir.resolve("state"));
-    reads = new TimedSamples("orders by customer (ms)", clock);
-    writes = new TimedSamples("events insert batch (ms)", clock);
+    reads = new RecordedProbe("orders by customer (ms)", true, clock, Duration.ofDays(1));
+    writes = new RecordedProbe("events insert batch (ms)", true, clock, Duration.ofDays(1));
   }
 
   @AfterEach
@@ -102,7 +102,7 @@ class OptimizerTest {
         p.setInt(1, r.nextInt(5000));
         reads.time(() -> {
           try (ResultSet rs = p.executeQuery()) {
-            return rs.next();
+            rs.next();
           }
         });
         clock.advance(Duration.ofSeconds(5));
@@ -125,7 +125,6 @@ class OptimizerTest {
           }
           p.executeBatch();
           c.commit();
-          return null;
         });
         clock.advance(Duration.ofSeconds(5));
       }

@@ -8,6 +8,7 @@ import dev.vigil.optimizer.Optimizer;
 import dev.vigil.optimizer.OptimizerHooks;
 import dev.vigil.optimizer.OptimizerOptions;
 import dev.vigil.optimizer.Probe;
+import dev.vigil.optimizer.RecordedProbe;
 import dev.vigil.optimizer.database.IndexCandidate;
 import dev.vigil.optimizer.database.IndexTuning;
 import java.nio.file.Files;
@@ -20,7 +21,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,13 +61,13 @@ public final class OptimizerBench {
       Path roundDir = dir.resolve("round" + round);
       Files.createDirectories(roundDir);
       SQLiteDataSource app = database(roundDir);
-      Samples reads = new Samples("orders by customer (ms)");
+      RecordedProbe reads = new RecordedProbe("orders by customer (ms)", true, Clock.systemUTC(), Duration.ofDays(1));
       List<IndexCandidate> advice = List.of(new IndexCandidate("app", "orders", List.of("note"), "planted neutral",
           List.of("orders by customer")));
       try (StateStore store = StateStore.open(null, roundDir.resolve("state"))) {
         Optimizer optimizer = optimizer(app, store, advice, reads, reads);
         Random r = new Random(round);
-        Samples warmUp = new Samples("warm-up");
+        RecordedProbe warmUp = new RecordedProbe("warm-up", true, Clock.systemUTC(), Duration.ofDays(1));
         for (int i = 0; i < 200; i++) {
           readOrder(app, warmUp, r);
         }
@@ -100,7 +100,7 @@ public final class OptimizerBench {
   private static void validationTime(Path dir) throws Exception {
     Files.createDirectories(dir);
     SQLiteDataSource app = database(dir);
-    Samples reads = new Samples("orders by customer (ms)");
+    RecordedProbe reads = new RecordedProbe("orders by customer (ms)", true, Clock.systemUTC(), Duration.ofDays(1));
     List<IndexCandidate> advice = List.of(new IndexCandidate("app", "orders", List.of("customer_id"),
         "seq scan per lookup", List.of("orders by customer")));
     try (StateStore store = StateStore.open(null, dir.resolve("state"))) {
@@ -139,7 +139,7 @@ public final class OptimizerBench {
       Path roundDir = dir.resolve("round" + round);
       Files.createDirectories(roundDir);
       SQLiteDataSource app = database(roundDir);
-      Samples writes = new Samples("events insert batch (ms)");
+      RecordedProbe writes = new RecordedProbe("events insert batch (ms)", true, Clock.systemUTC(), Duration.ofDays(1));
       List<IndexCandidate> advice = List.of(new IndexCandidate("app", "events", List.of("a"), "planted harmful",
           List.of("events")));
       try (StateStore store = StateStore.open(null, roundDir.resolve("state"))) {
@@ -220,7 +220,7 @@ public final class OptimizerBench {
     return app;
   }
 
-  private static void readOrder(SQLiteDataSource app, Samples reads, Random r) throws SQLException {
+  private static void readOrder(SQLiteDataSource app, RecordedProbe reads, Random r) throws SQLException {
     try (Connection c = app.getConnection();
         PreparedStatement p = c.prepareStatement("SELECT count(*) FROM orders WHERE customer_id = ?")) {
       p.setInt(1, r.nextInt(5000));
@@ -228,11 +228,11 @@ public final class OptimizerBench {
       try (ResultSet rs = p.executeQuery()) {
         rs.next();
       }
-      reads.add((System.nanoTime() - start) / 1e6);
+      reads.record((System.nanoTime() - start) / 1e6);
     }
   }
 
-  private static void writeEvents(SQLiteDataSource app, Samples writes, Random r) throws SQLException {
+  private static void writeEvents(SQLiteDataSource app, RecordedProbe writes, Random r) throws SQLException {
     try (Connection c = app.getConnection();
         PreparedStatement p = c.prepareStatement("INSERT INTO events(a, b, c) VALUES (?, ?, ?)")) {
       c.setAutoCommit(false);
@@ -245,7 +245,7 @@ public final class OptimizerBench {
       }
       p.executeBatch();
       c.commit();
-      writes.add((System.nanoTime() - start) / 1e6);
+      writes.record((System.nanoTime() - start) / 1e6);
     }
   }
 
@@ -263,42 +263,5 @@ public final class OptimizerBench {
       sum += d;
     }
     return v.length == 0 ? Double.NaN : sum / v.length;
-  }
-
-  /** Timestamped real measurements. */
-  private static final class Samples implements Probe {
-    private final String name;
-    private final List<Instant> at = new ArrayList<>();
-    private final List<Double> values = new ArrayList<>();
-
-    Samples(String name) {
-      this.name = name;
-    }
-
-    synchronized void add(double v) {
-      at.add(Instant.now());
-      values.add(v);
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public boolean lowerIsBetter() {
-      return true;
-    }
-
-    @Override
-    public synchronized double[] samples(Instant from, Instant to) {
-      List<Double> in = new ArrayList<>();
-      for (int i = 0; i < at.size(); i++) {
-        if (!at.get(i).isBefore(from) && at.get(i).isBefore(to)) {
-          in.add(values.get(i));
-        }
-      }
-      return in.stream().mapToDouble(Double::doubleValue).toArray();
-    }
   }
 }
