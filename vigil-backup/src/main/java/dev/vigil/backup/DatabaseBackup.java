@@ -6,7 +6,7 @@ import dev.vigil.backup.engine.DumpEngine;
 import dev.vigil.backup.engine.DumpFormat;
 import dev.vigil.backup.engine.DumpResult;
 import dev.vigil.backup.engine.DumpSink;
-import dev.vigil.backup.engine.Engine;
+import dev.vigil.backup.engine.EngineKind;
 import dev.vigil.backup.engine.Preflight;
 import dev.vigil.backup.engine.Redactor;
 import dev.vigil.backup.engine.Tools;
@@ -658,10 +658,10 @@ public final class DatabaseBackup implements AutoCloseable {
 
   private String afterFailedRestore(String safety) {
     if (safety == null) {
-      return url.engine() == Engine.MYSQL ? "; no safety backup existed, the database may be partly restored"
-          : "; the database was not changed";
+      return url.engine().atomicRestore() ? "; the database was not changed"
+          : "; no safety backup existed, the database may be partly restored";
     }
-    if (url.engine() != Engine.MYSQL) {
+    if (url.engine().atomicRestore()) {
       return "; the database was not changed (safety backup " + safety + " kept)";
     }
     try {

@@ -142,7 +142,7 @@ public final class MysqlEngine implements DumpEngine {
 
   private void load(InputStream raw, String database, String action) {
     try (CredentialFile options = optionFile()) {
-      List<String> argv = List.of(tools.find("mariadb-client", "mariadb", "mysql").toString(),
+      List<String> argv = List.of(tools.restoreTool(EngineKind.MYSQL, "mariadb", "mysql").toString(),
           "--defaults-extra-file=" + options.path(), "--default-character-set=utf8mb4", "--binary-mode", database);
       try (ChildProcess p = ChildProcess.start(argv, noPasswordEnv(), ChildProcess.Io.WRITE_STDIN,
           redactor)) {
@@ -158,7 +158,7 @@ public final class MysqlEngine implements DumpEngine {
   }
 
   private Path dumpTool() {
-    return tools.find("mariadb-client", "mariadb-dump", "mysqldump");
+    return tools.dumpTool(EngineKind.MYSQL);
   }
 
   private void admin(String sql) {

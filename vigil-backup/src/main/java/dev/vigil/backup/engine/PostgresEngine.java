@@ -75,7 +75,7 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public Preflight preflight() {
-    Path pgDump = tools.find("postgresql-client", "pg_dump");
+    Path pgDump = tools.dumpTool(EngineKind.POSTGRESQL);
     String toolOut = ChildProcess.output(List.of(pgDump.toString(), "--version"), redactor).strip();
     int toolMajor = major(toolOut);
     String serverVersion;
@@ -118,7 +118,7 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public DumpResult dump(DumpSink sink) {
-    Path pgDump = tools.find("postgresql-client", "pg_dump");
+    Path pgDump = tools.dumpTool(EngineKind.POSTGRESQL);
     try (Connection c = connect(url.database())) {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -177,7 +177,7 @@ public final class PostgresEngine implements DumpEngine {
       admin("CREATE DATABASE " + Sql.quote(url.database()));
     }
     List<String> argv = fileFormat == DumpFormat.CUSTOM
-        ? List.of(tools.find("postgresql-client", "pg_restore").toString(), "--no-password",
+        ? List.of(tools.restoreTool(EngineKind.POSTGRESQL, "pg_restore").toString(), "--no-password",
             "--dbname=" + conninfo(url.database()), "--clean", "--if-exists", "--single-transaction", "--exit-on-error")
         : psql(url.database());
     try (CredentialFile pass = passfile();
@@ -194,7 +194,7 @@ public final class PostgresEngine implements DumpEngine {
     admin("CREATE DATABASE " + Sql.quote(scratch));
     try {
       List<String> argv = fileFormat == DumpFormat.CUSTOM
-          ? List.of(tools.find("postgresql-client", "pg_restore").toString(), "--no-password",
+          ? List.of(tools.restoreTool(EngineKind.POSTGRESQL, "pg_restore").toString(), "--no-password",
               "--dbname=" + conninfo(scratch), "--no-owner", "--no-privileges", "--single-transaction",
               "--exit-on-error")
           : psql(scratch);
@@ -213,7 +213,7 @@ public final class PostgresEngine implements DumpEngine {
   }
 
   private List<String> psql(String database) {
-    return List.of(tools.find("postgresql-client", "psql").toString(), "--no-password", "--no-psqlrc", "--quiet",
+    return List.of(tools.restoreTool(EngineKind.POSTGRESQL, "psql").toString(), "--no-password", "--no-psqlrc", "--quiet",
         "--dbname=" + conninfo(database), "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-");
   }
 
