@@ -1,6 +1,7 @@
 package dev.vigil.backup;
 
 import dev.vigil.backup.compress.Compression;
+import dev.vigil.backup.engine.CredentialFile;
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.backup.engine.DumpEngine;
 import dev.vigil.backup.engine.DumpFormat;
@@ -23,12 +24,14 @@ import dev.vigil.backup.retention.RetentionResult;
 import dev.vigil.backup.store.BackupRun;
 import dev.vigil.backup.store.BackupRuns;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.fs.FileModes;
 import dev.vigil.core.store.StateStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +97,8 @@ public final class DatabaseBackup implements AutoCloseable {
   private final DatabaseUrl url;
   private final Path dir;
   private final Path workDir;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
   private final DumpEngine engine;
   private final Compression compression;
   private final RetentionPolicy retention;
@@ -133,17 +138,21 @@ public final class DatabaseBackup implements AutoCloseable {
     this.redactor = Redactor.of(url);
     this.dir = b.backupDir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new BackupException("cannot create backup directory " + dir + ": " + e, e);
+      b.fileModes.directory(dir);
+      this.credentialsDir = FileModes.PRIVATE.directory(b.credentialsDir != null ? b.credentialsDir.toAbsolutePath()
+          : dir.resolve(".vigil").resolve("credentials"));
+      CredentialFile.sweep(credentialsDir);
+    } catch (UncheckedIOException e) {
+      throw new BackupException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
     }
+    this.verifyUrl = b.verifyUrl == null ? null : DatabaseUrl.parse(b.verifyUrl);
     this.workDir = b.workDir == null ? dir : b.workDir.toAbsolutePath().normalize();
     this.compression = b.compression;
     this.retention = b.retention != null ? b.retention : RetentionPolicy.keepLast(b.maxBackups);
     this.verifyAfterBackup = b.verifyAfterBackup;
     this.clock = b.clock;
     this.progress = b.progress;
-    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat);
+    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl);
     this.lock = DirLock.of(dir);
     if (b.store != null) {
       this.store = b.store;
@@ -468,6 +477,7 @@ public final class DatabaseBackup implements AutoCloseable {
   private BackupManifest writeBackup(String prefix, String checkpoint) {
     Instant started = clock.instant();
     sweep();
+    CredentialFile.sweep(credentialsDir);
     runs.reapInterrupted(name);
     String runId = runs.start(name, "BACKUP", null);
     Path tmp = null;
@@ -489,12 +499,14 @@ public final class DatabaseBackup implements AutoCloseable {
       boolean synced = false;
       if (engine.format() == DumpFormat.SQLITE && compression == Compression.NONE) {
         result = engine.dump(new DumpSink(OutputStream.nullOutputStream(), tmp, workDir, Compression.NONE));
+        FileModes.ofFolder(dir).file(tmp);
         digestWhileSyncing(tmp, sha);
         synced = true;
         progress.update("backup", filename, Files.size(tmp), estimate);
       } else {
         String fn = filename;
-        try (OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        AtomicFiles.createPrivate(tmp);
+        try (OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
             OutputStream metered = metered(new BufferedOutputStream(file, 1 << 20), "backup", fn, estimate);
             OutputStream digest = new DigestOutputStream(metered, sha);
             OutputStream compressed = outer.compress(digest)) {
@@ -852,6 +864,9 @@ public final class DatabaseBackup implements AutoCloseable {
     private Tools tools = Tools.onPath();
     private boolean verifyAfterBackup = true;
     private Path workDir;
+    private Path credentialsDir;
+    private String verifyUrl;
+    private FileModes fileModes = FileModes.PRIVATE;
     private BackupProgress progress = BackupProgress.NONE;
 
     private Builder(String databaseUrl, Path backupDir) {
@@ -932,6 +947,36 @@ public final class DatabaseBackup implements AutoCloseable {
     /** Directory for temp copies during SQLite backups and verifications (default: the backup directory). */
     public Builder workDir(Path dir) {
       this.workDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * The private folder (0700) for the short-lived files that hand a password to {@code pg_dump} or
+     * {@code mariadb-dump}; the server passes {@code <data_dir>/credentials}. Default
+     * {@code <backupDir>/.vigil/credentials}. Leftovers of killed runs are removed at start and before
+     * each backup.
+     */
+    public Builder credentialsDir(Path dir) {
+      this.credentialsDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * A server of the same engine to test-restore into (a scratch database is created and dropped
+     * there), so the backed-up server needs no CREATEDB grant; default the backed-up server itself.
+     * The URL's database names the one to connect to for creating scratch databases.
+     */
+    public Builder verifyUrl(String url) {
+      this.verifyUrl = url;
+      return this;
+    }
+
+    /**
+     * Permissions of the backup folder and files: owner only (the default, 0700/0600) or readable by a
+     * group (0750/0640).
+     */
+    public Builder fileModes(FileModes modes) {
+      this.fileModes = Objects.requireNonNull(modes, "modes");
       return this;
     }
 

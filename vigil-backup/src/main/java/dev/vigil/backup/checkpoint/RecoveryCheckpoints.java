@@ -9,7 +9,9 @@ import dev.vigil.backup.fs.DirLock;
 import dev.vigil.backup.manifest.Json;
 import dev.vigil.backup.restore.RestoreResult;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,8 +211,8 @@ public final class RecoveryCheckpoints {
 
   private void createDir() {
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
+      FileModes.ofFolder(Files.isDirectory(dir.getParent()) ? dir.getParent() : null).directory(dir);
+    } catch (UncheckedIOException e) {
       throw new BackupException("cannot create checkpoint directory " + dir + ": " + e.getMessage(), e);
     }
   }

@@ -36,11 +36,15 @@ public final class MysqlEngine implements DumpEngine {
   private final DatabaseUrl url;
   private final Tools tools;
   private final Redactor redactor;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
 
-  MysqlEngine(DatabaseUrl url, Tools tools) {
+  MysqlEngine(DatabaseUrl url, Tools tools, Path credentialsDir, DatabaseUrl verifyUrl) {
     this.url = url;
     this.tools = tools;
-    this.redactor = Redactor.of(url);
+    this.redactor = Redactor.of(url).and(verifyUrl);
+    this.credentialsDir = credentialsDir;
+    this.verifyUrl = verifyUrl;
   }
 
   @Override
@@ -196,7 +200,7 @@ public final class MysqlEngine implements DumpEngine {
     sb.append("host=").append(optionValue(url.host())).append('\n');
     sb.append("port=").append(url.port()).append('\n');
     sb.append("protocol=TCP\n");
-    return CredentialFile.create("my.cnf", sb.toString());
+    return CredentialFile.create(credentialsDir, "my.cnf", sb.toString());
   }
 
   private static String optionValue(String v) {

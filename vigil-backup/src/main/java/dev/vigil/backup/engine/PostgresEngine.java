@@ -47,15 +47,19 @@ public final class PostgresEngine implements DumpEngine {
   private final Tools tools;
   private final DumpFormat format;
   private final Redactor redactor;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
 
-  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format) {
+  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl) {
     if (format != DumpFormat.CUSTOM && format != DumpFormat.PLAIN) {
       throw new IllegalArgumentException("PostgreSQL backups are custom or plain, not " + format.id());
     }
     this.url = url;
     this.tools = tools;
     this.format = format;
-    this.redactor = Redactor.of(url);
+    this.redactor = Redactor.of(url).and(verifyUrl);
+    this.credentialsDir = credentialsDir;
+    this.verifyUrl = verifyUrl;
   }
 
   @Override
@@ -295,7 +299,7 @@ public final class PostgresEngine implements DumpEngine {
       return null;
     }
     String line = "*:*:*:*:" + url.password().replace("\\", "\\\\").replace(":", "\\:") + "\n";
-    return CredentialFile.create("pgpass", line);
+    return CredentialFile.create(credentialsDir, "pgpass", line);
   }
 
   private static Map<String, String> env(CredentialFile pass) {

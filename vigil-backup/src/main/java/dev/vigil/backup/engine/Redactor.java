@@ -42,6 +42,16 @@ public final class Redactor {
     return url.password() == null ? NONE : new Redactor(List.of(url.password()));
   }
 
+  /** This redactor plus the password of {@code other} (nothing added when it is null or has none). */
+  public Redactor and(DatabaseUrl other) {
+    if (other == null || other.password() == null) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(secrets);
+    all.add(other.password());
+    return new Redactor(all);
+  }
+
   /**
    * {@code text} with every known secret and every URL password replaced by {@value Secrets#MASK};
    * {@code null} stays {@code null}.

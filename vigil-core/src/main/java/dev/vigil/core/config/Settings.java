@@ -15,6 +15,11 @@ public final class Settings {
   /** Directory for the state store, tokens and keys. */
   public static final Setting<String> DATA_DIR = Setting.of("data_dir", ValueParser.text(), "./vigil-data",
       "directory for the state store, the admin token and keys", "VIGIL_DATA_DIR");
+  /** Group that may read Vigil's files; empty means the owner only. */
+  public static final Setting<String> FILES_GROUP = Setting.of("files.group",
+      ValueParser.matching("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,31}", "a group name such as 'adm'"), null,
+      "group that may read the data dir, backups and logs (files 0640, folders 0750); empty: owner only "
+          + "(files 0600, folders 0700)", "VIGIL_FILES_GROUP");
   /** Address the HTTP server binds to. */
   public static final Setting<String> SERVER_BIND = Setting.of("server.bind",
       ValueParser.matching("[0-9A-Za-z.:\\-\\[\\]]{1,253}", "a host name or IP address such as 127.0.0.1 or 0.0.0.0"),
@@ -180,6 +185,12 @@ public final class Settings {
   public static final Setting<String> BACKUP_VERIFY_CRON = Setting.of("backup.verify.cron", ValueParser.matching(
       "\\S+( \\S+){4}", "a five-field Unix cron expression such as '0 4 * * *'"), "0 4 * * *",
       "when the newest backup is verified (Unix cron)");
+  /** A scratch server for test restores. */
+  public static final Setting<String> BACKUP_VERIFY_URL = Setting.of("backup.verify.url",
+      ValueParser.matching("(postgresql|postgres|mysql|mariadb)://.+", "a postgresql:// or mysql:// server URL"), null,
+      "server (same engine) where test restores create their scratch vigil_verify_* databases, so the backed-up "
+          + "server needs no CREATEDB; empty: the backed-up server", "BACKUP_VERIFY_URL")
+      .masked(Setting.Secret.URL_PASSWORD);
   /** Daily slots kept by retention (restic semantics). */
   public static final Setting<Integer> KEEP_DAILY = Setting.of("backup.retention.daily", ValueParser.integer(0, 100_000),
       "0", "also keep the newest backup of each of the last N days");
@@ -200,7 +211,7 @@ public final class Settings {
   public static final String BACKUP_DATABASES = "backup.databases";
 
   /** All keys, in the order {@code vigil config} prints them. */
-  public static final List<Setting<?>> ALL = List.of(DATA_DIR, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
+  public static final List<Setting<?>> ALL = List.of(DATA_DIR, FILES_GROUP, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
       RATE_LIMIT_ENABLED, RATE_LIMIT_IP, RATE_LIMIT_TOKEN, STORE_URL,
       MONITORING_ENABLED, MONITORING_INTERVAL, MONITORING_HISTORY, CPU_WARNING, RAM_WARNING, DISK_WARNING,
       CPU_CRITICAL, RAM_CRITICAL, DISK_CRITICAL, SLOW_QUERY, SLOW_OPERATION, ANOMALY_BOUND,
@@ -208,6 +219,6 @@ public final class Settings {
       CACHE_KEY_PREFIX,
       LOG_DIR, LOG_LEVEL, LOG_JSON, LOG_MAX_BYTES, LOG_BACKUP_COUNT, LOG_CONSOLE, LOG_FILES, LOG_SLOW_REQUEST,
       DATABASE_URL, BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER, BACKUP_HOUR, BACKUP_MINUTE,
-      BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
+      BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, BACKUP_VERIFY_URL, KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY,
       KEEP_YEARLY, BACKUP_PG_FORMAT);
 }

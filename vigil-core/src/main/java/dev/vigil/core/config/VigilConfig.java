@@ -1,5 +1,6 @@
 package dev.vigil.core.config;
 
+import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,6 +55,11 @@ public final class VigilConfig {
   /** The data directory. */
   public Path dataDir() {
     return Path.of(get(Settings.DATA_DIR));
+  }
+
+  /** The permissions of Vigil's files: owner only, or readable by {@code files.group}. */
+  public FileModes fileModes() {
+    return FileModes.forGroup(find(Settings.FILES_GROUP).orElse(null));
   }
 
   /** The backup directory: {@code backup.dir}, or {@code <data_dir>/backups}. */

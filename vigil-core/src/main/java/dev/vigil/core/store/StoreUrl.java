@@ -17,6 +17,9 @@ import java.util.Objects;
  */
 public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String password) {
 
+  /** The SQLite store's file name in the data dir. */
+  public static final String SQLITE_FILE = "vigil.db";
+
   /** Validates the parts. */
   public StoreUrl {
     Objects.requireNonNull(kind, "kind");
@@ -25,7 +28,7 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
 
   /** SQLite in {@code dataDir/vigil.db}. */
   public static StoreUrl sqliteIn(Path dataDir) {
-    return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + dataDir.resolve("vigil.db").toAbsolutePath(), null,
+    return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath(), null,
         null);
   }
 
