@@ -152,7 +152,7 @@ public final class DatabaseBackup implements AutoCloseable {
     this.verifyAfterBackup = b.verifyAfterBackup;
     this.clock = b.clock;
     this.progress = b.progress;
-    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl);
+    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl, b.clock);
     this.lock = DirLock.of(dir);
     if (b.store != null) {
       this.store = b.store;

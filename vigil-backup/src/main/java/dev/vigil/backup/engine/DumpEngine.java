@@ -3,6 +3,7 @@ package dev.vigil.backup.engine;
 import dev.vigil.backup.compress.Compression;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.SortedMap;
 
 /**
@@ -18,7 +19,7 @@ public interface DumpEngine {
    * credential files, so a dump or restore of a database with a password fails saying so.
    */
   static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat) {
-    return create(url, tools, pgFormat, null, null);
+    return create(url, tools, pgFormat, null, null, Clock.systemUTC());
   }
 
   /**
@@ -28,16 +29,17 @@ public interface DumpEngine {
    * @param credentialsDir the private folder for credential files handed to the tools
    * @param verifyUrl the server that hosts scratch databases of test restores, or {@code null} for the
    *     database's own server
+   * @param clock stamps scratch database names, so leftovers of interrupted test restores can be told apart
    */
   static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat, Path credentialsDir,
-      DatabaseUrl verifyUrl) {
+      DatabaseUrl verifyUrl, Clock clock) {
     if (verifyUrl != null && verifyUrl.engine() != url.engine()) {
       throw new IllegalArgumentException("verify url " + verifyUrl + " is a " + verifyUrl.engine().type()
           + " server; backups of " + url + " need a " + url.engine().type() + " server to test-restore into");
     }
     return switch (url.engine()) {
-      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat, credentialsDir, verifyUrl);
-      case MYSQL -> new MysqlEngine(url, tools, credentialsDir, verifyUrl);
+      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat, credentialsDir, verifyUrl, clock);
+      case MYSQL -> new MysqlEngine(url, tools, credentialsDir, verifyUrl, clock);
       case SQLITE -> new SqliteEngine(url);
     };
   }
