@@ -131,7 +131,9 @@ public final class CacheManager implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
     refresher.allowCoreThreadTimeOut(true);
     if (b.redis != null) {
-      String channel = b.keyPrefix + RedisCache.META + "invalidate";
+      // pub/sub channels are shared by every database of a Redis server: the database number keeps
+      // deployments on different databases from dropping each other's in-process entries
+      String channel = b.keyPrefix + RedisCache.META + "invalidate:db" + b.redis.endpoint().database();
       this.link = new RedisLink(b.redis, nodeId, channel, mode == CacheMode.TWO_LEVEL, new LinkEvents());
       this.redis = new RedisCache(link, b.keyPrefix);
       this.clusterLock = b.clusterLock
@@ -360,11 +362,12 @@ public final class CacheManager implements AutoCloseable {
   }
 
   /**
-   * One page of the keys starting with {@code prefix} (SCAN-based on Redis, so it is safe on a large
-   * keyspace; a key may show up twice across pages while keys change, as with SCAN).
+   * One page of exactly {@code limit} keys starting with {@code prefix} (fewer only on the last page),
+   * SCAN-based on Redis, so it is safe on a large keyspace. While the keyspace holds still no key is
+   * lost or repeated across pages; while keys change, a key may show up twice, as with SCAN.
    *
    * @param cursor {@code "0"} (or empty) for the first page, then the previous page's cursor
-   * @param limit 1 to 10,000 keys; a Redis page may hold a few more since a SCAN step cannot be split
+   * @param limit 1 to 10,000 keys
    */
   public KeyPage keys(String prefix, String cursor, int limit) {
     Objects.requireNonNull(prefix, "prefix");
