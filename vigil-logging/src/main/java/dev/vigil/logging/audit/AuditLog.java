@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -88,7 +89,8 @@ public final class AuditLog implements AutoCloseable {
     this.segments = new AuditSegments(options.logDir(), options.app());
     store.migrate("audit");
     AuditKey key = AuditKey.load(options.dataDir(), true);
-    this.checkpoints = new CheckpointStore(store, options.app(), key);
+    this.checkpoints = new CheckpointStore(store, options.app(), key,
+        CheckpointStore.fileIn(options.logDir(), options.app()));
     this.index = new AuditIndex(store, options.app());
     try {
       Files.createDirectories(options.logDir());
@@ -128,8 +130,13 @@ public final class AuditLog implements AutoCloseable {
     durableSeq = lastSeq;
     durableHash = lastHash;
     catchUpIndex();
-    checkpointSeq = checkpoints.last().map(Checkpoint::seq).orElse(0L);
-    if (lastSeq > checkpointSeq) {
+    Optional<Checkpoint> lastCheckpoint = checkpoints.last();
+    checkpointSeq = lastCheckpoint.map(Checkpoint::seq).orElse(0L);
+    if (lastCheckpoint.isEmpty() && lastSeq == 0) {
+      // a new chain: its start is vouched for at once, so a chain with records and no checkpoint at all
+      // can only be one whose checkpoints were erased
+      checkpoints.write(0, AuditRecord.GENESIS, options.clock().millis());
+    } else if (lastSeq > checkpointSeq) {
       checkpoints.write(lastSeq, lastHash, options.clock().millis());
       checkpointSeq = lastSeq;
     }
@@ -196,7 +203,8 @@ public final class AuditLog implements AutoCloseable {
       return VerifyResult.intact(0, 0);
     }
     AuditKey key = AuditKey.load(options.dataDir(), false);
-    ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key),
+    ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key,
+        CheckpointStore.fileIn(options.logDir(), options.app())),
         new AuditIndex(store, options.app()));
     try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       FileLock held = lock.lock();
