@@ -4,9 +4,11 @@ import dev.vigil.monitor.host.Metric;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -24,6 +26,7 @@ public final class AnomalyDetector {
   private final ToDoubleFunction<String> noiseFloor;
   private final MinimumEffect minimumEffect;
   private final Map<String, Instant> lastFlagged = new HashMap<>();
+  private final Set<String> reportedExcursion = new HashSet<>();
   private final Map<String, RobustScorer> scorers = new HashMap<>();
   private final Map<String, Double> lastScores = new HashMap<>();
 
@@ -76,7 +79,13 @@ public final class AnomalyDetector {
       if (!Double.isNaN(r.score())) {
         lastScores.put(metric, r.score());
       }
-      if (r.flagged() && Math.abs(v - r.median()) >= minimumEffect.of(metric, r.median()) && !coolingDown(metric, time)) {
+      if (r.flagged() || !r.beyond(options.bound())) {
+        reportedExcursion.remove(metric);
+      }
+      // an excursion is reported once, at its first reading that is also a large enough move
+      if (r.beyond(options.bound()) && !reportedExcursion.contains(metric)
+          && Math.abs(v - r.median()) >= minimumEffect.of(metric, r.median()) && !coolingDown(metric, time)) {
+        reportedExcursion.add(metric);
         lastFlagged.put(metric, time);
         found.add(new Anomaly(time, metric, v, Math.round(r.score() * 100) / 100.0, r.median()));
       }
