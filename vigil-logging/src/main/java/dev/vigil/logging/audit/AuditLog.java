@@ -1,5 +1,6 @@
 package dev.vigil.logging.audit;
 
+import dev.vigil.core.fs.FileModes;
 import dev.vigil.core.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
   private final AuditOptions options;
   private final AuditSegments segments;
   private final CheckpointStore checkpoints;
+  private final FileModes modes;
   private final AuditIndex index;
   private final long repairedBytes;
 
@@ -93,7 +95,11 @@ public final class AuditLog implements AutoCloseable {
         CheckpointStore.fileIn(options.logDir(), options.app()));
     this.index = new AuditIndex(store, options.app());
     try {
-      Files.createDirectories(options.logDir());
+      this.modes = options.fileModes();
+      modes.directory(options.logDir());
+      if (Files.notExists(segments.lockFile())) {
+        modes.newFile(segments.lockFile());
+      }
       this.lockFile = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the audit lock " + segments.lockFile(), e);
@@ -497,6 +503,12 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void openActive() throws IOException {
+    if (Files.notExists(segments.active())) {
+      modes.newFile(segments.active());
+    }
+    for (Path f : segments.files()) {
+      modes.file(f);
+    }
     channel = FileChannel.open(segments.active(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     fileSize = channel.size();

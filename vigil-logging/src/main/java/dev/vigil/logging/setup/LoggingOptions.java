@@ -2,6 +2,7 @@ package dev.vigil.logging.setup;
 
 import dev.vigil.logging.LogFiles;
 import dev.vigil.logging.LogLevel;
+import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Objects;
@@ -26,14 +27,17 @@ import java.util.Objects;
  *     rather than make the caller wait; WARNING and above and request records are never dropped
  * @param queueSize records the async queue holds
  * @param zone time zone of the timestamps (the offset is always written)
+ * @param fileModes permissions of the log folder and files: owner only (default) or readable by a group
  */
 public record LoggingOptions(String appName, Path logDir, LogLevel level, boolean console, boolean files,
     boolean json, long maxBytes, int backupCount, ConsoleColour colour, boolean includeLocation, boolean async,
-    boolean dropWhenBusy, int queueSize, ZoneId zone) {
+    boolean dropWhenBusy, int queueSize, ZoneId zone, FileModes fileModes) {
   /** The seed's size limit: 10 MB. */
   public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
   /** The seed's backup count. */
   public static final int DEFAULT_BACKUP_COUNT = 10;
+  /** Records the async queue holds by default. */
+  public static final int DEFAULT_QUEUE_SIZE = 8192;
 
   /** Checks every option, naming the bad one. */
   public LoggingOptions {
@@ -41,6 +45,7 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(colour, "colour");
     Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(fileModes, "fileModes");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("max bytes per log file must be positive, was " + maxBytes);
     }
@@ -55,7 +60,8 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
   /** The seed's defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
   public static LoggingOptions defaults(String appName) {
     return new LoggingOptions(appName, Path.of("logs"), LogLevel.INFO, true, true, true, DEFAULT_MAX_BYTES,
-        DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, 8192, ZoneId.systemDefault());
+        DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, DEFAULT_QUEUE_SIZE, ZoneId.systemDefault(),
+        FileModes.PRIVATE);
   }
 
   /** The files these options write. */
@@ -66,78 +72,84 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
   /** With another log directory. */
   public LoggingOptions withLogDir(Path dir) {
     return new LoggingOptions(appName, dir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another level. */
   public LoggingOptions withLevel(LogLevel l) {
     return new LoggingOptions(appName, logDir, l, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With the console on or off. */
   public LoggingOptions withConsole(boolean on) {
     return new LoggingOptions(appName, logDir, level, on, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With the files on or off. */
   public LoggingOptions withFiles(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, on, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With JSON (true) or plain-text (false) files. */
   public LoggingOptions withJson(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, on, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another rotation size. */
   public LoggingOptions withMaxBytes(long bytes) {
     return new LoggingOptions(appName, logDir, level, console, files, json, bytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another number of rotated files kept. */
   public LoggingOptions withBackupCount(int count) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, count, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another console colour choice. */
   public LoggingOptions withColour(ConsoleColour c) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, c,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With or without caller location fields. */
   public LoggingOptions withIncludeLocation(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        on, async, dropWhenBusy, queueSize, zone);
+        on, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** Written by a background thread (true) or by the logging thread (false). */
   public LoggingOptions withAsync(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, on, dropWhenBusy, queueSize, zone);
+        includeLocation, on, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** Whether DEBUG/INFO records may be dropped (and counted) when the async queue is nearly full. */
   public LoggingOptions withDropWhenBusy(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, on, queueSize, zone);
+        includeLocation, async, on, queueSize, zone, fileModes);
   }
 
   /** With another async queue size. */
   public LoggingOptions withQueueSize(int size) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, size, zone);
+        includeLocation, async, dropWhenBusy, size, zone, fileModes);
   }
 
   /** With timestamps in another time zone. */
   public LoggingOptions withZone(ZoneId z) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, z);
+        includeLocation, async, dropWhenBusy, queueSize, z, fileModes);
+  }
+
+  /** With other permissions for the log folder and files. */
+  public LoggingOptions withFileModes(FileModes modes) {
+    return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
+        includeLocation, async, dropWhenBusy, queueSize, zone, modes);
   }
 }

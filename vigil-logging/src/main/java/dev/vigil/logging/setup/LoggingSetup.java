@@ -185,7 +185,8 @@ public final class LoggingSetup {
 
   private static SizeRotatingFileAppender file(LoggerContext context, LoggingOptions options, Path path,
       Encoder<ILoggingEvent> encoder, LogLevel min) {
-    SizeRotatingFileAppender a = new SizeRotatingFileAppender(path, options.maxBytes(), options.backupCount(), encoder);
+    SizeRotatingFileAppender a = new SizeRotatingFileAppender(path, options.maxBytes(), options.backupCount(), encoder,
+        options.fileModes());
     a.setContext(context);
     if (min != null) {
       LevelFilter filter = new LevelFilter(min);

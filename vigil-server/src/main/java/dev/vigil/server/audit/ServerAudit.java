@@ -35,6 +35,7 @@ public final class ServerAudit implements HttpServer.Auditor {
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
   public static AuditOptions options(VigilConfig config, Clock clock) {
     return AuditOptions.defaults(APP, Path.of(config.get(Settings.LOG_DIR)), config.dataDir())
+        .withFileModes(config.fileModes())
         .withMaxFileBytes(Math.max(4096, config.get(Settings.LOG_MAX_BYTES))).withClock(clock);
   }
 

@@ -22,7 +22,7 @@ public final class ServerLogging {
 
   /** The server's logging options from the {@code logging.*} settings (seed: LOG_DIR, LOG_LEVEL, …). */
   public static LoggingOptions options(VigilConfig config) {
-    return LoggingOptions.defaults(APP_NAME)
+    return LoggingOptions.defaults(APP_NAME).withFileModes(config.fileModes())
         .withLogDir(Path.of(config.get(Settings.LOG_DIR)))
         .withLevel(LogLevel.parse(config.get(Settings.LOG_LEVEL)))
         .withJson(config.get(Settings.LOG_JSON))
