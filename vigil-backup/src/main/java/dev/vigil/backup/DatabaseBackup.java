@@ -49,6 +49,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -732,7 +733,7 @@ public final class DatabaseBackup implements AutoCloseable {
       estimate = Math.max(estimate, (long) (existing.get(0).sizeBytes() * 1.1));
     }
     if (free < estimate) {
-      throw new BackupException(String.format(java.util.Locale.ROOT,
+      throw new BackupException(String.format(Locale.ROOT,
           "not enough free space in %s for a backup of %s: about %.1f MB needed, %.1f MB free", dir, name,
           estimate / 1048576.0, free / 1048576.0));
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -190,7 +191,7 @@ public final class BatchLoader<K, V> implements AutoCloseable {
   private void dispatch(LinkedHashMap<K, CompletableFuture<V>> batch) {
     try {
       runner.execute(() -> run(batch));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       CacheException closed = new CacheException("batch loader '" + name + "' is closed", e);
       batch.values().forEach(f -> f.completeExceptionally(closed));
     }

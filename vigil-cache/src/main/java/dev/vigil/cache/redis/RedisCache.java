@@ -3,10 +3,12 @@ package dev.vigil.cache.redis;
 import dev.vigil.cache.codec.Envelope;
 import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ValueScanCursor;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -100,7 +102,7 @@ public final class RedisCache {
     }
   }
 
-  private void addTags(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, byte[]> cmd,
+  private void addTags(RedisClusterAsyncCommands<String, byte[]> cmd,
       List<RedisFuture<?>> f, List<String> keys, long ttlMillis, Collection<String> tags) {
     if (tags.isEmpty()) {
       return;
@@ -193,7 +195,7 @@ public final class RedisCache {
     do {
       ScanCursor from = cursor;
       ValueScanCursor<byte[]> page = link.call("SSCAN " + tagKey,
-          cmd -> cmd.sscan(tagKey, from, io.lettuce.core.ScanArgs.Builder.limit(1000)));
+          cmd -> cmd.sscan(tagKey, from, ScanArgs.Builder.limit(1000)));
       List<String> keys = new ArrayList<>(page.getValues().size());
       for (byte[] member : page.getValues()) {
         keys.add(new String(member, StandardCharsets.UTF_8));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -121,7 +122,7 @@ public interface ValueParser<T> {
   }
 
   /** A parser from a function that answers {@code null} for a value it does not allow. */
-  static <T> ValueParser<T> of(String allowed, java.util.function.Function<String, T> parse) {
+  static <T> ValueParser<T> of(String allowed, Function<String, T> parse) {
     return new ValueParser<>() {
       @Override
       public Optional<T> parse(String text) {

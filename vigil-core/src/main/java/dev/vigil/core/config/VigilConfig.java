@@ -2,6 +2,7 @@ package dev.vigil.core.config;
 
 import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class VigilConfig {
   VigilConfig(Map<Setting<?>, Object> values, List<Entry> entries, Map<String, String> databases) {
     this.values = Map.copyOf(values);
     this.entries = List.copyOf(entries);
-    this.databases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+    this.databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
   }
 
   /** The configuration with every key at its default and no environment. */

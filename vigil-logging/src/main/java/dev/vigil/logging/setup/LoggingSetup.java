@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -217,7 +218,7 @@ public final class LoggingSetup {
   }
 
   private static Encoder<ILoggingEvent> layoutEncoder(LoggerContext context,
-      ch.qos.logback.core.LayoutBase<ILoggingEvent> layout) {
+      LayoutBase<ILoggingEvent> layout) {
     layout.setContext(context);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

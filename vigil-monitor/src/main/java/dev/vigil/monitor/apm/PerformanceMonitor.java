@@ -1,5 +1,6 @@
 package dev.vigil.monitor.apm;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -37,7 +38,7 @@ public final class PerformanceMonitor implements MeterBinder {
   /** A monitor with {@code options}. */
   public PerformanceMonitor(ApmOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    io.micrometer.core.instrument.Clock clock = MicrometerClock.of(options.clock());
+    Clock clock = MicrometerClock.of(options.clock());
     this.queries = new Recorders(clock, options.window(), options.maxNames());
     this.operations = new Recorders(clock, options.window(), options.maxNames());
   }
