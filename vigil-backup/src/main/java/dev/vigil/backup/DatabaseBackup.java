@@ -62,7 +62,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backups of one database (the seed's {@code DatabaseBackup}): create, list, verify, restore, delete
+ * Backups of one database (the documented {@code DatabaseBackup}): create, list, verify, restore, delete
  * and rotate, in one backup directory.
  *
  * <p>A backup gets its final name only after the dump tool exited 0, the file was written in full,
@@ -81,9 +81,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DatabaseBackup implements AutoCloseable {
-  /** The seed's default {@code max_backups}. */
+  /** The documented default {@code max_backups}. */
   public static final int DEFAULT_MAX_BACKUPS = 7;
-  /** The name prefix of scheduled and seed-style backups: {@code backup_YYYYMMDD_HHMMSS…}. */
+  /** The name prefix of scheduled and classic backups: {@code backup_YYYYMMDD_HHMMSS…}. */
   public static final String DEFAULT_PREFIX = "backup";
   /** The name prefix of the backup taken before a restore. */
   public static final String SAFETY_PREFIX = "safety";
@@ -113,7 +113,7 @@ public final class DatabaseBackup implements AutoCloseable {
   private final DirLock lock;
 
   /**
-   * The seed's {@code DatabaseBackup(database_url, backup_dir)}: keeps 7 backups, gzip-compressed.
+   * The documented {@code DatabaseBackup(database_url, backup_dir)}: keeps 7 backups, gzip-compressed.
    *
    * @see #DatabaseBackup(String, Path, int, boolean)
    */
@@ -122,7 +122,7 @@ public final class DatabaseBackup implements AutoCloseable {
   }
 
   /**
-   * The seed's {@code DatabaseBackup(database_url, backup_dir, max_backups, compress)}. Records runs in
+   * The documented {@code DatabaseBackup(database_url, backup_dir, max_backups, compress)}. Records runs in
    * a private SQLite store under {@code backupDir/.vigil/}; use {@link #builder} to share Vigil's store,
    * pick zstd, a clock or a retention policy.
    *
@@ -301,7 +301,7 @@ public final class DatabaseBackup implements AutoCloseable {
     return Manifests.read(dir.resolve(n.manifestFilename()));
   }
 
-  /** The seed's {@code get_backup_stats()}. */
+  /** The documented {@code get_backup_stats()}. */
   public BackupStats backupStats() {
     return BackupStats.of(listBackups());
   }
@@ -851,7 +851,7 @@ public final class DatabaseBackup implements AutoCloseable {
     return keys;
   }
 
-  /** Options for a {@link DatabaseBackup}; every setter has the seed's default. */
+  /** Options for a {@link DatabaseBackup}; every setter has the documented default. */
   public static final class Builder {
     private final String databaseUrl;
     private final Path backupDir;

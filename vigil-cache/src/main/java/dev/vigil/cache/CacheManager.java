@@ -52,8 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache an application embeds: the seed's {@code CacheManager} ({@code set, get, delete, exists,
- * clear, stats}) over up to three levels, the seed's {@code CacheOrchestrator {l1, l2, l3}}: an
+ * The cache an application embeds: the documented {@code CacheManager} ({@code set, get, delete, exists,
+ * clear, stats}) over up to three levels, the documented {@code CacheOrchestrator {l1, l2, l3}}: an
  * in-process Caffeine level, Redis, and the loader a read may pass.
  *
  * <pre>{@code
@@ -392,7 +392,7 @@ public final class CacheManager implements AutoCloseable {
   // ------------------------------------------------------------------------------------ memoize, proxies
 
   /**
-   * Wraps a one-argument function so its results are cached under {@code keyPrefix:<arg>} (the seed's
+   * Wraps a one-argument function so its results are cached under {@code keyPrefix:<arg>} (the documented
    * {@code @cached(ttl, key_prefix)}). Values read back from Redis are decoded as the class recorded
    * with them when that class is in a trusted package; prefer the typed overload for your own classes.
    */
@@ -461,7 +461,7 @@ public final class CacheManager implements AutoCloseable {
     return l1.memory().size();
   }
 
-  /** A snapshot of the counters in the seed's shape plus detail (see {@link CacheStats}). */
+  /** A snapshot of the counters in the documented shape plus detail (see {@link CacheStats}). */
   public CacheStats stats() {
     boolean degraded = degraded();
     long l1Hits = counters.l1Hits();

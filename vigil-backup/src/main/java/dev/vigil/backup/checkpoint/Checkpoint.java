@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A recovery checkpoint (the seed's {@code DisasterRecovery}): backups of every configured database
+ * A recovery checkpoint (the documented {@code DisasterRecovery}): backups of every configured database
  * taken together under one name.
  *
  * @param name the checkpoint's name

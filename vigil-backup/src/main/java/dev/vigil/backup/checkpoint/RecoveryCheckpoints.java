@@ -29,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recovery checkpoints (seed 000 {@code DisasterRecovery}: {@code createCheckpoint}, {@code rollback},
+ * Recovery checkpoints ({@code DisasterRecovery}: {@code createCheckpoint}, {@code rollback},
  * {@code validate}): a named set of backups of every database in a {@link BackupCatalog}, taken
  * together, and a rollback that restores them all, each after its own safety backup. A checkpoint is
  * a JSON file in {@code <root>/checkpoints/}; its backups are pinned (retention keeps them and they
@@ -53,7 +53,7 @@ public final class RecoveryCheckpoints {
     this.dir = catalog.root().resolve("checkpoints");
   }
 
-  /** Creates a checkpoint named {@code cp-YYYYMMDD-HHMMSS} (the seed's {@code createCheckpoint()}). */
+  /** Creates a checkpoint named {@code cp-YYYYMMDD-HHMMSS} (the documented {@code createCheckpoint()}). */
   public Checkpoint createCheckpoint() {
     return createCheckpoint(AUTO.format(LocalDateTime.now(clock)));
   }
@@ -124,7 +124,7 @@ public final class RecoveryCheckpoints {
 
   /**
    * Restores every database of checkpoint {@code name}, each after a safety backup of its current
-   * state (the seed's {@code rollback(checkpoint)}). The caller must have the user's confirmation.
+   * state (the documented {@code rollback(checkpoint)}). The caller must have the user's confirmation.
    *
    * @throws IllegalArgumentException when there is no such checkpoint
    * @throws BackupException naming the database where the rollback stopped and those already restored
@@ -145,7 +145,7 @@ public final class RecoveryCheckpoints {
     return new RollbackResult(name, done);
   }
 
-  /** Verifies every backup of checkpoint {@code name} (the seed's {@code validate()}). */
+  /** Verifies every backup of checkpoint {@code name} (the documented {@code validate()}). */
   public Map<String, VerificationResult> validate(String name) {
     Checkpoint cp = get(name).orElseThrow(() -> new IllegalArgumentException("no checkpoint named " + name));
     Map<String, VerificationResult> out = new LinkedHashMap<>();

@@ -7,7 +7,7 @@ import java.util.Locale;
  * The database engines Vigil backs up, and what each one is: its URL schemes, default port, the Debian
  * package and programs of its tools, and how a restore behaves. Code that differs per engine switches
  * over this enum exhaustively (no {@code default} branch), so a new engine does not compile until every
- * such place handles it. {@link #type()} is the seed's {@code database_type}.
+ * such place handles it. {@link #type()} is the documented {@code database_type}.
  */
 public enum EngineKind {
   /** PostgreSQL, dumped with {@code pg_dump}; a restore runs in one transaction. */

@@ -77,7 +77,7 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
   }
 
   /**
-   * The seed's settings ({@code REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD}) as a standalone endpoint.
+   * The documented settings ({@code REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD}) as a standalone endpoint.
    *
    * @param password null or empty for none
    */

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * <p>Every key is also overridable by {@code VIGIL_} followed by the key in upper case with dots as
  * underscores ({@code server.port} → {@code VIGIL_SERVER_PORT}); {@link #envNames()} lists that
- * name first, then the seed's and short aliases.
+ * name first, then the documented and short aliases.
  *
  * @param key dotted name as written in {@code vigil.yml}
  * @param envNames environment variables that set it, first present wins

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every config key Vigil knows, with the seed's environment variable names where the seed has
- * them. This is the one list that {@link ConfigLoader} validates against and {@code vigil config}
+ * Every config key Vigil knows, with the documented environment variable names where there are
+ * such. This is the one list that {@link ConfigLoader} validates against and {@code vigil config}
  * prints, so a key is added here or nowhere.
  */
 public final class Settings {

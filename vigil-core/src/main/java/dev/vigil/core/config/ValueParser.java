@@ -75,7 +75,7 @@ public interface ValueParser<T> {
   }
 
   /**
-   * A duration from {@code min} to {@code max}: a bare number of seconds ({@code 60}, as the seed's
+   * A duration from {@code min} to {@code max}: a bare number of seconds ({@code 60}, as the documented
    * MONITORING_INTERVAL) or a number with a unit {@code ms, s, m, h, d}.
    */
   static ValueParser<Duration> duration(Duration min, Duration max) {

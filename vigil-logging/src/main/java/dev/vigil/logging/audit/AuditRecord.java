@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One audit event as written to {@code <app>_audit.log}: the seed's fields plus its place in the hash
+ * One audit event as written to {@code <app>_audit.log}: the documented fields plus its place in the hash
  * chain. {@code hash} is the SHA-256 (hex) of the record's canonical JSON without {@code hash};
  * {@code prevHash} is the previous record's hash (64 zeros for seq 1).
  *

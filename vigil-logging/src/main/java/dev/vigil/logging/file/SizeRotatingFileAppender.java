@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Appends encoded records to one file and rotates it by size the way the seed (Python's
+ * Appends encoded records to one file and rotates it by size the way Python's (
  * RotatingFileHandler) does: {@code file → file.1 → … → file.N}, the oldest deleted.
  *
  * <p>Unlike Logback's size policy, which checks the size only now and then and so lets a busy file

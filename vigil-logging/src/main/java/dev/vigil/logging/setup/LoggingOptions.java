@@ -8,7 +8,7 @@ import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * How {@link LoggingSetup#configure} sets up logging: the seed's {@code setup_logging} options plus
+ * How {@link LoggingSetup#configure} sets up logging: the documented {@code setup_logging} options plus
  * the few a Java process needs. Start from {@link #defaults(String)} and change what differs.
  *
  * @param appName prefix of every log file ({@code <app>.log}, {@code <app>_errors.log}, …)
@@ -17,8 +17,8 @@ import java.util.Objects;
  * @param console whether records also go to the console (standard error)
  * @param files whether records go to the log files
  * @param json JSON records in the files (else the plain-text format)
- * @param maxBytes size a file may reach before it rotates (seed: 10 MB)
- * @param backupCount rotated files kept per log (seed: 10)
+ * @param maxBytes size a file may reach before it rotates (default 10 MB)
+ * @param backupCount rotated files kept per log (default 10)
  * @param colour whether console records are coloured by level
  * @param includeLocation whether records carry {@code module}, {@code function} and {@code line}
  *     (costs a stack walk per record)
@@ -32,9 +32,9 @@ import java.util.Objects;
 public record LoggingOptions(String appName, Path logDir, LogLevel level, boolean console, boolean files,
     boolean json, long maxBytes, int backupCount, ConsoleColour colour, boolean includeLocation, boolean async,
     boolean dropWhenBusy, int queueSize, ZoneId zone, FileModes fileModes) {
-  /** The seed's size limit: 10 MB. */
+  /** The documented size limit: 10 MB. */
   public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
-  /** The seed's backup count. */
+  /** The documented backup count. */
   public static final int DEFAULT_BACKUP_COUNT = 10;
   /** Records the async queue holds by default. */
   public static final int DEFAULT_QUEUE_SIZE = 8192;
@@ -57,7 +57,7 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
     }
   }
 
-  /** The seed's defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
+  /** The documented defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
   public static LoggingOptions defaults(String appName) {
     return new LoggingOptions(appName, Path.of("logs"), LogLevel.INFO, true, true, true, DEFAULT_MAX_BYTES,
         DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, DEFAULT_QUEUE_SIZE, ZoneId.systemDefault(),

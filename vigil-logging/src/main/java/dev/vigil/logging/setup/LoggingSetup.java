@@ -26,7 +26,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed's {@code setup_logging}, for Logback and in code (no XML): replaces the JVM's Logback
+ * The documented {@code setup_logging}, for Logback and in code (no XML): replaces the JVM's Logback
  * configuration with the console and the files of {@link LoggingOptions}:
  * <ul>
  *   <li>{@code <app>.log} — records at the level and above;</li>

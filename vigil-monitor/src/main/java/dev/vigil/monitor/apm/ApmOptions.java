@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param slowQuery queries slower than this are logged as a warning (default 500 ms)
  * @param slowOperation operations slower than this are logged as a warning (default 1 s)
- * @param slowRequest HTTP requests slower than this count as slow (default 200 ms, the seed's target)
+ * @param slowRequest HTTP requests slower than this count as slow (default 200 ms, the documented target)
  * @param window the sliding window of percentiles and recent counts (default 5 minutes)
  * @param maxNames distinct names tracked per kind; further ones are counted under {@value #OTHER}
  * @param clock the time source of the windows

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application's own timings (seed 000 {@code PerformanceMonitor}, seed 003 slow-query and
+ * The application's own timings ({@code PerformanceMonitor}, slow-query and
  * slow-operation logging): {@link #trackQuery} and {@link #trackOperation} record a duration per query
  * shape or operation name; one slower than its threshold (500 ms / 1 s by default) is logged as a
  * warning with its duration. {@link #report()} gives count, errors, mean and the p50/p95/p99 of the

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Conversions shared by the metric records: bytes to GiB and rounding for display. */
 public final class Units {
-  /** Bytes in one GiB: the seed's {@code *_gb} fields are binary gigabytes, as psutil reports them. */
+  /** Bytes in one GiB: the documented {@code *_gb} fields are binary gigabytes, as psutil reports them. */
   public static final double GIB = 1024d * 1024 * 1024;
   /** Bytes in one MiB. */
   public static final double MIB = 1024d * 1024;

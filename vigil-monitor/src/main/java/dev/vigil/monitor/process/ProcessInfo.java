@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * One process of a top-N listing, serialized in the seed's shape ({@code pid, name, cpu_percent,
+ * One process of a top-N listing, serialized in the documented shape ({@code pid, name, cpu_percent,
  * memory_mb, memory_percent, status}) plus {@code user} and {@code command}.
  *
  * <p>{@code cpu_percent} is the share of ONE logical CPU the process used over the measuring window
