@@ -83,6 +83,12 @@ public final class CacheManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CacheManager.class);
   private static final int MAX_KEY_LENGTH = 1024;
   private static final int MAX_LIST_LIMIT = 10_000;
+  /** Default most entries of the in-process level ({@link Builder#maxEntries}). */
+  public static final long DEFAULT_MAX_ENTRIES = 10_000;
+  /** Default time to live of an entry set without one ({@link Builder#defaultTtl}). */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+  /** Default prefix of every Redis key, channel and lock ({@link Builder#keyPrefix}). */
+  public static final String DEFAULT_KEY_PREFIX = "vigil:cache:";
 
   private final CacheMode mode;
   private final String nodeId;
@@ -971,10 +977,10 @@ public final class CacheManager implements AutoCloseable {
    * the cache is in memory.
    */
   public static final class Builder {
-    private long maxEntries = 10_000;
-    private Duration defaultTtl = Duration.ofMinutes(5);
+    private long maxEntries = DEFAULT_MAX_ENTRIES;
+    private Duration defaultTtl = DEFAULT_TTL;
     private Duration l1MaxTtl = Duration.ofMinutes(1);
-    private String keyPrefix = "vigil:cache:";
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
     private RedisOptions redis;
     private CacheMode mode = CacheMode.TWO_LEVEL;
     private Codec codec = new JsonCodec();
