@@ -1,7 +1,7 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
-import dev.vigil.backup.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package dev.vigil.cache.memory;
+package dev.vigil.cache.internal.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
