@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 /**
  * Several named databases backed up side by side (config {@code databases:}; {@code DATABASE_URL} is
  * the one named {@value DatabaseBackup#DEFAULT_NAME}). The default database keeps its backups in the
- * root backup directory, as in the seed; every other database in {@code <root>/<name>/}.
+ * root backup directory, as documented; every other database in {@code <root>/<name>/}.
  */
 public final class BackupCatalog implements AutoCloseable {
   private final Path root;

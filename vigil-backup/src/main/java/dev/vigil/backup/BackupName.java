@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The name of a backup file: {@code <prefix>_YYYYMMDD_HHMMSS[_N]<format>[<compression>]}, e.g. the
- * seed's {@code backup_20251106_020000.sql.gz}. Formats: {@code .sql} (plain SQL: MySQL, PostgreSQL
+ * documented {@code backup_20251106_020000.sql.gz}. Formats: {@code .sql} (plain SQL: MySQL, PostgreSQL
  * plain), {@code .dump} (PostgreSQL custom archive, which {@code pg_dump} itself compresses when gzip
  * is chosen), {@code .sqlite} (SQLite file); compression applied by Vigil: {@code .gz} or {@code .zst}. {@code _N} tells apart two backups taken within one second. Every
  * file name that reaches the library from outside is checked with {@link #parse(String)} before it

@@ -14,7 +14,7 @@ import java.time.LocalDateTime;
 import java.util.Objects;
 
 /**
- * One backup as the seed shows it: {@code filename, size_mb, timestamp, compressed}, plus the size in
+ * One backup in its documented shape: {@code filename, size_mb, timestamp, compressed}, plus the size in
  * bytes, database type, checksum, duration and latest verification. Serializes to snake_case JSON
  * with a plain {@code ObjectMapper}.
  *
@@ -62,7 +62,7 @@ public record BackupRecord(
         m.verification());
   }
 
-  /** Size in MB (1024²), two decimals, as the seed's {@code size_mb}. */
+  /** Size in MB (1024²), two decimals, as the documented {@code size_mb}. */
   @JsonProperty("size_mb")
   public double sizeMb() {
     return Math.round(sizeBytes / 1048576.0 * 100) / 100.0;

@@ -10,7 +10,7 @@ import java.time.LocalDateTime;
 import java.util.List;
 
 /**
- * The seed's {@code get_backup_stats()}: {@code total_backups, total_size_mb, oldest_backup,
+ * The documented {@code get_backup_stats()}: {@code total_backups, total_size_mb, oldest_backup,
  * newest_backup, backups}, plus the newest verified backup.
  *
  * @param totalBackups number of backups

@@ -1,17 +1,18 @@
 package dev.vigil.backup;
 
 import dev.vigil.backup.compress.Compression;
+import dev.vigil.backup.engine.CredentialFile;
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.backup.engine.DumpEngine;
 import dev.vigil.backup.engine.DumpFormat;
 import dev.vigil.backup.engine.DumpResult;
 import dev.vigil.backup.engine.DumpSink;
-import dev.vigil.backup.engine.Engine;
+import dev.vigil.backup.engine.EngineKind;
 import dev.vigil.backup.engine.Preflight;
 import dev.vigil.backup.engine.Redactor;
 import dev.vigil.backup.engine.Tools;
-import dev.vigil.backup.fs.AtomicFiles;
-import dev.vigil.backup.fs.DirLock;
+import dev.vigil.backup.internal.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.DirLock;
 import dev.vigil.backup.manifest.BackupManifest;
 import dev.vigil.backup.manifest.Manifests;
 import dev.vigil.backup.manifest.Verification;
@@ -23,12 +24,14 @@ import dev.vigil.backup.retention.RetentionResult;
 import dev.vigil.backup.store.BackupRun;
 import dev.vigil.backup.store.BackupRuns;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.fs.FileModes;
 import dev.vigil.core.store.StateStore;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +49,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,7 +62,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Backups of one database (the seed's {@code DatabaseBackup}): create, list, verify, restore, delete
+ * Backups of one database (the documented {@code DatabaseBackup}): create, list, verify, restore, delete
  * and rotate, in one backup directory.
  *
  * <p>A backup gets its final name only after the dump tool exited 0, the file was written in full,
@@ -77,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class DatabaseBackup implements AutoCloseable {
-  /** The seed's default {@code max_backups}. */
+  /** The documented default {@code max_backups}. */
   public static final int DEFAULT_MAX_BACKUPS = 7;
   /** Compression of backup files unless the builder says otherwise. */
   public static final Compression DEFAULT_COMPRESSION = Compression.GZIP;
@@ -98,6 +102,8 @@ public final class DatabaseBackup implements AutoCloseable {
   private final DatabaseUrl url;
   private final Path dir;
   private final Path workDir;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
   private final DumpEngine engine;
   private final Compression compression;
   private final RetentionPolicy retention;
@@ -111,7 +117,7 @@ public final class DatabaseBackup implements AutoCloseable {
   private final DirLock lock;
 
   /**
-   * The seed's {@code DatabaseBackup(database_url, backup_dir)}: keeps 7 backups, gzip-compressed.
+   * The documented {@code DatabaseBackup(database_url, backup_dir)}: keeps 7 backups, gzip-compressed.
    *
    * @see #DatabaseBackup(String, Path, int, boolean)
    */
@@ -120,7 +126,7 @@ public final class DatabaseBackup implements AutoCloseable {
   }
 
   /**
-   * The seed's {@code DatabaseBackup(database_url, backup_dir, max_backups, compress)}. Records runs in
+   * The documented {@code DatabaseBackup(database_url, backup_dir, max_backups, compress)}. Records runs in
    * a private SQLite store under {@code backupDir/.vigil/}; use {@link #builder} to share Vigil's store,
    * pick zstd, a clock or a retention policy.
    *
@@ -137,17 +143,21 @@ public final class DatabaseBackup implements AutoCloseable {
     this.redactor = Redactor.of(url);
     this.dir = b.backupDir.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new BackupException("cannot create backup directory " + dir + ": " + e, e);
+      b.fileModes.directory(dir);
+      this.credentialsDir = FileModes.PRIVATE.directory(b.credentialsDir != null ? b.credentialsDir.toAbsolutePath()
+          : dir.resolve(".vigil").resolve("credentials"));
+      CredentialFile.sweep(credentialsDir);
+    } catch (UncheckedIOException e) {
+      throw new BackupException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
     }
+    this.verifyUrl = b.verifyUrl == null ? null : DatabaseUrl.parse(b.verifyUrl);
     this.workDir = b.workDir == null ? dir : b.workDir.toAbsolutePath().normalize();
     this.compression = b.compression;
     this.retention = b.retention != null ? b.retention : RetentionPolicy.keepLast(b.maxBackups);
     this.verifyAfterBackup = b.verifyAfterBackup;
     this.clock = b.clock;
     this.progress = b.progress;
-    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat);
+    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl, b.clock);
     this.lock = DirLock.of(dir);
     if (b.store != null) {
       this.store = b.store;
@@ -295,7 +305,7 @@ public final class DatabaseBackup implements AutoCloseable {
     return Manifests.read(dir.resolve(n.manifestFilename()));
   }
 
-  /** The seed's {@code get_backup_stats()}. */
+  /** The documented {@code get_backup_stats()}. */
   public BackupStats backupStats() {
     return BackupStats.of(listBackups());
   }
@@ -472,6 +482,7 @@ public final class DatabaseBackup implements AutoCloseable {
   private BackupManifest writeBackup(String prefix, String checkpoint) {
     Instant started = clock.instant();
     sweep();
+    CredentialFile.sweep(credentialsDir);
     runs.reapInterrupted(name);
     String runId = runs.start(name, "BACKUP", null);
     Path tmp = null;
@@ -493,12 +504,14 @@ public final class DatabaseBackup implements AutoCloseable {
       boolean synced = false;
       if (engine.format() == DumpFormat.SQLITE && compression == Compression.NONE) {
         result = engine.dump(new DumpSink(OutputStream.nullOutputStream(), tmp, workDir, Compression.NONE));
+        FileModes.ofFolder(dir).file(tmp);
         digestWhileSyncing(tmp, sha);
         synced = true;
         progress.update("backup", filename, Files.size(tmp), estimate);
       } else {
         String fn = filename;
-        try (OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        AtomicFiles.createPrivate(tmp);
+        try (OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
             OutputStream metered = metered(new BufferedOutputStream(file, 1 << 20), "backup", fn, estimate);
             OutputStream digest = new DigestOutputStream(metered, sha);
             OutputStream compressed = outer.compress(digest)) {
@@ -662,10 +675,10 @@ public final class DatabaseBackup implements AutoCloseable {
 
   private String afterFailedRestore(String safety) {
     if (safety == null) {
-      return url.engine() == Engine.MYSQL ? "; no safety backup existed, the database may be partly restored"
-          : "; the database was not changed";
+      return url.engine().atomicRestore() ? "; the database was not changed"
+          : "; no safety backup existed, the database may be partly restored";
     }
-    if (url.engine() != Engine.MYSQL) {
+    if (url.engine().atomicRestore()) {
       return "; the database was not changed (safety backup " + safety + " kept)";
     }
     try {
@@ -724,7 +737,7 @@ public final class DatabaseBackup implements AutoCloseable {
       estimate = Math.max(estimate, (long) (existing.get(0).sizeBytes() * 1.1));
     }
     if (free < estimate) {
-      throw new BackupException(String.format(java.util.Locale.ROOT,
+      throw new BackupException(String.format(Locale.ROOT,
           "not enough free space in %s for a backup of %s: about %.1f MB needed, %.1f MB free", dir, name,
           estimate / 1048576.0, free / 1048576.0));
     }
@@ -842,7 +855,7 @@ public final class DatabaseBackup implements AutoCloseable {
     return keys;
   }
 
-  /** Options for a {@link DatabaseBackup}; every setter has the seed's default. */
+  /** Options for a {@link DatabaseBackup}; every setter has the documented default. */
   public static final class Builder {
     private final String databaseUrl;
     private final Path backupDir;
@@ -856,6 +869,9 @@ public final class DatabaseBackup implements AutoCloseable {
     private Tools tools = Tools.onPath();
     private boolean verifyAfterBackup = true;
     private Path workDir;
+    private Path credentialsDir;
+    private String verifyUrl;
+    private FileModes fileModes = FileModes.PRIVATE;
     private BackupProgress progress = BackupProgress.NONE;
 
     private Builder(String databaseUrl, Path backupDir) {
@@ -936,6 +952,36 @@ public final class DatabaseBackup implements AutoCloseable {
     /** Directory for temp copies during SQLite backups and verifications (default: the backup directory). */
     public Builder workDir(Path dir) {
       this.workDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * The private folder (0700) for the short-lived files that hand a password to {@code pg_dump} or
+     * {@code mariadb-dump}; the server passes {@code <data_dir>/credentials}. Default
+     * {@code <backupDir>/.vigil/credentials}. Leftovers of killed runs are removed at start and before
+     * each backup.
+     */
+    public Builder credentialsDir(Path dir) {
+      this.credentialsDir = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * A server of the same engine to test-restore into (a scratch database is created and dropped
+     * there), so the backed-up server needs no CREATEDB grant; default the backed-up server itself.
+     * The URL's database names the one to connect to for creating scratch databases.
+     */
+    public Builder verifyUrl(String url) {
+      this.verifyUrl = url;
+      return this;
+    }
+
+    /**
+     * Permissions of the backup folder and files: owner only (the default, 0700/0600) or readable by a
+     * group (0750/0640).
+     */
+    public Builder fileModes(FileModes modes) {
+      this.fileModes = Objects.requireNonNull(modes, "modes");
       return this;
     }
 

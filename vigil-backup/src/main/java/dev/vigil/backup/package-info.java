@@ -1,5 +1,5 @@
 /**
- * Verified, rotated database backups with one-command restore (seed 001 §4, seed 000 §8.2).
+ * Verified, rotated database backups with one-command restore .
  *
  * <p>Entry points: {@link dev.vigil.backup.DatabaseBackup} (one database: create, list, verify, restore,
  * delete, stats, retention), {@link dev.vigil.backup.BackupCatalog} (several named databases),
@@ -12,7 +12,7 @@
  * and its manifest {@code <file>.json} (see {@link dev.vigil.backup.BackupName}):
  * <ul>
  *   <li>{@code .sql.gz}, {@code .sql.zst}, {@code .sql}: plain SQL (MySQL/MariaDB; PostgreSQL plain format);
- *       {@code backup_20251106_020000.sql.gz} is the seed's name;</li>
+ *       {@code backup_20251106_020000.sql.gz} is the documented name;</li>
  *   <li>{@code .dump}, {@code .dump.zst}: PostgreSQL custom archive, the PostgreSQL default; with gzip
  *       (the default) {@code pg_dump} compresses inside the archive and the file is named {@code .dump}
  *       (its manifest says {@code compression: gzip}); with zstd it is dumped with {@code -Z0} and
@@ -20,7 +20,7 @@
  *       uncompressed. {@code .dump.gz} files are read too;</li>
  *   <li>{@code .sqlite.gz}, {@code .sqlite.zst}, {@code .sqlite}: a consistent copy of an SQLite file.</li>
  * </ul>
- * Prefixes: {@code backup} (scheduled and seed-style), any caller prefix such as {@code manual},
+ * Prefixes: {@code backup} (scheduled and classic), any caller prefix such as {@code manual},
  * {@code safety} (taken before a restore) and {@code checkpoint}. Temp files start with a dot and
  * contain {@code .tmp-}; {@code .vigil-backup.lock} serializes writers; {@code .vigil/} holds the run
  * history when no shared state store is given; {@code checkpoints/} holds checkpoint files.

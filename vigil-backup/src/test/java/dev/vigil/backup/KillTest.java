@@ -2,7 +2,7 @@ package dev.vigil.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.backup.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.AtomicFiles;
 import dev.vigil.backup.manifest.BackupManifest;
 import dev.vigil.backup.manifest.Manifests;
 import dev.vigil.backup.store.BackupRun;

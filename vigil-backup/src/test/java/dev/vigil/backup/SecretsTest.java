@@ -10,9 +10,11 @@ import dev.vigil.backup.store.BackupRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -87,7 +89,8 @@ class SecretsTest {
   private void checkRunningDump(String url, String tool, String password, Release release) throws Exception {
     try (DatabaseBackup b = DatabaseBackup.builder(url, tmp.resolve(tool)).build()) {
       CompletableFuture<BackupRecord> running = CompletableFuture.supplyAsync(b::createBackup);
-      ProcessHandle dump = await().atMost(Duration.ofSeconds(20)).until(() -> child(tool), Optional::isPresent)
+      // the version probe ({@code --version}) runs first and briefly; wait for the dump itself
+      ProcessHandle dump = await().atMost(Duration.ofSeconds(20)).until(() -> dumpOf(tool), Optional::isPresent)
           .orElseThrow();
       String cmdline = Files.readString(Path.of("/proc/" + dump.pid() + "/cmdline"), StandardCharsets.ISO_8859_1);
       String environ = Files.readString(Path.of("/proc/" + dump.pid() + "/environ"), StandardCharsets.ISO_8859_1);
@@ -98,6 +101,10 @@ class SecretsTest {
       Path credentials = credentialFile(cmdline, environ);
       assertThat(Files.getPosixFilePermissions(credentials)).extracting(Object::toString)
           .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+      assertThat(credentials.getParent()).isEqualTo(b.backupDir().resolve(".vigil").resolve("credentials"));
+      assertThat(credentials.toString()).doesNotStartWith(System.getProperty("java.io.tmpdir") + "/vigil-cred-");
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials.getParent())))
+          .isEqualTo("rwx------");
       release.run();
       BackupRecord rec = running.get();
       assertThat(rec.verified()).isTrue();
@@ -112,9 +119,40 @@ class SecretsTest {
     }
   }
 
-  private static Optional<ProcessHandle> child(String tool) {
+  /** The running dump: the tool, with arguments, and not its {@code --version} probe. */
+  private static Optional<ProcessHandle> dumpOf(String tool) {
     return ProcessHandle.current().descendants()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/" + tool)).orElse(false)).findFirst();
+        .filter(p -> p.info().command().map(c -> c.endsWith("/" + tool)).orElse(false))
+        .filter(p -> p.info().arguments().map(a -> a.length > 1 && !List.of(a).contains("--version")).orElse(false))
+        .findFirst();
+  }
+
+  @Test
+  void aCredentialsFileLeftByAKilledRunIsSweptOnStartAndBeforeEachBackup() throws Exception {
+    TestDatabases.Db db = TestDatabases.sqlite(tmp);
+    TestDatabases.fill(db, 5, 0, 0);
+    Path credentials = tmp.resolve("data").resolve("credentials");
+    Files.createDirectories(credentials);
+    Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Process killedAtStart = new ProcessBuilder("sleep", "600").start();
+    Process killedLater = new ProcessBuilder("sleep", "600").start();
+    try {
+      Path leftAtStart = Files.writeString(credentials.resolve(killedAtStart.pid() + "-pgpass-0a0b"), "*:*:*:*:pw\n");
+      Path inUse = Files.writeString(credentials.resolve(killedLater.pid() + "-pgpass-0c0d"), "*:*:*:*:pw\n");
+      killedAtStart.destroyForcibly().waitFor();
+      try (DatabaseBackup b = DatabaseBackup.builder(db.url(), tmp.resolve("backups")).credentialsDir(credentials)
+          .build()) {
+        assertThat(leftAtStart).doesNotExist();
+        assertThat(inUse).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rwx------");
+        killedLater.destroyForcibly().waitFor();
+        b.createBackup();
+        assertThat(inUse).doesNotExist();
+      }
+    } finally {
+      killedAtStart.destroyForcibly();
+      killedLater.destroyForcibly();
+    }
   }
 
   private static Path credentialFile(String cmdline, String environ) {

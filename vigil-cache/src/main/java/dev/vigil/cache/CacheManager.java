@@ -3,22 +3,22 @@ package dev.vigil.cache;
 import dev.vigil.cache.codec.Codec;
 import dev.vigil.cache.codec.Envelope;
 import dev.vigil.cache.codec.JsonCodec;
-import dev.vigil.cache.invalidation.GuardedL1;
-import dev.vigil.cache.invalidation.InvalidationMessage;
-import dev.vigil.cache.invalidation.PendingInvalidations;
+import dev.vigil.cache.internal.invalidation.GuardedL1;
+import dev.vigil.cache.internal.invalidation.InvalidationMessage;
+import dev.vigil.cache.internal.invalidation.PendingInvalidations;
 import dev.vigil.cache.memoize.CachedProxy;
 import dev.vigil.cache.memoize.Memoized;
-import dev.vigil.cache.memory.L1Entry;
-import dev.vigil.cache.memory.MemoryCache;
-import dev.vigil.cache.memory.TagIndex;
+import dev.vigil.cache.internal.memory.L1Entry;
+import dev.vigil.cache.internal.memory.MemoryCache;
+import dev.vigil.cache.internal.memory.TagIndex;
 import dev.vigil.cache.redis.RedisCache;
 import dev.vigil.cache.redis.RedisLink;
 import dev.vigil.cache.redis.RedisOptions;
 import dev.vigil.cache.redis.RedisUnavailableException;
 import dev.vigil.cache.redis.ScanPage;
-import dev.vigil.cache.stampede.ClusterLock;
+import dev.vigil.cache.internal.stampede.ClusterLock;
 import dev.vigil.cache.stampede.EarlyRefresh;
-import dev.vigil.cache.stampede.SingleFlight;
+import dev.vigil.cache.internal.stampede.SingleFlight;
 import dev.vigil.cache.stats.CacheCounters;
 import dev.vigil.cache.stats.CacheStats;
 import dev.vigil.cache.stats.HitRate;
@@ -52,8 +52,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The cache an application embeds: the seed's {@code CacheManager} ({@code set, get, delete, exists,
- * clear, stats}) over up to three levels, the seed's {@code CacheOrchestrator {l1, l2, l3}}: an
+ * The cache an application embeds: the documented {@code CacheManager} ({@code set, get, delete, exists,
+ * clear, stats}) over up to three levels, the documented {@code CacheOrchestrator {l1, l2, l3}}: an
  * in-process Caffeine level, Redis, and the loader a read may pass.
  *
  * <pre>{@code
@@ -137,7 +137,9 @@ public final class CacheManager implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
     refresher.allowCoreThreadTimeOut(true);
     if (b.redis != null) {
-      String channel = b.keyPrefix + RedisCache.META + "invalidate";
+      // pub/sub channels are shared by every database of a Redis server: the database number keeps
+      // deployments on different databases from dropping each other's in-process entries
+      String channel = b.keyPrefix + RedisCache.META + "invalidate:db" + b.redis.endpoint().database();
       this.link = new RedisLink(b.redis, nodeId, channel, mode == CacheMode.TWO_LEVEL, new LinkEvents());
       this.redis = new RedisCache(link, b.keyPrefix);
       this.clusterLock = b.clusterLock
@@ -366,11 +368,12 @@ public final class CacheManager implements AutoCloseable {
   }
 
   /**
-   * One page of the keys starting with {@code prefix} (SCAN-based on Redis, so it is safe on a large
-   * keyspace; a key may show up twice across pages while keys change, as with SCAN).
+   * One page of exactly {@code limit} keys starting with {@code prefix} (fewer only on the last page),
+   * SCAN-based on Redis, so it is safe on a large keyspace. While the keyspace holds still no key is
+   * lost or repeated across pages; while keys change, a key may show up twice, as with SCAN.
    *
    * @param cursor {@code "0"} (or empty) for the first page, then the previous page's cursor
-   * @param limit 1 to 10,000 keys; a Redis page may hold a few more since a SCAN step cannot be split
+   * @param limit 1 to 10,000 keys
    */
   public KeyPage keys(String prefix, String cursor, int limit) {
     Objects.requireNonNull(prefix, "prefix");
@@ -395,7 +398,7 @@ public final class CacheManager implements AutoCloseable {
   // ------------------------------------------------------------------------------------ memoize, proxies
 
   /**
-   * Wraps a one-argument function so its results are cached under {@code keyPrefix:<arg>} (the seed's
+   * Wraps a one-argument function so its results are cached under {@code keyPrefix:<arg>} (the documented
    * {@code @cached(ttl, key_prefix)}). Values read back from Redis are decoded as the class recorded
    * with them when that class is in a trusted package; prefer the typed overload for your own classes.
    */
@@ -479,7 +482,7 @@ public final class CacheManager implements AutoCloseable {
     return l1.memory().size();
   }
 
-  /** A snapshot of the counters in the seed's shape plus detail (see {@link CacheStats}). */
+  /** A snapshot of the counters in the documented shape plus detail (see {@link CacheStats}). */
   public CacheStats stats() {
     boolean degraded = degraded();
     long l1Hits = counters.l1Hits();

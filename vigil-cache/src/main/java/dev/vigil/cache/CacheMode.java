@@ -15,7 +15,7 @@ public enum CacheMode {
     this.label = label;
   }
 
-  /** The seed's name: {@code in_memory}, {@code redis} or {@code two_level}. */
+  /** The documented name: {@code in_memory}, {@code redis} or {@code two_level}. */
   public String label() {
     return label;
   }

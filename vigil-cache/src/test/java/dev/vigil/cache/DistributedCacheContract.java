@@ -107,6 +107,31 @@ abstract class DistributedCacheContract {
   }
 
   @Test
+  void everyKeyPageHoldsExactlyTheLimitAndNoKeyIsLostOrRepeated() {
+    CacheManager a = node("a", false, CacheMode.REDIS);
+    Set<String> all = new java.util.TreeSet<>();
+    for (int i = 0; i < 95; i++) {
+      a.set("pg:" + i, i);
+      all.add("pg:" + i);
+    }
+    a.set("other:1", 1);
+    for (int limit : new int[] {1, 2, 7, 10, 95, 200}) {
+      List<String> listed = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      String cursor = "0";
+      do {
+        KeyPage page = a.keys("pg:", cursor, limit);
+        sizes.add(page.keys().size());
+        listed.addAll(page.keys());
+        cursor = page.cursor();
+      } while (!"0".equals(cursor));
+      assertThat(listed).as("limit " + limit).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(all);
+      assertThat(sizes.subList(0, sizes.size() - 1)).as("limit " + limit).allMatch(n -> n == limit);
+      assertThat(sizes.get(sizes.size() - 1)).as("limit " + limit).isBetween(95 % limit == 0 ? 0 : 95 % limit, limit);
+    }
+  }
+
+  @Test
   void anotherNodeNeverServesTheOldValueOnceTheInvalidationIsDelivered() throws Exception {
     CacheManager a = node("a", false, CacheMode.TWO_LEVEL);
     CacheManager b = node("b", false, CacheMode.TWO_LEVEL);

@@ -1,7 +1,7 @@
 package dev.vigil.logging;
 
 /**
- * Names of the JSON fields and MDC keys Vigil's records use (the seed's names), in one place so
+ * Names of the JSON fields and MDC keys Vigil's records use (the documented names), in one place so
  * that writers, readers and the server's request hook agree.
  */
 public final class LogFields {

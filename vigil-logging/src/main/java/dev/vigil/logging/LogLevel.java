@@ -8,7 +8,7 @@ import org.slf4j.Marker;
 import org.slf4j.MarkerFactory;
 
 /**
- * The seed's log levels (Python's names: DEBUG, INFO, WARNING, ERROR, CRITICAL, plus TRACE for Java)
+ * The documented log levels (Python's names: DEBUG, INFO, WARNING, ERROR, CRITICAL, plus TRACE for Java)
  * and how they map onto Logback, which has no CRITICAL: a critical record is an ERROR carrying the
  * {@link #CRITICAL_MARKER} marker.
  */
@@ -46,7 +46,7 @@ public enum LogLevel {
   }
 
   /**
-   * Parses a level name as the seed and Python write it, case-insensitively; {@code warn} is accepted
+   * Parses a level name as Python writes it, case-insensitively; {@code warn} is accepted
    * for WARNING.
    *
    * @throws IllegalArgumentException naming the value and the allowed names
@@ -73,7 +73,7 @@ public enum LogLevel {
     return Optional.empty();
   }
 
-  /** The seed level of a Logback event (WARN is WARNING; ERROR with the critical marker is CRITICAL). */
+  /** The level of a Logback event (WARN is WARNING; ERROR with the critical marker is CRITICAL). */
   public static LogLevel of(ILoggingEvent event) {
     int level = event.getLevel().toInt();
     if (level >= Level.ERROR_INT) {

@@ -40,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the host (seed 001 §1 {@code SystemMonitor}): current metrics, top processes, health against
+ * Watches the host ({@code SystemMonitor}): current metrics, top processes, health against
  * thresholds, a summary of the last readings, history with persisted roll-ups, trends and anomalies,
  * and background sampling on a named daemon thread that tells listeners about every sample.
  *

@@ -61,7 +61,7 @@ public final class VigilServer implements AutoCloseable {
     // Logback first and closed last, so start-up and shutdown are in the files too.
     ConfiguredLogging logging = LoggingSetup.configure(ServerLogging.options(config));
     started.push(logging);
-    StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
+    StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir(), config.fileModes());
     started.push(store);
     TokenStore tokens = new TokenStore(store, clock);
     createdAdmin = AdminToken.ensure(tokens, config.dataDir());

@@ -44,6 +44,18 @@ class MonitoringApiTest {
     s.close();
   }
 
+  @Test
+  void commandLinesAreShownToAdminsOnly() throws Exception {
+    String path = "/api/monitoring/processes?top=100&sort=memory";
+    JsonNode forViewer = ok(path).get("processes");
+    forViewer.forEach(p -> assertThat(p.get("command").asText()).matches("\\S+( …)?"));
+    HttpResponse<String> r = s.get(path, s.adminToken);
+    assertThat(r.statusCode()).isEqualTo(200);
+    List<String> commands = new ArrayList<>();
+    Json.MAPPER.readTree(r.body()).get("processes").forEach(p -> commands.add(p.get("command").asText()));
+    assertThat(commands).anySatisfy(c -> assertThat(c).contains(" ").doesNotEndWith(" …"));
+  }
+
   static JsonNode ok(String path) throws Exception {
     HttpResponse<String> r = s.get(path, viewer);
     assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);

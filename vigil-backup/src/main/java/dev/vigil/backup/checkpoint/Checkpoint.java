@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.vigil.backup.manifest.Json;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A recovery checkpoint (the seed's {@code DisasterRecovery}): backups of every configured database
+ * A recovery checkpoint (the documented {@code DisasterRecovery}): backups of every configured database
  * taken together under one name.
  *
  * @param name the checkpoint's name
@@ -29,6 +30,6 @@ public record Checkpoint(
   public Checkpoint {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(createdAt, "createdAt");
-    backups = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(backups));
+    backups = Collections.unmodifiableMap(new LinkedHashMap<>(backups));
   }
 }

@@ -4,12 +4,14 @@ import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupException;
 import dev.vigil.backup.BackupRecord;
 import dev.vigil.backup.DatabaseBackup;
-import dev.vigil.backup.fs.AtomicFiles;
-import dev.vigil.backup.fs.DirLock;
+import dev.vigil.backup.internal.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.DirLock;
 import dev.vigil.backup.manifest.Json;
 import dev.vigil.backup.restore.RestoreResult;
 import dev.vigil.backup.verify.VerificationResult;
+import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Recovery checkpoints (seed 000 {@code DisasterRecovery}: {@code createCheckpoint}, {@code rollback},
+ * Recovery checkpoints ({@code DisasterRecovery}: {@code createCheckpoint}, {@code rollback},
  * {@code validate}): a named set of backups of every database in a {@link BackupCatalog}, taken
  * together, and a rollback that restores them all, each after its own safety backup. A checkpoint is
  * a JSON file in {@code <root>/checkpoints/}; its backups are pinned (retention keeps them and they
@@ -51,7 +53,7 @@ public final class RecoveryCheckpoints {
     this.dir = catalog.root().resolve("checkpoints");
   }
 
-  /** Creates a checkpoint named {@code cp-YYYYMMDD-HHMMSS} (the seed's {@code createCheckpoint()}). */
+  /** Creates a checkpoint named {@code cp-YYYYMMDD-HHMMSS} (the documented {@code createCheckpoint()}). */
   public Checkpoint createCheckpoint() {
     return createCheckpoint(AUTO.format(LocalDateTime.now(clock)));
   }
@@ -122,7 +124,7 @@ public final class RecoveryCheckpoints {
 
   /**
    * Restores every database of checkpoint {@code name}, each after a safety backup of its current
-   * state (the seed's {@code rollback(checkpoint)}). The caller must have the user's confirmation.
+   * state (the documented {@code rollback(checkpoint)}). The caller must have the user's confirmation.
    *
    * @throws IllegalArgumentException when there is no such checkpoint
    * @throws BackupException naming the database where the rollback stopped and those already restored
@@ -143,7 +145,7 @@ public final class RecoveryCheckpoints {
     return new RollbackResult(name, done);
   }
 
-  /** Verifies every backup of checkpoint {@code name} (the seed's {@code validate()}). */
+  /** Verifies every backup of checkpoint {@code name} (the documented {@code validate()}). */
   public Map<String, VerificationResult> validate(String name) {
     Checkpoint cp = get(name).orElseThrow(() -> new IllegalArgumentException("no checkpoint named " + name));
     Map<String, VerificationResult> out = new LinkedHashMap<>();
@@ -209,8 +211,8 @@ public final class RecoveryCheckpoints {
 
   private void createDir() {
     try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
+      FileModes.ofFolder(Files.isDirectory(dir.getParent()) ? dir.getParent() : null).directory(dir);
+    } catch (UncheckedIOException e) {
       throw new BackupException("cannot create checkpoint directory " + dir + ": " + e.getMessage(), e);
     }
   }

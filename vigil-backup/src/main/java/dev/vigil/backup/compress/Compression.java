@@ -16,7 +16,7 @@ import java.util.zip.GZIPOutputStream;
 public enum Compression {
   /** No compression. */
   NONE(""),
-  /** gzip at level 6, the seed's {@code .gz} format, readable by {@code gunzip}. */
+  /** gzip at level 6, the documented {@code .gz} format, readable by {@code gunzip}. */
   GZIP(".gz"),
   /** Zstandard at level 3 with frame checksums, readable by {@code zstd -d}; several times faster than gzip. */
   ZSTD(".zst");

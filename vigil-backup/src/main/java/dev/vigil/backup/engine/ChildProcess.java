@@ -1,8 +1,11 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,7 +70,7 @@ public final class ChildProcess implements AutoCloseable {
       }
     });
     if (io == Io.READ_STDOUT) {
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     } else {
       pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
     }
@@ -293,8 +296,8 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   private void drainStderr() {
-    try (var reader = new java.io.BufferedReader(
-        new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+    try (var reader = new BufferedReader(
+        new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank()) {

@@ -1,41 +1,103 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A file readable only by this user (0600, in a 0700 directory) that hands a password to a child
- * process (a PostgreSQL passfile, a MariaDB {@code --defaults-extra-file}), so the password never
- * appears in the child's command line or environment. Deleted on close.
+ * A file readable only by this user (0600, in a 0700 folder under Vigil's data directory) that hands a
+ * password to a child process (a PostgreSQL passfile, a MariaDB {@code --defaults-extra-file}), so the
+ * password never appears in the child's command line or environment. Deleted on close.
+ *
+ * <p>A file is named {@code <pid>-<name>-<random>}. {@link #sweep(Path)} deletes the files of processes
+ * that no longer run and this process's files that are no longer in use, so a run killed with
+ * {@code kill -9} leaves its file behind only until the next start or backup.
  */
 public final class CredentialFile implements AutoCloseable {
-  private final Path dir;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final long SELF = ProcessHandle.current().pid();
+  private static final Set<Path> IN_USE = ConcurrentHashMap.newKeySet();
+
   private final Path file;
 
-  private CredentialFile(Path dir, Path file) {
-    this.dir = dir;
+  private CredentialFile(Path file) {
     this.file = file;
   }
 
-  /** Writes {@code content} to a new private file. */
-  public static CredentialFile create(String name, String content) {
-    Path dir = null;
-    try {
-      dir = Files.createTempDirectory("vigil-cred-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path file = Files.createFile(dir.resolve(name),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, content, StandardCharsets.UTF_8);
-      return new CredentialFile(dir, file);
-    } catch (IOException e) {
-      deleteQuietly(dir);
-      throw new BackupException("cannot create a private credentials file in " + System.getProperty("java.io.tmpdir")
-          + ": " + e.getMessage(), e);
+  /**
+   * Writes {@code content} to a new private file in {@code dir} (created 0700 if needed, tightened to
+   * 0700 if it existed).
+   *
+   * @throws BackupException naming the folder when the file cannot be written
+   */
+  public static CredentialFile create(Path dir, String name, String content) {
+    if (dir == null) {
+      throw new BackupException("no credentials folder is set for this database; a password cannot be handed to "
+          + "the " + name + " tool safely (set DatabaseBackup.Builder#credentialsDir)");
     }
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    Path file = dir.resolve(SELF + "-" + name + "-" + HexFormat.of().formatHex(random));
+    try {
+      FileModes.PRIVATE.directory(dir);
+      Files.createFile(file, FileModes.PRIVATE.fileAttribute());
+      IN_USE.add(file);
+      Files.writeString(file, content, StandardCharsets.UTF_8);
+      return new CredentialFile(file);
+    } catch (IOException | UncheckedIOException e) {
+      IN_USE.remove(file);
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new BackupException("cannot create a private credentials file in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the credential files in {@code dir} left by processes that no longer run (a kill -9 mid
+   * backup) and by this process when no longer in use; files of live runs stay.
+   *
+   * @return how many files were deleted
+   * @throws BackupException naming the folder when it cannot be read
+   */
+  public static int sweep(Path dir) {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return 0;
+    }
+    int deleted = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path f : files) {
+        if (!IN_USE.contains(f) && !ownedByAnotherLiveProcess(f.getFileName().toString())
+            && Files.deleteIfExists(f)) {
+          deleted++;
+        }
+      }
+    } catch (IOException e) {
+      throw new BackupException("cannot sweep old credential files in " + dir + ": " + e.getMessage(), e);
+    }
+    return deleted;
+  }
+
+  private static boolean ownedByAnotherLiveProcess(String filename) {
+    int dash = filename.indexOf('-');
+    long pid;
+    try {
+      pid = dash > 0 ? Long.parseLong(filename.substring(0, dash)) : -1;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return pid != SELF && pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The file's path. */
@@ -43,29 +105,15 @@ public final class CredentialFile implements AutoCloseable {
     return file;
   }
 
-  /** Deletes the file and its directory. */
+  /** Deletes the file. */
   @Override
   public void close() {
     try {
       Files.deleteIfExists(file);
-      Files.deleteIfExists(dir);
     } catch (IOException e) {
       throw new BackupException("cannot delete credentials file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null) {
-      return;
-    }
-    try (var entries = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        Files.deleteIfExists(p);
-      }
-      Files.deleteIfExists(dir);
-    } catch (IOException e) {
-      // the original failure is the one reported; a leftover empty 0700 directory holds no secret
-      dir.toFile().deleteOnExit();
+    } finally {
+      IN_USE.remove(file);
     }
   }
 }

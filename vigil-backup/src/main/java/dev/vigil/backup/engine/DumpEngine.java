@@ -3,6 +3,7 @@ package dev.vigil.backup.engine;
 import dev.vigil.backup.compress.Compression;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.SortedMap;
 
 /**
@@ -13,11 +14,32 @@ import java.util.SortedMap;
  */
 public interface DumpEngine {
 
-  /** Creates the engine for {@code url}. {@code pgFormat} picks PostgreSQL's custom or plain format. */
+  /**
+   * Creates an engine for checks only ({@link #preflight()}, {@link #exists()}): it has no folder for
+   * credential files, so a dump or restore of a database with a password fails saying so.
+   */
   static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat) {
+    return create(url, tools, pgFormat, null, null, Clock.systemUTC());
+  }
+
+  /**
+   * Creates the engine for {@code url}.
+   *
+   * @param pgFormat PostgreSQL's custom or plain format
+   * @param credentialsDir the private folder for credential files handed to the tools
+   * @param verifyUrl the server that hosts scratch databases of test restores, or {@code null} for the
+   *     database's own server
+   * @param clock stamps scratch database names, so leftovers of interrupted test restores can be told apart
+   */
+  static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat, Path credentialsDir,
+      DatabaseUrl verifyUrl, Clock clock) {
+    if (verifyUrl != null && verifyUrl.engine() != url.engine()) {
+      throw new IllegalArgumentException("verify url " + verifyUrl + " is a " + verifyUrl.engine().type()
+          + " server; backups of " + url + " need a " + url.engine().type() + " server to test-restore into");
+    }
     return switch (url.engine()) {
-      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat);
-      case MYSQL -> new MysqlEngine(url, tools);
+      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat, credentialsDir, verifyUrl, clock);
+      case MYSQL -> new MysqlEngine(url, tools, credentialsDir, verifyUrl, clock);
       case SQLITE -> new SqliteEngine(url);
     };
   }

@@ -5,22 +5,24 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
+import java.time.Clock;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * MySQL and MariaDB through {@code mariadb-dump} (or {@code mysqldump}) with
@@ -32,15 +34,21 @@ import java.util.regex.Pattern;
  * ({@code --no-autocommit} dumps) and the caller keeps a safety backup to fall back on.
  */
 public final class MysqlEngine implements DumpEngine {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(MysqlEngine.class);
   private final DatabaseUrl url;
   private final Tools tools;
   private final Redactor redactor;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
+  private final Clock clock;
 
-  MysqlEngine(DatabaseUrl url, Tools tools) {
+  MysqlEngine(DatabaseUrl url, Tools tools, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock) {
     this.url = url;
     this.tools = tools;
-    this.redactor = Redactor.of(url);
+    this.redactor = Redactor.of(url).and(verifyUrl);
+    this.credentialsDir = credentialsDir;
+    this.verifyUrl = verifyUrl;
+    this.clock = clock;
   }
 
   @Override
@@ -59,7 +67,7 @@ public final class MysqlEngine implements DumpEngine {
     String out = ChildProcess.output(List.of(dump.toString(), "--version"), redactor).strip();
     String server;
     long dataBytes;
-    try (Connection c = connect(url.database()); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = connect(url, url.database()); PreparedStatement ps = c.prepareStatement(
         "SELECT COALESCE(SUM(data_length + index_length), 0) FROM information_schema.tables WHERE table_schema = ?")) {
       server = Sql.one(c, "SELECT VERSION()");
       ps.setString(1, url.database());
@@ -79,7 +87,7 @@ public final class MysqlEngine implements DumpEngine {
 
   @Override
   public boolean exists() {
-    try (Connection c = connect(null); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = connect(url, null); PreparedStatement ps = c.prepareStatement(
         "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
       ps.setString(1, url.database());
       try (ResultSet rs = ps.executeQuery()) {
@@ -94,7 +102,7 @@ public final class MysqlEngine implements DumpEngine {
   public DumpResult dump(DumpSink sink) {
     List<String> argv;
     MysqlRowCounter counter = new MysqlRowCounter(sink.out());
-    try (CredentialFile options = optionFile()) {
+    try (CredentialFile options = optionFile(url)) {
       argv = List.of(dumpTool().toString(), "--defaults-extra-file=" + options.path(), "--single-transaction", "--quick",
           "--routines", "--triggers", "--events", "--hex-blob", "--no-autocommit", "--default-character-set=utf8mb4",
           url.database());
@@ -108,19 +116,31 @@ public final class MysqlEngine implements DumpEngine {
 
   @Override
   public void restore(InputStream raw, DumpFormat format) {
-    admin("CREATE DATABASE IF NOT EXISTS " + Sql.backtick(url.database()) + " CHARACTER SET utf8mb4");
-    load(raw, url.database(), "restoring into " + url);
+    admin(url, "CREATE DATABASE IF NOT EXISTS " + Sql.backtick(url.database()) + " CHARACTER SET utf8mb4");
+    load(url, raw, url.database(), "restoring into " + url);
   }
 
   @Override
   public SortedMap<String, Long> testRestore(InputStream raw, DumpFormat format, Path workDir) {
-    byte[] b = new byte[5];
-    RANDOM.nextBytes(b);
-    String scratch = "vigil_verify_" + HexFormat.of().formatHex(b);
-    admin("CREATE DATABASE " + Sql.backtick(scratch) + " CHARACTER SET utf8mb4");
+    DatabaseUrl server = verifyUrl != null ? verifyUrl : url;
+    dropOrphanScratchDatabases(server);
+    String scratch = ScratchNames.fresh(clock);
+    try (Connection c = connect(server, null); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + Sql.backtick(scratch) + " CHARACTER SET utf8mb4");
+    } catch (SQLException e) {
+      String user = server.user() == null ? "root" : server.user();
+      if (e.getErrorCode() == 1044 || e.getErrorCode() == 1227) {
+        throw new BackupException("test restore needs the CREATE privilege on new databases: user " + user
+            + " may not create the scratch database " + scratch + " on MySQL " + server.host() + ":" + server.port()
+            + " (GRANT ALL ON `vigil\\_verify\\_%`.* TO the user, or set backup.verify.url to a scratch server where "
+            + "it may)", e);
+      }
+      throw new BackupException("on MySQL " + server.host() + ":" + server.port() + ", creating scratch database "
+          + scratch + " failed: " + redactor.redact(e.getMessage()), e);
+    }
     try {
-      load(raw, scratch, "test-restoring into scratch database " + scratch);
-      try (Connection c = connect(scratch)) {
+      load(server, raw, scratch, "test-restoring into scratch database " + scratch);
+      try (Connection c = connect(server, scratch)) {
         List<String[]> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables "
             + "WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name")) {
@@ -133,16 +153,40 @@ public final class MysqlEngine implements DumpEngine {
         }
         return Sql.count(c, tables);
       } catch (SQLException e) {
-        throw connectFailure(scratch, e);
+        throw new BackupException("MySQL scratch database " + scratch + " at " + server.host() + ":" + server.port()
+            + ": " + redactor.redact(e.getMessage()), e);
       }
     } finally {
-      admin("DROP DATABASE IF EXISTS " + Sql.backtick(scratch));
+      admin(server, "DROP DATABASE IF EXISTS " + Sql.backtick(scratch));
     }
   }
 
-  private void load(InputStream raw, String database, String action) {
-    try (CredentialFile options = optionFile()) {
-      List<String> argv = List.of(tools.find("mariadb-client", "mariadb", "mysql").toString(),
+  /** Drops scratch databases of interrupted test restores: older than {@link ScratchNames#ORPHAN_AGE}, unused. */
+  private void dropOrphanScratchDatabases(DatabaseUrl server) {
+    List<String> orphans = new ArrayList<>();
+    try (Connection c = connect(server, null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT schema_name FROM information_schema.schemata "
+            + "WHERE schema_name LIKE 'vigil\\_verify\\_%' AND schema_name NOT IN "
+            + "(SELECT db FROM information_schema.processlist WHERE db IS NOT NULL)")) {
+      while (rs.next()) {
+        if (ScratchNames.isOrphan(rs.getString(1), clock)) {
+          orphans.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new BackupException("on MySQL " + server.host() + ":" + server.port()
+          + ", listing leftover scratch databases failed: " + redactor.redact(e.getMessage()), e);
+    }
+    for (String orphan : orphans) {
+      admin(server, "DROP DATABASE IF EXISTS " + Sql.backtick(orphan));
+      LOG.info("dropped leftover scratch database {} of an interrupted test restore on {}:{}", orphan, server.host(),
+          server.port());
+    }
+  }
+
+  private void load(DatabaseUrl server, InputStream raw, String database, String action) {
+    try (CredentialFile options = optionFile(server)) {
+      List<String> argv = List.of(tools.restoreTool(EngineKind.MYSQL, "mariadb", "mysql").toString(),
           "--defaults-extra-file=" + options.path(), "--default-character-set=utf8mb4", "--binary-mode", database);
       try (ChildProcess p = ChildProcess.start(argv, noPasswordEnv(), ChildProcess.Io.WRITE_STDIN,
           redactor)) {
@@ -152,34 +196,34 @@ public final class MysqlEngine implements DumpEngine {
   }
 
   private static Map<String, String> noPasswordEnv() {
-    Map<String, String> env = new java.util.HashMap<>();
+    Map<String, String> env = new HashMap<>();
     env.put("MYSQL_PWD", null);
     return env;
   }
 
   private Path dumpTool() {
-    return tools.find("mariadb-client", "mariadb-dump", "mysqldump");
+    return tools.dumpTool(EngineKind.MYSQL);
   }
 
-  private void admin(String sql) {
-    try (Connection c = connect(null); Statement s = c.createStatement()) {
+  private void admin(DatabaseUrl server, String sql) {
+    try (Connection c = connect(server, null); Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new BackupException("on MySQL " + url.host() + ":" + url.port() + ", " + sql + " failed: "
+      throw new BackupException("on MySQL " + server.host() + ":" + server.port() + ", " + sql + " failed: "
           + redactor.redact(e.getMessage()), e);
     }
   }
 
-  private Connection connect(String database) throws SQLException {
+  private Connection connect(DatabaseUrl server, String database) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", url.user() == null ? "root" : url.user());
-    if (url.password() != null) {
-      props.setProperty("password", url.password());
+    props.setProperty("user", server.user() == null ? "root" : server.user());
+    if (server.password() != null) {
+      props.setProperty("password", server.password());
     }
     props.setProperty("connectTimeout", "10000");
-    String host = url.host().contains(":") ? "[" + url.host() + "]" : url.host();
+    String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
     String db = database == null ? "" : URLEncoder.encode(database, StandardCharsets.UTF_8);
-    return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + url.port() + "/" + db, props);
+    return DriverManager.getConnection("jdbc:mariadb://" + host + ":" + server.port() + "/" + db, props);
   }
 
   private BackupException connectFailure(String database, SQLException e) {
@@ -187,16 +231,16 @@ public final class MysqlEngine implements DumpEngine {
         + redactor.redact(e.getMessage()), e);
   }
 
-  private CredentialFile optionFile() {
+  private CredentialFile optionFile(DatabaseUrl server) {
     StringBuilder sb = new StringBuilder("[client]\n");
-    sb.append("user=").append(optionValue(url.user() == null ? "root" : url.user())).append('\n');
-    if (url.password() != null) {
-      sb.append("password=").append(optionValue(url.password())).append('\n');
+    sb.append("user=").append(optionValue(server.user() == null ? "root" : server.user())).append('\n');
+    if (server.password() != null) {
+      sb.append("password=").append(optionValue(server.password())).append('\n');
     }
-    sb.append("host=").append(optionValue(url.host())).append('\n');
-    sb.append("port=").append(url.port()).append('\n');
+    sb.append("host=").append(optionValue(server.host())).append('\n');
+    sb.append("port=").append(server.port()).append('\n');
     sb.append("protocol=TCP\n");
-    return CredentialFile.create("my.cnf", sb.toString());
+    return CredentialFile.create(credentialsDir, "my.cnf", sb.toString());
   }
 
   private static String optionValue(String v) {

@@ -6,8 +6,8 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.sql.Connection;
+import java.time.Clock;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +24,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL through {@code pg_dump} (custom archive by default, plain SQL on request) and
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  */
 public final class PostgresEngine implements DumpEngine {
   private static final Pattern VERSION = Pattern.compile("(\\d+)(?:\\.(\\d+))?");
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresEngine.class);
   private static final String TABLES = "SELECT n.nspname, c.relname FROM pg_class c "
       + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' "
       + "AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
@@ -47,15 +48,21 @@ public final class PostgresEngine implements DumpEngine {
   private final Tools tools;
   private final DumpFormat format;
   private final Redactor redactor;
+  private final Path credentialsDir;
+  private final DatabaseUrl verifyUrl;
+  private final Clock clock;
 
-  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format) {
+  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock) {
     if (format != DumpFormat.CUSTOM && format != DumpFormat.PLAIN) {
       throw new IllegalArgumentException("PostgreSQL backups are custom or plain, not " + format.id());
     }
     this.url = url;
     this.tools = tools;
     this.format = format;
-    this.redactor = Redactor.of(url);
+    this.redactor = Redactor.of(url).and(verifyUrl);
+    this.credentialsDir = credentialsDir;
+    this.verifyUrl = verifyUrl;
+    this.clock = clock;
   }
 
   @Override
@@ -75,13 +82,13 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public Preflight preflight() {
-    Path pgDump = tools.find("postgresql-client", "pg_dump");
+    Path pgDump = tools.dumpTool(EngineKind.POSTGRESQL);
     String toolOut = ChildProcess.output(List.of(pgDump.toString(), "--version"), redactor).strip();
     int toolMajor = major(toolOut);
     String serverVersion;
     int serverNum;
     long dataBytes;
-    try (Connection c = connect(url.database())) {
+    try (Connection c = connect(url, url.database())) {
       serverVersion = Sql.one(c, "SHOW server_version").split(" ")[0];
       serverNum = Integer.parseInt(Sql.one(c, "SHOW server_version_num"));
       dataBytes = Long.parseLong(Sql.one(c, "SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
@@ -104,7 +111,7 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public boolean exists() {
-    try (Connection c = maintenance(); PreparedStatement ps = c.prepareStatement(
+    try (Connection c = maintenance(url); PreparedStatement ps = c.prepareStatement(
         "SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, url.database());
       try (ResultSet rs = ps.executeQuery()) {
@@ -118,8 +125,9 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public DumpResult dump(DumpSink sink) {
-    Path pgDump = tools.find("postgresql-client", "pg_dump");
-    try (Connection c = connect(url.database())) {
+    Path pgDump = tools.dumpTool(EngineKind.POSTGRESQL);
+    try (Connection c = connect(url, url.database())) {
+      checkReadable(c);
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       String snapshot = Sql.one(c, "SELECT pg_export_snapshot()");
@@ -131,7 +139,7 @@ public final class PostgresEngine implements DumpEngine {
       Thread counter = new Thread(counting, "vigil-backup-rowcount");
       counter.setDaemon(true);
       counter.start();
-      List<String> argv = new ArrayList<>(List.of(pgDump.toString(), "--no-password", "--dbname=" + conninfo(url.database()),
+      List<String> argv = new ArrayList<>(List.of(pgDump.toString(), "--no-password", "--dbname=" + conninfo(url, url.database()),
           "--snapshot=" + snapshot));
       if (format == DumpFormat.CUSTOM) {
         argv.addAll(List.of("--format=custom",
@@ -140,7 +148,7 @@ public final class PostgresEngine implements DumpEngine {
         argv.addAll(List.of("--format=plain", "--clean", "--if-exists"));
       }
       BackupException failure = null;
-      try (CredentialFile pass = passfile(); ChildProcess p = ChildProcess.start(argv, env(pass),
+      try (CredentialFile pass = passfile(url); ChildProcess p = ChildProcess.start(argv, env(pass),
           ChildProcess.Io.READ_STDOUT, redactor)) {
         p.drainTo(sink.out(), "dumping " + url);
       } catch (BackupException e) {
@@ -171,16 +179,40 @@ public final class PostgresEngine implements DumpEngine {
     }
   }
 
+  /**
+   * Fails naming the first table the backup user may not read: otherwise the row count fails in the
+   * exporting transaction and pg_dump reports only that it "could not import the requested snapshot".
+   */
+  private void checkReadable(Connection c) throws SQLException {
+    List<String> denied = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT quote_ident(n.nspname) || '.' || "
+        + "quote_ident(c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        + "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' "
+        + "AND NOT has_table_privilege(c.oid, 'SELECT') ORDER BY 1")) {
+      while (rs.next()) {
+        denied.add(rs.getString(1));
+      }
+    }
+    if (!denied.isEmpty()) {
+      String user = url.user() == null ? System.getProperty("user.name") : url.user();
+      throw new BackupException("permission denied for table " + denied.get(0)
+          + (denied.size() > 1 ? " (and " + (denied.size() - 1) + " more: " + String.join(", ", denied.subList(1,
+              Math.min(denied.size(), 6))) + (denied.size() > 6 ? ", …" : "") + ")" : "")
+          + ": user " + user + " cannot read it, so " + url + " cannot be backed up (GRANT SELECT ON "
+          + denied.get(0) + " TO " + Sql.quote(user) + ", or back up as a user who can read every table)");
+    }
+  }
+
   @Override
   public void restore(InputStream raw, DumpFormat fileFormat) {
     if (!exists()) {
-      admin("CREATE DATABASE " + Sql.quote(url.database()));
+      admin(url, "CREATE DATABASE " + Sql.quote(url.database()));
     }
     List<String> argv = fileFormat == DumpFormat.CUSTOM
-        ? List.of(tools.find("postgresql-client", "pg_restore").toString(), "--no-password",
-            "--dbname=" + conninfo(url.database()), "--clean", "--if-exists", "--single-transaction", "--exit-on-error")
-        : psql(url.database());
-    try (CredentialFile pass = passfile();
+        ? List.of(tools.restoreTool(EngineKind.POSTGRESQL, "pg_restore").toString(), "--no-password",
+            "--dbname=" + conninfo(url, url.database()), "--clean", "--if-exists", "--single-transaction", "--exit-on-error")
+        : psql(url, url.database());
+    try (CredentialFile pass = passfile(url);
         ChildProcess p = ChildProcess.start(argv, env(pass), ChildProcess.Io.WRITE_STDIN, redactor)) {
       p.fillFrom(raw, "restoring into " + url);
     }
@@ -188,33 +220,77 @@ public final class PostgresEngine implements DumpEngine {
 
   @Override
   public SortedMap<String, Long> testRestore(InputStream raw, DumpFormat fileFormat, Path workDir) {
-    byte[] b = new byte[5];
-    RANDOM.nextBytes(b);
-    String scratch = "vigil_verify_" + HexFormat.of().formatHex(b);
-    admin("CREATE DATABASE " + Sql.quote(scratch));
+    DatabaseUrl server = verifyUrl != null ? verifyUrl : url;
+    dropOrphanScratchDatabases(server);
+    String scratch = ScratchNames.fresh(clock);
+    createScratch(server, scratch);
     try {
       List<String> argv = fileFormat == DumpFormat.CUSTOM
-          ? List.of(tools.find("postgresql-client", "pg_restore").toString(), "--no-password",
-              "--dbname=" + conninfo(scratch), "--no-owner", "--no-privileges", "--single-transaction",
+          ? List.of(tools.restoreTool(EngineKind.POSTGRESQL, "pg_restore").toString(), "--no-password",
+              "--dbname=" + conninfo(server, scratch), "--no-owner", "--no-privileges", "--single-transaction",
               "--exit-on-error")
-          : psql(scratch);
-      try (CredentialFile pass = passfile();
+          : psql(server, scratch);
+      try (CredentialFile pass = passfile(server);
           ChildProcess p = ChildProcess.start(argv, scratchEnv(pass), ChildProcess.Io.WRITE_STDIN, redactor)) {
-        p.fillFrom(raw, "test-restoring into scratch database " + scratch);
+        p.fillFrom(raw, "test-restoring into scratch database " + scratch + " on " + server.host() + ":"
+            + server.port());
       }
-      try (Connection c = connect(scratch)) {
+      try (Connection c = connect(server, scratch)) {
         return Sql.count(c, tables(c));
       } catch (SQLException e) {
-        throw connectFailure(scratch, e);
+        throw new BackupException("PostgreSQL scratch database " + scratch + " at " + server.host() + ":"
+            + server.port() + ": " + redactor.redact(e.getMessage()), e);
       }
     } finally {
-      admin("DROP DATABASE IF EXISTS " + Sql.quote(scratch) + " WITH (FORCE)");
+      admin(server, "DROP DATABASE IF EXISTS " + Sql.quote(scratch) + " WITH (FORCE)");
     }
   }
 
-  private List<String> psql(String database) {
-    return List.of(tools.find("postgresql-client", "psql").toString(), "--no-password", "--no-psqlrc", "--quiet",
-        "--dbname=" + conninfo(database), "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-");
+  /** Creates the scratch database, naming the missing CREATEDB privilege when that is why it fails. */
+  private void createScratch(DatabaseUrl server, String scratch) {
+    try (Connection c = maintenance(server); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + Sql.quote(scratch));
+    } catch (SQLException e) {
+      if ("42501".equals(e.getSQLState())) {
+        String user = server.user() == null ? System.getProperty("user.name") : server.user();
+        throw new BackupException("test restore needs the CREATEDB privilege: user " + user + " may not create the "
+            + "scratch database " + scratch + " on PostgreSQL " + server.host() + ":" + server.port() + " (grant it "
+            + "with ALTER ROLE " + Sql.quote(user) + " CREATEDB, or set backup.verify.url to a scratch server where "
+            + "it may)", e);
+      }
+      throw new BackupException("on PostgreSQL " + server.host() + ":" + server.port() + ", creating scratch database "
+          + scratch + " failed: " + redactor.redact(e.getMessage()), e);
+    }
+  }
+
+  /**
+   * Drops the scratch databases of test restores that were interrupted (a server stopped or Vigil was
+   * killed mid verification): those older than {@link ScratchNames#ORPHAN_AGE} with no session.
+   */
+  private void dropOrphanScratchDatabases(DatabaseUrl server) {
+    List<String> orphans = new ArrayList<>();
+    try (Connection c = maintenance(server); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT d.datname FROM pg_database d WHERE d.datname LIKE 'vigil\\_verify\\_%' "
+            + "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datid = d.oid)")) {
+      while (rs.next()) {
+        if (ScratchNames.isOrphan(rs.getString(1), clock)) {
+          orphans.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new BackupException("on PostgreSQL " + server.host() + ":" + server.port()
+          + ", listing leftover scratch databases failed: " + redactor.redact(e.getMessage()), e);
+    }
+    for (String orphan : orphans) {
+      admin(server, "DROP DATABASE IF EXISTS " + Sql.quote(orphan) + " WITH (FORCE)");
+      LOG.info("dropped leftover scratch database {} of an interrupted test restore on {}:{}", orphan, server.host(),
+          server.port());
+    }
+  }
+
+  private List<String> psql(DatabaseUrl server, String database) {
+    return List.of(tools.restoreTool(EngineKind.POSTGRESQL, "psql").toString(), "--no-password", "--no-psqlrc", "--quiet",
+        "--dbname=" + conninfo(server, database), "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-");
   }
 
   private static List<String[]> tables(Connection c) throws SQLException {
@@ -229,22 +305,22 @@ public final class PostgresEngine implements DumpEngine {
     return out;
   }
 
-  private void admin(String sql) {
-    try (Connection c = maintenance(); Statement s = c.createStatement()) {
+  private void admin(DatabaseUrl server, String sql) {
+    try (Connection c = maintenance(server); Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {
-      throw new BackupException("on PostgreSQL " + url.host() + ":" + url.port() + ", " + sql + " failed: "
+      throw new BackupException("on PostgreSQL " + server.host() + ":" + server.port() + ", " + sql + " failed: "
           + redactor.redact(e.getMessage()), e);
     }
   }
 
-  /** A connection for CREATE/DROP DATABASE: to {@code postgres}, else to the database itself. */
-  private Connection maintenance() throws SQLException {
+  /** A connection for CREATE/DROP DATABASE: to {@code postgres}, else to the URL's database. */
+  private Connection maintenance(DatabaseUrl server) throws SQLException {
     try {
-      return connect("postgres");
+      return connect(server, "postgres");
     } catch (SQLException e) {
       try {
-        return connect(url.database());
+        return connect(server, server.database());
       } catch (SQLException second) {
         e.addSuppressed(second);
         throw e;
@@ -252,21 +328,18 @@ public final class PostgresEngine implements DumpEngine {
     }
   }
 
-  private Connection connect(String database) throws SQLException {
+  private Connection connect(DatabaseUrl server, String database) throws SQLException {
     Properties props = new Properties();
-    props.setProperty("user", url.user() == null ? System.getProperty("user.name") : url.user());
-    if (url.password() != null) {
-      props.setProperty("password", url.password());
+    props.setProperty("user", server.user() == null ? System.getProperty("user.name") : server.user());
+    if (server.password() != null) {
+      props.setProperty("password", server.password());
     }
     props.setProperty("connectTimeout", "10");
     props.setProperty("ApplicationName", "vigil-backup");
-    url.params().forEach(props::setProperty);
-    return DriverManager.getConnection("jdbc:postgresql://" + hostPart() + ":" + url.port() + "/"
+    server.params().forEach(props::setProperty);
+    String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + server.port() + "/"
         + URLEncoder.encode(database, StandardCharsets.UTF_8), props);
-  }
-
-  private String hostPart() {
-    return url.host().contains(":") ? "[" + url.host() + "]" : url.host();
   }
 
   private BackupException connectFailure(String database, SQLException e) {
@@ -275,14 +348,14 @@ public final class PostgresEngine implements DumpEngine {
   }
 
   /** A libpq connection string without the password. */
-  private String conninfo(String database) {
+  private static String conninfo(DatabaseUrl server, String database) {
     StringBuilder sb = new StringBuilder();
-    sb.append("host=").append(lq(url.host())).append(" port=").append(url.port()).append(" dbname=")
+    sb.append("host=").append(lq(server.host())).append(" port=").append(server.port()).append(" dbname=")
         .append(lq(database)).append(" application_name=vigil-backup connect_timeout=10");
-    if (url.user() != null) {
-      sb.append(" user=").append(lq(url.user()));
+    if (server.user() != null) {
+      sb.append(" user=").append(lq(server.user()));
     }
-    url.params().forEach((k, v) -> sb.append(' ').append(k).append('=').append(lq(v)));
+    server.params().forEach((k, v) -> sb.append(' ').append(k).append('=').append(lq(v)));
     return sb.toString();
   }
 
@@ -290,12 +363,12 @@ public final class PostgresEngine implements DumpEngine {
     return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
-  private CredentialFile passfile() {
-    if (url.password() == null) {
+  private CredentialFile passfile(DatabaseUrl server) {
+    if (server.password() == null) {
       return null;
     }
-    String line = "*:*:*:*:" + url.password().replace("\\", "\\\\").replace(":", "\\:") + "\n";
-    return CredentialFile.create("pgpass", line);
+    String line = "*:*:*:*:" + server.password().replace("\\", "\\\\").replace(":", "\\:") + "\n";
+    return CredentialFile.create(credentialsDir, "pgpass", line);
   }
 
   private static Map<String, String> env(CredentialFile pass) {

@@ -1,5 +1,6 @@
 package dev.vigil.backup.engine;
 
+import dev.vigil.core.url.Secrets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,15 +42,28 @@ public final class Redactor {
     return url.password() == null ? NONE : new Redactor(List.of(url.password()));
   }
 
-  /** {@code text} with every secret replaced by {@code ***}; {@code null} stays {@code null}. */
+  /** This redactor plus the password of {@code other} (nothing added when it is null or has none). */
+  public Redactor and(DatabaseUrl other) {
+    if (other == null || other.password() == null) {
+      return this;
+    }
+    List<String> all = new ArrayList<>(secrets);
+    all.add(other.password());
+    return new Redactor(all);
+  }
+
+  /**
+   * {@code text} with every known secret and every URL password replaced by {@value Secrets#MASK};
+   * {@code null} stays {@code null}.
+   */
   public String redact(String text) {
     if (text == null) {
       return null;
     }
     String out = text;
     for (String s : secrets) {
-      out = out.replace(s, "***");
+      out = out.replace(s, Secrets.MASK);
     }
-    return out;
+    return Secrets.maskUrlPasswords(out);
   }
 }

@@ -1,7 +1,7 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
-import dev.vigil.backup.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -138,6 +138,11 @@ public final class SqliteEngine implements DumpEngine {
   public SortedMap<String, Long> testRestore(InputStream raw, DumpFormat format, Path workDir) {
     Path tmp = AtomicFiles.tempFor(workDir.resolve("vigil_verify.sqlite"));
     try {
+      try {
+        AtomicFiles.createPrivate(tmp);
+      } catch (IOException e) {
+        throw new BackupException("cannot create the test copy " + tmp + ": " + e.getMessage(), e);
+      }
       write(raw, tmp);
       integrityCheck(tmp);
       try (Connection c = open(tmp)) {
@@ -150,8 +155,10 @@ public final class SqliteEngine implements DumpEngine {
     }
   }
 
+  /** Writes {@code raw} to {@code target}, a new file or an empty one just created private. */
   private static void write(InputStream raw, Path target) {
-    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
       raw.transferTo(out);
     } catch (IOException e) {
       throw new BackupException("writing SQLite copy " + target + " failed: " + e.getMessage()

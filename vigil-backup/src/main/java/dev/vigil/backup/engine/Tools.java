@@ -24,6 +24,28 @@ public record Tools(Path binDir) {
     return new Tools(dir);
   }
 
+  /** The dump program of {@code engine} (the first of {@link EngineKind#dumpTools()} found). */
+  public Path dumpTool(EngineKind engine) {
+    return find(engine, engine.dumpTools().toArray(String[]::new));
+  }
+
+  /** The restore program {@code name} of {@code engine}, one of its {@link EngineKind#restoreTools()}. */
+  public Path restoreTool(EngineKind engine, String... names) {
+    for (String n : names) {
+      if (!engine.restoreTools().contains(n)) {
+        throw new IllegalArgumentException(n + " is not a restore tool of " + engine.type());
+      }
+    }
+    return find(engine, names);
+  }
+
+  private Path find(EngineKind engine, String... names) {
+    if (engine.toolPackage() == null || names.length == 0) {
+      throw new IllegalArgumentException(engine.type() + " needs no external tools");
+    }
+    return find(engine.toolPackage(), names);
+  }
+
   /**
    * The first of {@code names} that exists and is executable.
    *

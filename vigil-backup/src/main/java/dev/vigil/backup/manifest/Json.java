@@ -16,7 +16,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * JSON for the backup library's records. Time fields carry their own (de)serializers, so the records
- * serialize to the seed's shapes with a plain {@code new ObjectMapper()} as well as with this one:
+ * serialize to the documented shapes with a plain {@code new ObjectMapper()} as well as with this one:
  * local times as {@code 2025-11-06T02:00:00}, instants as ISO-8601 UTC.
  */
 public final class Json {
@@ -30,7 +30,7 @@ public final class Json {
   private Json() {
   }
 
-  /** Formats a local time the way the seed shows it: {@code 2025-11-06T02:00:00}. */
+  /** Formats a local time the way it is documented: {@code 2025-11-06T02:00:00}. */
   public static String local(LocalDateTime t) {
     return LOCAL.format(t);
   }

@@ -1,7 +1,7 @@
 package dev.vigil.backup.manifest;
 
 import dev.vigil.backup.BackupException;
-import dev.vigil.backup.fs.AtomicFiles;
+import dev.vigil.backup.internal.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

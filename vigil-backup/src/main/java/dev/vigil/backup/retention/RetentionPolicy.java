@@ -8,7 +8,7 @@ package dev.vigil.backup.retention;
  * still has slots left at the oldest backup, the oldest backup is kept too, and a policy with all
  * rules off keeps everything.
  *
- * @param keepLast newest backups to keep (the seed's {@code MAX_BACKUPS})
+ * @param keepLast newest backups to keep (the documented {@code MAX_BACKUPS})
  * @param keepHourly hourly slots
  * @param keepDaily daily slots
  * @param keepWeekly weekly slots
@@ -28,7 +28,7 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
     check("keepYearly", keepYearly);
   }
 
-  /** Keep the newest {@code n} only (the seed's {@code max_backups}). */
+  /** Keep the newest {@code n} only (the documented {@code max_backups}). */
   public static RetentionPolicy keepLast(int n) {
     return new RetentionPolicy(n, 0, 0, 0, 0, 0);
   }

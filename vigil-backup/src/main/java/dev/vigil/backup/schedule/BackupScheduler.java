@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs backups (and verifications of the newest backup) on a schedule: the seed's
+ * Runs backups (and verifications of the newest backup) on a schedule: the documented
  * {@code BackupScheduler} with {@code scheduleDaily(hour, minute)}, {@code scheduleEvery(hours)},
  * cron, {@code start()} and {@code jobs()}.
  *
@@ -84,13 +84,13 @@ public final class BackupScheduler implements AutoCloseable {
     return new Builder(backup);
   }
 
-  /** Backs up every day at {@code hour:minute} (the seed's {@code schedule_daily_backup}); returns the job name. */
+  /** Backs up every day at {@code hour:minute} (the documented {@code schedule_daily_backup}); returns the job name. */
   public String scheduleDaily(int hour, int minute) {
     Trigger t = Trigger.daily(hour, minute);
     return schedule(String.format(Locale.ROOT, "backup-daily-%02d%02d", hour, minute), t, JobKind.BACKUP);
   }
 
-  /** Backs up every {@code hours} hours (the seed's {@code schedule_interval_backup}); returns the job name. */
+  /** Backs up every {@code hours} hours (the documented {@code schedule_interval_backup}); returns the job name. */
   public String scheduleEvery(int hours) {
     if (hours < 1) {
       throw new IllegalArgumentException("hours must be at least 1; got " + hours);
@@ -160,7 +160,7 @@ public final class BackupScheduler implements AutoCloseable {
   }
 
   /**
-   * The jobs with their next fire time, trigger and last result (the seed's {@code get_jobs()}). Before
+   * The jobs with their next fire time, trigger and last result (the documented {@code get_jobs()}). Before
    * {@link #start()} the next fire time is the trigger's next one from now (what {@code vigil backup
    * jobs} shows with no server running).
    */

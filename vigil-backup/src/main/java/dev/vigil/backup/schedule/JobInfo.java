@@ -9,7 +9,7 @@ import dev.vigil.backup.manifest.Json;
 import java.time.LocalDateTime;
 
 /**
- * A scheduled job as the seed's {@code get_jobs()} shows it ({@code name, next_run_time, trigger}),
+ * A scheduled job as the documented {@code get_jobs()} shows it ({@code name, next_run_time, trigger}),
  * plus what it does and its last result.
  *
  * @param name job name

@@ -22,7 +22,7 @@ public sealed interface Trigger permits Trigger.Daily, Trigger.Every, Trigger.Cr
   /** How the trigger reads in {@code jobs()}: {@code daily at 02:00}, {@code every 6h}, {@code cron 0 2 * * *}. */
   String describe();
 
-  /** Every day at {@code hour:minute} in the scheduler clock's zone (the seed's {@code BACKUP_HOUR}, {@code BACKUP_MINUTE}). */
+  /** Every day at {@code hour:minute} in the scheduler clock's zone (the documented {@code BACKUP_HOUR}, {@code BACKUP_MINUTE}). */
   static Trigger daily(int hour, int minute) {
     return new Daily(hour, minute);
   }

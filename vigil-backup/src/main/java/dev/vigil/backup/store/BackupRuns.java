@@ -1,6 +1,7 @@
 package dev.vigil.backup.store;
 
 import dev.vigil.core.store.StateStore;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,7 +113,7 @@ public final class BackupRuns {
   private static String hostName() {
     try {
       return Files.readString(Path.of("/etc/hostname")).strip();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       String h = System.getenv("HOSTNAME");
       return h == null || h.isBlank() ? "localhost" : h;
     }

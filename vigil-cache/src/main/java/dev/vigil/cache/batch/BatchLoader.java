@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Coalesces single-key loads into one call of a batch function, like the seed's {@code DataLoader}
+ * Coalesces single-key loads into one call of a batch function, like the documented {@code DataLoader}
  * ({@code maxBatchSize: 100}, a 10 ms window): the first {@link #load} of an empty batch opens a window;
  * loads arriving within it join the batch (a key asked twice is loaded once); the batch runs when the
  * window closes or when it reaches the maximum size, whichever comes first.
@@ -39,9 +40,9 @@ import java.util.function.Function;
  * @param <V> value type
  */
 public final class BatchLoader<K, V> implements AutoCloseable {
-  /** The seed's largest batch. */
+  /** The documented largest batch. */
   public static final int DEFAULT_MAX_BATCH = 100;
-  /** The seed's window. */
+  /** The documented window. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMillis(10);
 
   private final String name;
@@ -56,7 +57,7 @@ public final class BatchLoader<K, V> implements AutoCloseable {
   private LinkedHashMap<K, CompletableFuture<V>> open = new LinkedHashMap<>();
   private ScheduledFuture<?> openTimer;
 
-  /** A loader with the seed's defaults (100 keys, 10 ms). */
+  /** A loader with the documented defaults (100 keys, 10 ms). */
   public BatchLoader(String name, Function<List<K>, Map<K, V>> batchFunction) {
     this(name, DEFAULT_MAX_BATCH, DEFAULT_WINDOW, 2, batchFunction);
   }
@@ -190,7 +191,7 @@ public final class BatchLoader<K, V> implements AutoCloseable {
   private void dispatch(LinkedHashMap<K, CompletableFuture<V>> batch) {
     try {
       runner.execute(() -> run(batch));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       CacheException closed = new CacheException("batch loader '" + name + "' is closed", e);
       batch.values().forEach(f -> f.completeExceptionally(closed));
     }

@@ -8,14 +8,14 @@ import java.util.function.Function;
 
 /**
  * A one-argument function whose results are cached under {@code <keyPrefix>:<arg>} (see
- * {@link KeyDerivation}): the seed's {@code @cached(ttl, key_prefix)} decorator as a value. Concurrent
+ * {@link KeyDerivation}): the documented {@code @cached(ttl, key_prefix)} decorator as a value. Concurrent
  * calls with the same argument run the function once.
  *
  * <pre>{@code
  * Memoized<Long, User> getUser = cache.memoize("user", Duration.ofMinutes(10), User.class, id -> db.loadUser(id));
  * User u = getUser.get(123L);   // miss: runs the function
  * getUser.invalidate(123L);     // after an update
- * getUser.clear();              // the seed's get_user.clear_cache()
+ * getUser.clear();              // the documented get_user.clear_cache()
  * }</pre>
  *
  * @param <K> the argument type

@@ -3,13 +3,17 @@ package dev.vigil.cache.redis;
 import dev.vigil.cache.codec.Envelope;
 import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ValueScanCursor;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +29,8 @@ public final class RedisCache {
   /** Keys under this marker (after the key prefix) belong to Vigil, not to callers. */
   public static final String META = "__vigil__:";
   private static final int BATCH = 500;
+  /** COUNT of every SCAN step of a key listing; fixed, so a step run again covers the same slots. */
+  private static final int SCAN_STEP = 1000;
   private static final String UNLOCK_SCRIPT =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -96,7 +102,7 @@ public final class RedisCache {
     }
   }
 
-  private void addTags(io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, byte[]> cmd,
+  private void addTags(RedisClusterAsyncCommands<String, byte[]> cmd,
       List<RedisFuture<?>> f, List<String> keys, long ttlMillis, Collection<String> tags) {
     if (tags.isEmpty()) {
       return;
@@ -189,7 +195,7 @@ public final class RedisCache {
     do {
       ScanCursor from = cursor;
       ValueScanCursor<byte[]> page = link.call("SSCAN " + tagKey,
-          cmd -> cmd.sscan(tagKey, from, io.lettuce.core.ScanArgs.Builder.limit(1000)));
+          cmd -> cmd.sscan(tagKey, from, ScanArgs.Builder.limit(1000)));
       List<String> keys = new ArrayList<>(page.getValues().size());
       for (byte[] member : page.getValues()) {
         keys.add(new String(member, StandardCharsets.UTF_8));
@@ -205,26 +211,56 @@ public final class RedisCache {
   }
 
   /**
-   * One page of caller keys starting with {@code prefix}.
+   * One page of exactly {@code limit} caller keys starting with {@code prefix} (fewer only on the last
+   * page). A SCAN step cannot be split, so when a page ends inside a step the cursor says where: the
+   * step's cursor and the last key returned, and the next page runs that step again (same COUNT, so it
+   * covers the same slots) and continues after that key in key order. No key is lost or repeated while
+   * the keyspace holds still.
    *
    * @param cursor {@code "0"} to start, then the cursor of the previous page
-   * @param limit stop once at least this many keys are collected (a SCAN step cannot be split, so a page
-   *     may hold a few more)
    */
   public ScanPage keys(String prefix, String cursor, int limit) {
     String pattern = keyPrefix + escapeGlob(prefix) + "*";
-    List<String> keys = new ArrayList<>();
-    String next = cursor;
-    do {
-      ScanPage page = link.scan(next, pattern, Math.max(10, limit - keys.size()));
-      next = page.cursor();
+    List<String> keys = new ArrayList<>(Math.min(limit, 1024));
+    String step = cursor;
+    String after = null;
+    int bar = cursor.indexOf('|');
+    if (bar >= 0) {
+      step = cursor.substring(0, bar);
+      try {
+        after = new String(Base64.getUrlDecoder().decode(cursor.substring(bar + 1)), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("malformed key listing cursor '" + cursor + "'", e);
+      }
+    }
+    while (true) {
+      ScanPage page = link.scan(step, pattern, SCAN_STEP);
+      List<String> found = new ArrayList<>(page.keys().size());
       for (String k : page.keys()) {
         if (!k.startsWith(metaPrefix)) {
-          keys.add(k.substring(keyPrefix.length()));
+          found.add(k.substring(keyPrefix.length()));
         }
       }
-    } while (keys.size() < limit && !"0".equals(next));
-    return new ScanPage(keys, next);
+      Collections.sort(found);
+      for (int i = 0; i < found.size(); i++) {
+        String k = found.get(i);
+        if (after != null && k.compareTo(after) <= 0) {
+          continue;
+        }
+        keys.add(k);
+        if (keys.size() == limit) {
+          boolean stepDone = i == found.size() - 1;
+          String next = stepDone ? page.cursor()
+              : step + "|" + Base64.getUrlEncoder().withoutPadding().encodeToString(k.getBytes(StandardCharsets.UTF_8));
+          return new ScanPage(keys, next);
+        }
+      }
+      after = null;
+      step = page.cursor();
+      if ("0".equals(step)) {
+        return new ScanPage(keys, "0");
+      }
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -31,7 +32,7 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
 
     /** Lower-case name as shown in stats. */
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -83,7 +84,7 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
   }
 
   /**
-   * The seed's settings ({@code REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD}) as a standalone endpoint.
+   * The documented settings ({@code REDIS_HOST, REDIS_PORT, REDIS_DB, REDIS_PASSWORD}) as a standalone endpoint.
    *
    * @param password null or empty for none
    */
@@ -112,8 +113,9 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
     try {
       return RedisURI.create(uri);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("malformed " + scheme + ":// URI (" + e.getMessage().replaceAll("//[^@/]*@", "//***@")
-          + ")", null);
+      // Lettuce's message quotes the URI, password included: say what is wrong without it
+      throw new IllegalArgumentException("malformed " + scheme + ":// URI: Lettuce cannot read it (check the host, "
+          + "port, database number and that special characters in the password are percent-encoded)", null);
     }
   }
 
@@ -151,6 +153,11 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
       seeds.add(lettuce("redis://" + userInfo + hostPort.trim(), "redis-cluster"));
     }
     return seeds;
+  }
+
+  /** The logical database number (always 0 for a Cluster). */
+  public int database() {
+    return mode == Mode.CLUSTER ? 0 : uris.get(0).getDatabase();
   }
 
   /** The hosts and mode, without credentials. */

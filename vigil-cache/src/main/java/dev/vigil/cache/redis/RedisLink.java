@@ -8,6 +8,7 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -31,8 +32,8 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -257,7 +258,7 @@ public final class RedisLink implements AutoCloseable {
       } catch (ExecutionException e) {
         throw translate(what, e.getCause() instanceof RuntimeException r ? r : new RedisException(e.getCause()));
       } catch (TimeoutException e) {
-        throw translate(what, new io.lettuce.core.RedisCommandTimeoutException("pipeline timed out"));
+        throw translate(what, new RedisCommandTimeoutException("pipeline timed out"));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new RedisUnavailableException(what + ": interrupted", e);

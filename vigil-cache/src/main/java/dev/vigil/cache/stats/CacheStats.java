@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A snapshot of a cache's counters in the seed's shape ({@code cache_type, total_keys, hits, misses,
+ * A snapshot of a cache's counters in the documented shape ({@code cache_type, total_keys, hits, misses,
  * total_requests, hit_rate}) followed by Vigil's detail. Serializes with a plain Jackson
  * {@code ObjectMapper} to exactly these snake_case keys.
  *

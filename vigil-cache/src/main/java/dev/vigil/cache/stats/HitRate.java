@@ -1,6 +1,6 @@
 package dev.vigil.cache.stats;
 
-/** The seed's hit rate: hits as a percentage of requests, rounded to two decimals, 0 with no requests. */
+/** The documented hit rate: hits as a percentage of requests, rounded to two decimals, 0 with no requests. */
 public final class HitRate {
   private HitRate() {
   }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * TTLs by category. The defaults follow the seed guides: rarely changing data ({@code static_data}) one
+ * TTLs by category. The defaults follow the caching guides: rarely changing data ({@code static_data}) one
  * hour, medium data ({@code trending_coins}, {@code default}) five minutes, fast-moving data
  * ({@code market_prices}) one minute; each with 10 % jitter.
  */
@@ -25,7 +25,7 @@ public final class TtlProfiles {
     this.profiles = Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
   }
 
-  /** The seed's categories: {@code static_data}, {@code trending_coins}, {@code market_prices}, {@code default}. */
+  /** The documented categories: {@code static_data}, {@code trending_coins}, {@code market_prices}, {@code default}. */
   public static TtlProfiles defaults() {
     return of(
         new TtlProfile("static_data", Duration.ofHours(1), 0.1),

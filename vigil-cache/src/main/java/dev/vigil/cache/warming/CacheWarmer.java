@@ -21,13 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fills the cache with values that will be asked for (the seed's {@code warmupCache}): registered
+ * Fills the cache with values that will be asked for (the documented {@code warmupCache}): registered
  * warmers name their keys and how to load them; {@link #start()} runs them all at once and then every
- * interval (default five minutes, as the seed). A key whose loader throws is counted and logged; the
+ * interval (default five minutes). A key whose loader throws is counted and logged; the
  * others are still stored.
  */
 public final class CacheWarmer implements AutoCloseable {
-  /** The seed's interval. */
+  /** The documented interval. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(CacheWarmer.class);

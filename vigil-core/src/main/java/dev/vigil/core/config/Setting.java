@@ -1,9 +1,9 @@
 package dev.vigil.core.config;
 
+import dev.vigil.core.url.Secrets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * One config key: its dotted YAML name, the environment variables that override it, how its text
@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  *
  * <p>Every key is also overridable by {@code VIGIL_} followed by the key in upper case with dots as
  * underscores ({@code server.port} → {@code VIGIL_SERVER_PORT}); {@link #envNames()} lists that
- * name first, then the seed's and short aliases.
+ * name first, then the documented and short aliases.
  *
  * @param key dotted name as written in {@code vigil.yml}
  * @param envNames environment variables that set it, first present wins
@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
  */
 public record Setting<T>(String key, List<String> envNames, ValueParser<T> parser, String defaultText,
     Secret secret, String description) {
-
-  private static final Pattern URL_PASSWORD = Pattern.compile("(//[^:/@]*:)([^@]*)(@)");
 
   /** How a value is masked when shown. */
   public enum Secret {
@@ -67,14 +65,17 @@ public record Setting<T>(String key, List<String> envNames, ValueParser<T> parse
     }
     return switch (secret) {
       case NONE -> text;
-      case WHOLE -> "****";
+      case WHOLE -> Secrets.MASK;
       case URL_PASSWORD -> maskUrlPassword(text);
     };
   }
 
-  /** Replaces the password in {@code scheme://user:password@host} with {@code ****}. */
+  /**
+   * Replaces the password in {@code scheme://user:password@host} and in a {@code ?password=} query
+   * parameter with {@value Secrets#MASK}.
+   */
   public static String maskUrlPassword(String url) {
-    return URL_PASSWORD.matcher(url).replaceFirst("$1****$3");
+    return Secrets.maskUrlPasswords(url);
   }
 
   private static List<String> envList(String key, String... aliases) {

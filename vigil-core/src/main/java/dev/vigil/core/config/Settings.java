@@ -15,6 +15,11 @@ public final class Settings {
   /** Directory for the state store, tokens and keys. */
   public static final Setting<String> DATA_DIR = Setting.of("data_dir", ValueParser.text(), "./vigil-data",
       "directory for the state store, the admin token and keys", "VIGIL_DATA_DIR");
+  /** Group that may read Vigil's files; empty means the owner only. */
+  public static final Setting<String> FILES_GROUP = Setting.of("files.group",
+      ValueParser.matching("[A-Za-z0-9_][A-Za-z0-9_.\\-]{0,31}", "a group name such as 'adm'"), null,
+      "group that may read the data dir, backups and logs (files 0640, folders 0750); empty: owner only "
+          + "(files 0600, folders 0700)", "VIGIL_FILES_GROUP");
   /** Address the HTTP server binds to. */
   public static final Setting<String> SERVER_BIND = Setting.of("server.bind",
       ValueParser.matching("[0-9A-Za-z.:\\-\\[\\]]{1,253}", "a host name or IP address such as 127.0.0.1 or 0.0.0.0"),
@@ -51,6 +56,6 @@ public final class Settings {
   public static final String BACKUP_DATABASES = "backup.databases";
 
   /** The keys core itself reads, in the order {@code vigil config} prints them (features add theirs after). */
-  public static final List<Setting<?>> ALL = List.of(DATA_DIR, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
+  public static final List<Setting<?>> ALL = List.of(DATA_DIR, FILES_GROUP, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
       RATE_LIMIT_ENABLED, RATE_LIMIT_IP, RATE_LIMIT_TOKEN, STORE_URL, DATABASE_URL);
 }

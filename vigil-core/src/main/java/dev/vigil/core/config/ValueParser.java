@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -75,7 +76,7 @@ public interface ValueParser<T> {
   }
 
   /**
-   * A duration from {@code min} to {@code max}: a bare number of seconds ({@code 60}, as the seed's
+   * A duration from {@code min} to {@code max}: a bare number of seconds ({@code 60}, as the documented
    * MONITORING_INTERVAL) or a number with a unit {@code ms, s, m, h, d}.
    */
   static ValueParser<Duration> duration(Duration min, Duration max) {
@@ -161,7 +162,7 @@ public interface ValueParser<T> {
   }
 
   /** A parser from a function that answers {@code null} for a value it does not allow. */
-  static <T> ValueParser<T> of(String allowed, java.util.function.Function<String, T> parse) {
+  static <T> ValueParser<T> of(String allowed, Function<String, T> parse) {
     return new ValueParser<>() {
       @Override
       public Optional<T> parse(String text) {

@@ -1,6 +1,7 @@
 package dev.vigil.core.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashSet;
@@ -84,6 +85,11 @@ public final class VigilConfig {
   /** The data directory. */
   public Path dataDir() {
     return Path.of(get(Settings.DATA_DIR));
+  }
+
+  /** The permissions of Vigil's files: owner only, or readable by {@code files.group}. */
+  public FileModes fileModes() {
+    return FileModes.forGroup(find(Settings.FILES_GROUP).orElse(null));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.vigil.core.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -73,13 +74,32 @@ public final class StateStore implements AutoCloseable {
    * @throws StoreException when the store cannot be reached or migrated
    */
   public static StateStore open(String url, Path dataDir) {
+    return open(url, dataDir, FileModes.PRIVATE);
+  }
+
+  /**
+   * Like {@link #open(String, Path)}; the data dir (also when it existed) and the SQLite files
+   * ({@code vigil.db} and its WAL) get {@code modes}: owner only, or readable by a group.
+   *
+   * @throws StoreException when the store cannot be reached or migrated
+   * @throws UncheckedIOException naming the data dir when it cannot be created or protected
+   */
+  public static StateStore open(String url, Path dataDir, FileModes modes) {
     if (url == null || url.isBlank()) {
+      modes.directory(dataDir);
+      Path db = dataDir.resolve(StoreUrl.SQLITE_FILE);
       try {
-        Files.createDirectories(dataDir);
+        if (!Files.exists(db)) {
+          modes.newFile(db);
+        }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot create data dir " + dataDir, e);
+        throw new UncheckedIOException("cannot create state store file " + db + ": " + e.getMessage(), e);
       }
-      return new StateStore(StoreUrl.sqliteIn(dataDir));
+      StateStore store = new StateStore(StoreUrl.sqliteIn(dataDir));
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        modes.fileIfExists(dataDir.resolve(StoreUrl.SQLITE_FILE + suffix));
+      }
+      return store;
     }
     return new StateStore(StoreUrl.parse(url));
   }

@@ -1,7 +1,7 @@
 package dev.vigil.core.store;
 
-import java.net.URI;
-import java.net.URLDecoder;
+import dev.vigil.core.url.DbUrl;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -17,6 +17,9 @@ import java.util.Objects;
  */
 public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String password) {
 
+  /** The SQLite store's file name in the data dir. */
+  public static final String SQLITE_FILE = "vigil.db";
+
   /** Validates the parts. */
   public StoreUrl {
     Objects.requireNonNull(kind, "kind");
@@ -25,7 +28,7 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
 
   /** SQLite in {@code dataDir/vigil.db}. */
   public static StoreUrl sqliteIn(Path dataDir) {
-    return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + dataDir.resolve("vigil.db").toAbsolutePath(), null,
+    return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath(), null,
         null);
   }
 
@@ -36,54 +39,26 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
    * @throws IllegalArgumentException naming what is wrong, without the password
    */
   public static StoreUrl parse(String url) {
-    String u = url.startsWith("jdbc:") ? url.substring(5) : url;
-    if (u.startsWith("sqlite:")) {
-      String path = u.substring("sqlite:".length());
-      if (path.startsWith("///")) {
-        path = path.substring(2);
-      } else if (path.startsWith("//")) {
-        throw new IllegalArgumentException("store url: use sqlite:relative/path or sqlite:///absolute/path");
+    DbUrl u = DbUrl.parse(url, "store url");
+    switch (u.scheme()) {
+      case "sqlite" -> {
+        return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + u.database(), null, null);
       }
-      return new StoreUrl(StateStore.Kind.SQLITE, "jdbc:sqlite:" + path, null, null);
+      case "postgresql", "postgres" -> {
+        String db = u.database().isEmpty() ? "postgres" : u.database();
+        StringBuilder query = new StringBuilder();
+        u.params().forEach((k, v) -> query.append(query.length() == 0 ? '?' : '&').append(encode(k)).append('=')
+            .append(encode(v)));
+        return new StoreUrl(StateStore.Kind.POSTGRESQL, "jdbc:postgresql://" + u.hostOrLoopback() + ":"
+            + u.portOr(5432) + "/" + encode(db) + query, u.user(), u.password());
+      }
+      default -> throw new IllegalArgumentException("store url: expected postgresql:// or sqlite:, got scheme of '"
+          + u.scheme() + "'");
     }
-    if (u.startsWith("postgres://")) {
-      u = "postgresql://" + u.substring("postgres://".length());
-    }
-    if (!u.startsWith("postgresql://")) {
-      throw new IllegalArgumentException("store url: expected postgresql:// or sqlite:, got scheme of '"
-          + u.split(":", 2)[0] + "'");
-    }
-    URI uri;
-    try {
-      uri = URI.create(u);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("store url is not a valid URL: " + e.getMessage().replace(u, "<url>"));
-    }
-    if (uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty() && uri.getHost() == null) {
-      throw new IllegalArgumentException("store url postgresql://…: cannot read user, host and port (a port must be "
-          + "a number; percent-encode special characters in the user and password, e.g. '@' as %40)");
-    }
-    String user = null;
-    String password = null;
-    if (uri.getRawUserInfo() != null) {
-      String[] parts = uri.getRawUserInfo().split(":", 2);
-      user = decode(parts[0]);
-      password = parts.length > 1 ? decode(parts[1]) : null;
-    }
-    String host = uri.getHost() == null ? "127.0.0.1" : uri.getHost();
-    int port = uri.getPort() < 0 ? 5432 : uri.getPort();
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("store url postgresql://" + host + ":" + port + ": the port must be 1-65535");
-    }
-    String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
-    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
-    return new StoreUrl(StateStore.Kind.POSTGRESQL, "jdbc:postgresql://" + host + ":" + port + "/" + db + query, user,
-        password);
   }
 
-  /** Percent-decodes a user or password; a literal {@code +} stays a plus (URLDecoder would make it a space). */
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** The URL as it may be shown: no password. */

@@ -3,6 +3,7 @@ package dev.vigil.logging.audit;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.store.StateStore;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,7 +121,7 @@ final class AuditIndex {
   private static Map<String, Object> parse(String details) {
     try {
       return JSON.readValue(details, MAP);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new AuditException("indexed audit details are not JSON: " + e.getMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.vigil.logging.audit;
 
+import dev.vigil.core.fs.FileModes;
 import dev.vigil.core.store.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +48,7 @@ public final class AuditLog implements AutoCloseable {
   private final AuditOptions options;
   private final AuditSegments segments;
   private final CheckpointStore checkpoints;
+  private final FileModes modes;
   private final AuditIndex index;
   private final long repairedBytes;
 
@@ -88,10 +91,15 @@ public final class AuditLog implements AutoCloseable {
     this.segments = new AuditSegments(options.logDir(), options.app());
     store.migrate("audit");
     AuditKey key = AuditKey.load(options.dataDir(), true);
-    this.checkpoints = new CheckpointStore(store, options.app(), key);
+    this.checkpoints = new CheckpointStore(store, options.app(), key,
+        CheckpointStore.fileIn(options.logDir(), options.app()));
     this.index = new AuditIndex(store, options.app());
     try {
-      Files.createDirectories(options.logDir());
+      this.modes = options.fileModes();
+      modes.directory(options.logDir());
+      if (Files.notExists(segments.lockFile())) {
+        modes.newFile(segments.lockFile());
+      }
       this.lockFile = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the audit lock " + segments.lockFile(), e);
@@ -128,8 +136,13 @@ public final class AuditLog implements AutoCloseable {
     durableSeq = lastSeq;
     durableHash = lastHash;
     catchUpIndex();
-    checkpointSeq = checkpoints.last().map(Checkpoint::seq).orElse(0L);
-    if (lastSeq > checkpointSeq) {
+    Optional<Checkpoint> lastCheckpoint = checkpoints.last();
+    checkpointSeq = lastCheckpoint.map(Checkpoint::seq).orElse(0L);
+    if (lastCheckpoint.isEmpty() && lastSeq == 0) {
+      // a new chain: its start is vouched for at once, so a chain with records and no checkpoint at all
+      // can only be one whose checkpoints were erased
+      checkpoints.write(0, AuditRecord.GENESIS, options.clock().millis());
+    } else if (lastSeq > checkpointSeq) {
       checkpoints.write(lastSeq, lastHash, options.clock().millis());
       checkpointSeq = lastSeq;
     }
@@ -196,7 +209,8 @@ public final class AuditLog implements AutoCloseable {
       return VerifyResult.intact(0, 0);
     }
     AuditKey key = AuditKey.load(options.dataDir(), false);
-    ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key),
+    ChainVerifier verifier = new ChainVerifier(segments, new CheckpointStore(store, options.app(), key,
+        CheckpointStore.fileIn(options.logDir(), options.app())),
         new AuditIndex(store, options.app()));
     try (FileChannel lock = FileChannel.open(segments.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       FileLock held = lock.lock();
@@ -489,6 +503,12 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void openActive() throws IOException {
+    if (Files.notExists(segments.active())) {
+      modes.newFile(segments.active());
+    }
+    for (Path f : segments.files()) {
+      modes.file(f);
+    }
     channel = FileChannel.open(segments.active(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
     fileSize = channel.size();

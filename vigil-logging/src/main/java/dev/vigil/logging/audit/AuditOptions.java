@@ -1,5 +1,6 @@
 package dev.vigil.logging.audit;
 
+import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import java.util.Objects;
  * @param checkpointEvery a keyed checkpoint at least every this many records
  * @param checkpointInterval and at least this often while records arrive
  * @param clock the time source of timestamps and checkpoints
+ * @param fileModes permissions of the log folder, audit files and checkpoint file (default owner only)
  */
 public record AuditOptions(String app, Path logDir, Path dataDir, long maxFileBytes, int checkpointEvery,
-    Duration checkpointInterval, Clock clock) {
+    Duration checkpointInterval, Clock clock, FileModes fileModes) {
 
   /** Validates the options. */
   public AuditOptions {
@@ -26,6 +28,7 @@ public record AuditOptions(String app, Path logDir, Path dataDir, long maxFileBy
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(checkpointInterval, "checkpointInterval");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(fileModes, "fileModes");
     if (!app.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")) {
       throw new IllegalArgumentException("audit app name must be letters, digits, '_', '.', '-': " + app);
     }
@@ -42,21 +45,27 @@ public record AuditOptions(String app, Path logDir, Path dataDir, long maxFileBy
 
   /** 10 MB files, a checkpoint every 1000 records or 10 seconds, the system clock. */
   public static AuditOptions defaults(String app, Path logDir, Path dataDir) {
-    return new AuditOptions(app, logDir, dataDir, 10L * 1024 * 1024, 1000, Duration.ofSeconds(10), Clock.systemUTC());
+    return new AuditOptions(app, logDir, dataDir, 10L * 1024 * 1024, 1000, Duration.ofSeconds(10), Clock.systemUTC(),
+        FileModes.PRIVATE);
   }
 
   /** The same with another file size limit. */
   public AuditOptions withMaxFileBytes(long bytes) {
-    return new AuditOptions(app, logDir, dataDir, bytes, checkpointEvery, checkpointInterval, clock);
+    return new AuditOptions(app, logDir, dataDir, bytes, checkpointEvery, checkpointInterval, clock, fileModes);
   }
 
   /** The same with other checkpoint spacing. */
   public AuditOptions withCheckpoints(int every, Duration interval) {
-    return new AuditOptions(app, logDir, dataDir, maxFileBytes, every, interval, clock);
+    return new AuditOptions(app, logDir, dataDir, maxFileBytes, every, interval, clock, fileModes);
   }
 
   /** The same with another clock. */
   public AuditOptions withClock(Clock c) {
-    return new AuditOptions(app, logDir, dataDir, maxFileBytes, checkpointEvery, checkpointInterval, c);
+    return new AuditOptions(app, logDir, dataDir, maxFileBytes, checkpointEvery, checkpointInterval, c, fileModes);
+  }
+
+  /** The same with other file permissions. */
+  public AuditOptions withFileModes(FileModes modes) {
+    return new AuditOptions(app, logDir, dataDir, maxFileBytes, checkpointEvery, checkpointInterval, clock, modes);
   }
 }

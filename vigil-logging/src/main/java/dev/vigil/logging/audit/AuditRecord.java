@@ -1,5 +1,8 @@
 package dev.vigil.logging.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -8,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One audit event as written to {@code <app>_audit.log}: the seed's fields plus its place in the hash
+ * One audit event as written to {@code <app>_audit.log}: the documented fields plus its place in the hash
  * chain. {@code hash} is the SHA-256 (hex) of the record's canonical JSON without {@code hash};
  * {@code prevHash} is the previous record's hash (64 zeros for seq 1).
  *
@@ -32,8 +35,8 @@ public record AuditRecord(long seq, Instant timestamp, String eventType, String 
   public static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX")
       .withZone(ZoneOffset.UTC);
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper();
 
   /** Validates required fields. */
   public AuditRecord {
@@ -75,19 +78,19 @@ public record AuditRecord(long seq, Instant timestamp, String eventType, String 
    */
   public static AuditRecord parse(String line) {
     try {
-      com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(line);
+      JsonNode n = JSON.readTree(line);
       @SuppressWarnings("unchecked")
       Map<String, Object> details = JSON.convertValue(n.path("details"), Map.class);
       return new AuditRecord(n.path("seq").asLong(), Instant.from(TIMESTAMP.parse(n.path("timestamp").asText())),
           n.path("event_type").asText(), text(n, "user_id"), n.path("action").asText(), text(n, "resource"),
           details, text(n, "ip_address"), n.path("prev_hash").asText(), n.path("hash").asText());
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw new AuditException("not an audit record: " + e.getMessage(), e);
     }
   }
 
-  private static String text(com.fasterxml.jackson.databind.JsonNode n, String field) {
-    com.fasterxml.jackson.databind.JsonNode v = n.get(field);
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
     return v == null || v.isNull() ? null : v.asText();
   }
 

@@ -2,10 +2,12 @@ package dev.vigil.logging.audit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -79,7 +81,7 @@ record AuditSegments(Path dir, String app) {
 
   /** Makes a rename or a file creation in the log dir durable (Linux: fsync of the directory). */
   void syncDir() {
-    try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+    try (var ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot sync log dir " + dir, e);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,8 +57,14 @@ final class ChainVerifier {
     for (Checkpoint cp : cps.values()) {
       if (!checkpoints.authentic(cp)) {
         return VerifyResult.failed(0, cps.size(), cp.seq(), "the checkpoint for seq " + cp.seq()
-            + " has a wrong MAC (forged in the store, or the audit key changed)", null, 0);
+            + " has a wrong MAC (forged in the store or in " + checkpoints.file() + ", or the audit key changed)",
+            null, 0);
       }
+    }
+    Optional<String> forged = checkpoints.firstForgedInFile();
+    if (forged.isPresent()) {
+      return VerifyResult.failed(0, cps.size(), 0, "a checkpoint in " + checkpoints.file() + " has a wrong MAC or "
+          + "contradicts the state store (" + forged.get() + ")", checkpoints.file().toString(), 0);
     }
     long lastCp = cps.isEmpty() ? 0 : cps.lastKey();
     long indexMax = index.maxSeq();
@@ -69,6 +76,7 @@ final class ChainVerifier {
       }
     }
     Walk w = new Walk(cps, lastCp);
+    long lastLine = 0;
     try {
       for (int i = 0; i < files.size(); i++) {
         Path file = files.get(i);
@@ -81,6 +89,9 @@ final class ChainVerifier {
               : "segment ends with " + torn + " bytes without a newline";
           throw new Found(VerifyResult.failed(w.expected - 1, cps.size(), w.expected, why, file.toString(), 0));
         }
+        if (w.lastLineNo > 0) {
+          lastLine = w.lastLineNo;
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read audit file " + w.file, e);
@@ -88,13 +99,19 @@ final class ChainVerifier {
       return f.result;
     }
     long last = w.expected - 1;
+    String endFile = w.lastFile == null ? null : w.lastFile.toString();
     if (lastCp > last) {
       return VerifyResult.failed(last, cps.size(), last + 1, "tail cut: the log ends at seq " + last
-          + " but a keyed checkpoint vouches for seq " + lastCp, null, 0);
+          + " but a keyed checkpoint vouches for seq " + lastCp, endFile, lastLine);
     }
     if (indexMax > last) {
       return VerifyResult.failed(last, cps.size(), last + 1, "tail cut: the log ends at seq " + last
-          + " but the store index holds records up to seq " + indexMax, null, 0);
+          + " but the store index holds records up to seq " + indexMax, endFile, lastLine);
+    }
+    if (last > 0 && cps.isEmpty()) {
+      return VerifyResult.failed(last, 0, 1, "no keyed checkpoint at all for a chain of " + last + " records (every "
+          + "chain is checkpointed from its start): the checkpoints were erased from the state store and from "
+          + checkpoints.file() + ", so a cut or rewrite can no longer be ruled out", files.get(0).toString(), 1);
     }
     lastHash = new String(w.prev, StandardCharsets.US_ASCII);
     return VerifyResult.intact(last, cps.size());
@@ -133,7 +150,7 @@ final class ChainVerifier {
         prev = span.lastHash();
       }
       long last = expected - 1;
-      if (lastCp > last || indexMax > last) {
+      if (lastCp > last || indexMax > last || (last > 0 && cps.isEmpty())) {
         return null;
       }
       lastHash = prev;
@@ -174,6 +191,10 @@ final class ChainVerifier {
     final byte[] prev = AuditRecord.GENESIS.getBytes(StandardCharsets.US_ASCII);
     final List<Long> sinceCpSeq = new ArrayList<>();
     final List<String> sinceCpHash = new ArrayList<>();
+    final List<Path> sinceCpFile = new ArrayList<>();
+    final List<Long> sinceCpLine = new ArrayList<>();
+    Path lastFile;
+    long lastLineNo;
     Map<Long, String> indexChunk = Map.of();
     long indexChunkEnd = 0;
     long expected = 1;
@@ -216,13 +237,17 @@ final class ChainVerifier {
         String hash = RecordLine.ascii(buf, hashAt, 64);
         sinceCpSeq.add(seq);
         sinceCpHash.add(hash);
+        sinceCpFile.add(file);
+        sinceCpLine.add(lineNo);
         Checkpoint cp = cps.get(seq);
         if (cp != null) {
           if (!cp.hash().equals(hash)) {
-            throw rewritten(cp, lineNo);
+            throw rewritten(cp);
           }
           sinceCpSeq.clear();
           sinceCpHash.clear();
+          sinceCpFile.clear();
+          sinceCpLine.clear();
         }
       } else {
         if (seq > indexChunkEnd) {
@@ -236,24 +261,32 @@ final class ChainVerifier {
         }
       }
       expected = seq + 1;
+      lastFile = file;
+      lastLineNo = lineNo;
       return true;
     }
 
-    private Found rewritten(Checkpoint cp, long lineNo) {
+    /** The rewrite a mismatching checkpoint reveals, named by the file and line of the first changed record. */
+    private Found rewritten(Checkpoint cp) {
       Map<Long, String> indexed = index.hashes(sinceCpSeq.get(0), cp.seq());
       for (int k = 0; k < sinceCpSeq.size(); k++) {
         String h = indexed.get(sinceCpSeq.get(k));
         if (h != null && !h.equals(sinceCpHash.get(k))) {
           return fail(sinceCpSeq.get(k), "record rewritten with a recomputed chain: its hash differs from the "
-              + "indexed copy, and the keyed checkpoint at seq " + cp.seq() + " does not match", 0);
+              + "indexed copy, and the keyed checkpoint at seq " + cp.seq() + " does not match", sinceCpFile.get(k),
+              sinceCpLine.get(k));
         }
       }
       return fail(sinceCpSeq.get(0), "chain rewritten between seq " + sinceCpSeq.get(0) + " and " + cp.seq()
-          + ": the keyed checkpoint at seq " + cp.seq() + " does not match", lineNo);
+          + ": the keyed checkpoint at seq " + cp.seq() + " does not match", sinceCpFile.get(0), sinceCpLine.get(0));
     }
 
     private Found fail(long seq, String reason, long lineNo) {
-      return new Found(VerifyResult.failed(expected - 1, cps.size(), seq, reason, file.toString(), lineNo));
+      return fail(seq, reason, file, lineNo);
+    }
+
+    private Found fail(long seq, String reason, Path where, long lineNo) {
+      return new Found(VerifyResult.failed(expected - 1, cps.size(), seq, reason, where.toString(), lineNo));
     }
   }
 }

@@ -5,8 +5,10 @@ import ch.qos.logback.core.UnsynchronizedAppenderBase;
 import ch.qos.logback.core.encoder.Encoder;
 import dev.vigil.logging.LogFiles;
 import java.io.ByteArrayOutputStream;
+import dev.vigil.core.fs.FileModes;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,7 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Appends encoded records to one file and rotates it by size the way the seed (Python's
+ * Appends encoded records to one file and rotates it by size the way Python's (
  * RotatingFileHandler) does: {@code file → file.1 → … → file.N}, the oldest deleted.
  *
  * <p>Unlike Logback's size policy, which checks the size only now and then and so lets a busy file
@@ -40,6 +42,7 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(BUFFER_BYTES);
   private volatile boolean buffered;
   private FileOutputStream out;
+  private final FileModes modes;
   private long size;
   private int generations;
 
@@ -52,6 +55,16 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
    * @param encoder turns an event into the bytes of one record, line separator included
    */
   public SizeRotatingFileAppender(Path file, long maxBytes, int backupCount, Encoder<ILoggingEvent> encoder) {
+    this(file, maxBytes, backupCount, encoder, FileModes.PRIVATE);
+  }
+
+  /**
+   * Like {@link #SizeRotatingFileAppender(Path, long, int, Encoder)}, with the permissions of the folder
+   * (applied also when it exists) and of the files.
+   */
+  public SizeRotatingFileAppender(Path file, long maxBytes, int backupCount, Encoder<ILoggingEvent> encoder,
+      FileModes modes) {
+    this.modes = Objects.requireNonNull(modes, "modes");
     this.file = Objects.requireNonNull(file, "file");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("max bytes of " + file + " must be positive, was " + maxBytes);
@@ -96,11 +109,11 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        modes.directory(parent);
       }
       generations = countGenerations();
       open();
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       addError("cannot open log file " + file.toAbsolutePath(), e);
       return;
     } finally {
@@ -171,6 +184,11 @@ public final class SizeRotatingFileAppender extends UnsynchronizedAppenderBase<I
   }
 
   private void open() throws IOException {
+    if (Files.notExists(file)) {
+      modes.newFile(file);
+    } else {
+      modes.file(file);
+    }
     out = new FileOutputStream(file.toFile(), true);
     size = Files.size(file);
   }

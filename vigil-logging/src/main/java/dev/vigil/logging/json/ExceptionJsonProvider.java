@@ -9,7 +9,7 @@ import java.io.IOException;
 import net.logstash.logback.composite.AbstractJsonProvider;
 
 /**
- * Writes the seed's {@code exception} object for a record with a throwable: {@code type} (class
+ * Writes the documented {@code exception} object for a record with a throwable: {@code type} (class
  * name), {@code message} and {@code traceback}, the stack trace one line per array element
  * (causes and suppressed exceptions included, as {@code Caused by: …} lines).
  */

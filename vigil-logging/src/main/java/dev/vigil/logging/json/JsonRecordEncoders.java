@@ -18,7 +18,7 @@ import net.logstash.logback.encoder.LoggingEventCompositeJsonEncoder;
 
 /**
  * The logstash-logback-encoder encoders of Vigil's JSON records, one object per line, with the
- * seed's field names.
+ * documented field names.
  */
 public final class JsonRecordEncoders {
   private JsonRecordEncoders() {

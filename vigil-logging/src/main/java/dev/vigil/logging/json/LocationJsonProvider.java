@@ -7,7 +7,7 @@ import java.io.IOException;
 import net.logstash.logback.composite.AbstractJsonProvider;
 
 /**
- * Writes where the record was logged, with the seed's (Python's) names: {@code module} (the simple
+ * Writes where the record was logged, with Python's names: {@code module} (the simple
  * class name), {@code function} (the method) and {@code line}. Nothing is written when the caller
  * is unknown.
  */

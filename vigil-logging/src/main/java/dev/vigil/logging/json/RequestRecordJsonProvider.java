@@ -8,7 +8,7 @@ import java.io.IOException;
 import net.logstash.logback.composite.AbstractJsonProvider;
 
 /**
- * Writes a {@link RequestRecord} carried as the event's argument with the seed's request-log field
+ * Writes a {@link RequestRecord} carried as the event's argument with the documented request-log field
  * names: {@code method, path, status_code, response_time_ms, user_id, ip_address, user_agent},
  * plus {@code request_id} and {@code slow}.
  */

@@ -7,7 +7,7 @@ import dev.vigil.logging.LogLevel;
 import java.io.IOException;
 import net.logstash.logback.composite.AbstractFieldJsonProvider;
 
-/** Writes {@code "level"} with the seed's names: DEBUG, INFO, WARNING, ERROR, CRITICAL (and TRACE). */
+/** Writes {@code "level"} with the documented names: DEBUG, INFO, WARNING, ERROR, CRITICAL (and TRACE). */
 public final class SeedLevelJsonProvider extends AbstractFieldJsonProvider<ILoggingEvent> {
   /** Writes into the {@code level} field. */
   public SeedLevelJsonProvider() {

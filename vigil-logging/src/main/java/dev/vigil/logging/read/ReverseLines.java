@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads a file's lines from the last to the first in 64 KB blocks, so the end of a large log can be
@@ -67,7 +68,7 @@ final class ReverseLines implements AutoCloseable {
 
   private String assemble(int from, int to) {
     if (carry.size() == 0) {
-      return decode(java.util.Arrays.copyOfRange(block, from, to));
+      return decode(Arrays.copyOfRange(block, from, to));
     }
     prependToCarry(from, to);
     String line = decode(carry.toByteArray());

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The seed's {@code log_request}: writes one record per HTTP request to {@code <app>_requests.log}
+ * The documented {@code log_request}: writes one record per HTTP request to {@code <app>_requests.log}
  * (through the {@value #LOGGER_NAME} logger, which {@code LoggingSetup} routes to that file only and
  * never drops). Requests that took at least the slow threshold are flagged {@code "slow": true}.
  */
@@ -33,7 +33,7 @@ public final class RequestLog {
   }
 
   /**
-   * Logs a request as the seed's {@code log_request} does; the request id is taken from the MDC
+   * Logs a request as the documented {@code log_request} does; the request id is taken from the MDC
    * ({@value LogFields#REQUEST_ID}) when one is set.
    *
    * @return the record written

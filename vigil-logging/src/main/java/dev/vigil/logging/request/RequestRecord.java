@@ -3,7 +3,7 @@ package dev.vigil.logging.request;
 import java.util.Objects;
 
 /**
- * One answered HTTP request, with the seed's request-log fields (the timestamp is the log event's).
+ * One answered HTTP request, with the documented request-log fields (the timestamp is the log event's).
  *
  * @param method HTTP method
  * @param path request path (as sent; capped at {@link #MAX_PATH} characters)

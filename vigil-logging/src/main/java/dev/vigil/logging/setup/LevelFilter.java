@@ -5,7 +5,7 @@ import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import dev.vigil.logging.LogLevel;
 
-/** Lets through the records at or above one seed level (so CRITICAL can be told from ERROR). */
+/** Lets through the records at or above one level (so CRITICAL can be told from ERROR). */
 final class LevelFilter extends Filter<ILoggingEvent> {
   private final LogLevel min;
 

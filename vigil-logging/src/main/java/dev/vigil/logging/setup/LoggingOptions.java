@@ -2,12 +2,13 @@ package dev.vigil.logging.setup;
 
 import dev.vigil.logging.LogFiles;
 import dev.vigil.logging.LogLevel;
+import dev.vigil.core.fs.FileModes;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Objects;
 
 /**
- * How {@link LoggingSetup#configure} sets up logging: the seed's {@code setup_logging} options plus
+ * How {@link LoggingSetup#configure} sets up logging: the documented {@code setup_logging} options plus
  * the few a Java process needs. Start from {@link #defaults(String)} and change what differs.
  *
  * @param appName prefix of every log file ({@code <app>.log}, {@code <app>_errors.log}, …)
@@ -16,8 +17,8 @@ import java.util.Objects;
  * @param console whether records also go to the console (standard error)
  * @param files whether records go to the log files
  * @param json JSON records in the files (else the plain-text format)
- * @param maxBytes size a file may reach before it rotates (seed: 10 MB)
- * @param backupCount rotated files kept per log (seed: 10)
+ * @param maxBytes size a file may reach before it rotates (default 10 MB)
+ * @param backupCount rotated files kept per log (default 10)
  * @param colour whether console records are coloured by level
  * @param includeLocation whether records carry {@code module}, {@code function} and {@code line}
  *     (costs a stack walk per record)
@@ -26,13 +27,14 @@ import java.util.Objects;
  *     rather than make the caller wait; WARNING and above and request records are never dropped
  * @param queueSize records the async queue holds
  * @param zone time zone of the timestamps (the offset is always written)
+ * @param fileModes permissions of the log folder and files: owner only (default) or readable by a group
  */
 public record LoggingOptions(String appName, Path logDir, LogLevel level, boolean console, boolean files,
     boolean json, long maxBytes, int backupCount, ConsoleColour colour, boolean includeLocation, boolean async,
-    boolean dropWhenBusy, int queueSize, ZoneId zone) {
-  /** The seed's size limit: 10 MB. */
+    boolean dropWhenBusy, int queueSize, ZoneId zone, FileModes fileModes) {
+  /** The documented size limit: 10 MB. */
   public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
-  /** The seed's backup count. */
+  /** The documented backup count. */
   public static final int DEFAULT_BACKUP_COUNT = 10;
   /** Directory of the log files unless configured otherwise. */
   public static final Path DEFAULT_LOG_DIR = Path.of("logs");
@@ -44,6 +46,8 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
   public static final boolean DEFAULT_FILES = true;
   /** Whether file records are JSON (else plain text) unless configured otherwise. */
   public static final boolean DEFAULT_JSON = true;
+  /** Records the async queue holds by default. */
+  public static final int DEFAULT_QUEUE_SIZE = 8192;
 
   /** Checks every option, naming the bad one. */
   public LoggingOptions {
@@ -51,6 +55,7 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
     Objects.requireNonNull(level, "level");
     Objects.requireNonNull(colour, "colour");
     Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(fileModes, "fileModes");
     if (maxBytes < 1) {
       throw new IllegalArgumentException("max bytes per log file must be positive, was " + maxBytes);
     }
@@ -62,11 +67,11 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
     }
   }
 
-  /** The seed's defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
+  /** The documented defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
   public static LoggingOptions defaults(String appName) {
     return new LoggingOptions(appName, DEFAULT_LOG_DIR, DEFAULT_LEVEL, DEFAULT_CONSOLE, DEFAULT_FILES, DEFAULT_JSON,
-        DEFAULT_MAX_BYTES,
-        DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, 8192, ZoneId.systemDefault());
+        DEFAULT_MAX_BYTES, DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, DEFAULT_QUEUE_SIZE,
+        ZoneId.systemDefault(), FileModes.PRIVATE);
   }
 
   /** The files these options write. */
@@ -77,78 +82,84 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
   /** With another log directory. */
   public LoggingOptions withLogDir(Path dir) {
     return new LoggingOptions(appName, dir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another level. */
   public LoggingOptions withLevel(LogLevel l) {
     return new LoggingOptions(appName, logDir, l, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With the console on or off. */
   public LoggingOptions withConsole(boolean on) {
     return new LoggingOptions(appName, logDir, level, on, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With the files on or off. */
   public LoggingOptions withFiles(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, on, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With JSON (true) or plain-text (false) files. */
   public LoggingOptions withJson(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, on, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another rotation size. */
   public LoggingOptions withMaxBytes(long bytes) {
     return new LoggingOptions(appName, logDir, level, console, files, json, bytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another number of rotated files kept. */
   public LoggingOptions withBackupCount(int count) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, count, colour,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With another console colour choice. */
   public LoggingOptions withColour(ConsoleColour c) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, c,
-        includeLocation, async, dropWhenBusy, queueSize, zone);
+        includeLocation, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** With or without caller location fields. */
   public LoggingOptions withIncludeLocation(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        on, async, dropWhenBusy, queueSize, zone);
+        on, async, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** Written by a background thread (true) or by the logging thread (false). */
   public LoggingOptions withAsync(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, on, dropWhenBusy, queueSize, zone);
+        includeLocation, on, dropWhenBusy, queueSize, zone, fileModes);
   }
 
   /** Whether DEBUG/INFO records may be dropped (and counted) when the async queue is nearly full. */
   public LoggingOptions withDropWhenBusy(boolean on) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, on, queueSize, zone);
+        includeLocation, async, on, queueSize, zone, fileModes);
   }
 
   /** With another async queue size. */
   public LoggingOptions withQueueSize(int size) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, size, zone);
+        includeLocation, async, dropWhenBusy, size, zone, fileModes);
   }
 
   /** With timestamps in another time zone. */
   public LoggingOptions withZone(ZoneId z) {
     return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
-        includeLocation, async, dropWhenBusy, queueSize, z);
+        includeLocation, async, dropWhenBusy, queueSize, z, fileModes);
+  }
+
+  /** With other permissions for the log folder and files. */
+  public LoggingOptions withFileModes(FileModes modes) {
+    return new LoggingOptions(appName, logDir, level, console, files, json, maxBytes, backupCount, colour,
+        includeLocation, async, dropWhenBusy, queueSize, zone, modes);
   }
 }

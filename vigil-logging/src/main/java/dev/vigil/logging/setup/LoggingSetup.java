@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.joran.spi.JoranException;
@@ -25,7 +26,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The seed's {@code setup_logging}, for Logback and in code (no XML): replaces the JVM's Logback
+ * The documented {@code setup_logging}, for Logback and in code (no XML): replaces the JVM's Logback
  * configuration with the console and the files of {@link LoggingOptions}:
  * <ul>
  *   <li>{@code <app>.log} — records at the level and above;</li>
@@ -185,7 +186,8 @@ public final class LoggingSetup {
 
   private static SizeRotatingFileAppender file(LoggerContext context, LoggingOptions options, Path path,
       Encoder<ILoggingEvent> encoder, LogLevel min) {
-    SizeRotatingFileAppender a = new SizeRotatingFileAppender(path, options.maxBytes(), options.backupCount(), encoder);
+    SizeRotatingFileAppender a = new SizeRotatingFileAppender(path, options.maxBytes(), options.backupCount(), encoder,
+        options.fileModes());
     a.setContext(context);
     if (min != null) {
       LevelFilter filter = new LevelFilter(min);
@@ -216,7 +218,7 @@ public final class LoggingSetup {
   }
 
   private static Encoder<ILoggingEvent> layoutEncoder(LoggerContext context,
-      ch.qos.logback.core.LayoutBase<ILoggingEvent> layout) {
+      LayoutBase<ILoggingEvent> layout) {
     layout.setContext(context);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();

@@ -13,7 +13,7 @@ import java.util.Map;
  * The human format used on the console and in the files when JSON is off:
  * {@code <timestamp> <LEVEL> [<thread>] <logger> {mdc} - <message>}, then the stack trace indented.
  * Line breaks inside a message are escaped so that one record stays one line (no forged records).
- * With colour on, the first line is coloured by level as the seed asks: DEBUG cyan, INFO green,
+ * With colour on, the first line is coloured by level as documented: DEBUG cyan, INFO green,
  * WARNING yellow, ERROR red, CRITICAL magenta.
  */
 public final class PlainTextLayout extends LayoutBase<ILoggingEvent> {

@@ -49,7 +49,7 @@ class AuditTamperTest {
       VerifyResult v = AuditLog.verify(options(dir), h.store());
       assertThat(v.ok()).as(v.summary()).isTrue();
       assertThat(v.records()).isEqualTo(RECORDS);
-      assertThat(v.checkpoints()).isEqualTo(5);
+      assertThat(v.checkpoints()).isEqualTo(6);
       try (AuditLog log = AuditLog.open(options(dir), h.store())) {
         AuditRecord r = log.log("TEST", "u", "thing.create", null, null, null);
         assertThat(r.seq()).isEqualTo(RECORDS + 1);
@@ -117,7 +117,7 @@ class AuditTamperTest {
   void aTailCutAfterTheLastCheckpointIsSeenByTheIndex(StateStore.Kind kind, @TempDir Path dir) throws IOException {
     try (TestStores.Handle h = TestStores.open(kind, dir)) {
       List<String> lines = writeAndClose(dir, h.store());
-      h.store().jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_checkpoint WHERE seq > 40"));
+      eraseCheckpointsAbove(dir, h.store(), 40);
       rewrite(dir, lines.subList(0, 47));
       VerifyResult v = AuditLog.verify(options(dir), h.store());
       assertThat(v.firstBadSeq()).isEqualTo(48);
@@ -150,7 +150,7 @@ class AuditTamperTest {
   void aRecomputedChainAfterTheLastCheckpointDiffersFromTheIndex(StateStore.Kind kind, @TempDir Path dir) throws IOException {
     try (TestStores.Handle h = TestStores.open(kind, dir)) {
       List<String> lines = writeAndClose(dir, h.store());
-      h.store().jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_checkpoint WHERE seq > 40"));
+      eraseCheckpointsAbove(dir, h.store(), 40);
       rewrite(dir, recomputeChain(lines, 43, "mallory"));
       VerifyResult v = AuditLog.verify(options(dir), h.store());
       assertThat(v.firstBadSeq()).isEqualTo(44);
@@ -168,6 +168,106 @@ class AuditTamperTest {
       VerifyResult v = AuditLog.verify(options(dir), h.store());
       assertThat(v.firstBadSeq()).isEqualTo(20);
       assertThat(v.reason()).contains("wrong MAC");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.vigil.core.testing.TestStores#kinds")
+  void erasingTheStoresCheckpointsAloneDoesNotHideACutTail(StateStore.Kind kind, @TempDir Path dir) throws IOException {
+    try (TestStores.Handle h = TestStores.open(kind, dir)) {
+      List<String> lines = writeAndClose(dir, h.store());
+      h.store().jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_checkpoint"));
+      h.store().jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_event"));
+      rewrite(dir, lines.subList(0, 35));
+      VerifyResult v = AuditLog.verify(options(dir), h.store());
+      assertThat(v.ok()).isFalse();
+      assertThat(v.firstBadSeq()).isEqualTo(36);
+      assertThat(v.reason()).contains("tail cut").contains("checkpoint vouches for seq 50");
+      assertThat(v.file()).endsWith("vigil_audit.log");
+      assertThat(v.line()).isEqualTo(35);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.vigil.core.testing.TestStores#kinds")
+  void anOldChainWithNoCheckpointAtAllIsFlagged(StateStore.Kind kind, @TempDir Path dir) throws IOException {
+    try (TestStores.Handle h = TestStores.open(kind, dir)) {
+      List<String> lines = writeAndClose(dir, h.store());
+      eraseCheckpointsAbove(dir, h.store(), -1);
+      h.store().jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_event"));
+      rewrite(dir, lines.subList(0, 30));
+      VerifyResult v = AuditLog.verify(options(dir), h.store());
+      assertThat(v.ok()).isFalse();
+      assertThat(v.reason()).contains("no keyed checkpoint at all for a chain of 30 records");
+      assertThatThrownBy(() -> AuditLog.open(options(dir), h.store())).isInstanceOf(AuditException.class)
+          .hasMessageContaining("no keyed checkpoint");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.vigil.core.testing.TestStores#kinds")
+  void aForgedLineInTheCheckpointFileIsNamed(StateStore.Kind kind, @TempDir Path dir) throws IOException {
+    try (TestStores.Handle h = TestStores.open(kind, dir)) {
+      writeAndClose(dir, h.store());
+      Path file = dir.resolve("logs/vigil_audit.checkpoints");
+      List<String> cps = new ArrayList<>(Files.readAllLines(file));
+      cps.set(2, cps.get(2).replaceFirst(" [0-9a-f]{64} ", " " + "e".repeat(64) + " "));
+      Files.write(file, cps);
+      VerifyResult v = AuditLog.verify(options(dir), h.store());
+      assertThat(v.ok()).isFalse();
+      assertThat(v.reason()).contains("vigil_audit.checkpoints").contains("line 3");
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("dev.vigil.core.testing.TestStores#kinds")
+  void aRewriteInARotatedSegmentIsNamedByFileAndLine(StateStore.Kind kind, @TempDir Path dir) throws IOException {
+    AuditOptions small = options(dir).withMaxFileBytes(4096);
+    try (TestStores.Handle h = TestStores.open(kind, dir)) {
+      try (AuditLog log = AuditLog.open(small, h.store())) {
+        for (int i = 1; i <= RECORDS; i++) {
+          log.log("TEST", "user" + (i % 3), "thing.update", "thing:" + i, Map.of("n", i, "ok", true), "10.0.0." + i);
+        }
+      }
+      Path first = dir.resolve("logs/vigil_audit.log.1");
+      assertThat(first).exists();
+      List<Path> segments = new ArrayList<>();
+      for (int n = 1; Files.exists(dir.resolve("logs/vigil_audit.log." + n)); n++) {
+        segments.add(dir.resolve("logs/vigil_audit.log." + n));
+      }
+      segments.add(dir.resolve("logs/vigil_audit.log"));
+      List<String> all = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      for (Path p : segments) {
+        List<String> l = Files.readAllLines(p);
+        sizes.add(l.size());
+        all.addAll(l);
+      }
+      assertThat(sizes.get(0)).isGreaterThan(3);
+      List<String> forged = recomputeChain(all, 2, "mallory");
+      int at = 0;
+      for (int k = 0; k < segments.size(); k++) {
+        Files.write(segments.get(k), forged.subList(at, at + sizes.get(k)), StandardCharsets.UTF_8);
+        at += sizes.get(k);
+      }
+      VerifyResult v = AuditLog.verify(small, h.store());
+      assertThat(v.ok()).isFalse();
+      assertThat(v.firstBadSeq()).isEqualTo(3);
+      assertThat(v.file()).isEqualTo(first.toString());
+      assertThat(v.line()).isEqualTo(3);
+      assertThat(v.summary()).contains("vigil_audit.log.1 line 3");
+    }
+  }
+
+  /** What an attacker does to hide a cut: deletes the checkpoints above {@code seq} from the store and the file. */
+  private static void eraseCheckpointsAbove(Path dir, StateStore store, long seq) throws IOException {
+    store.jdbi().useHandle(x -> x.execute("DELETE FROM vigil_audit_checkpoint WHERE seq > " + seq));
+    Path file = dir.resolve("logs/vigil_audit.checkpoints");
+    List<String> kept = Files.readAllLines(file).stream().filter(l -> Long.parseLong(l.split(" ")[0]) <= seq).toList();
+    if (kept.isEmpty()) {
+      Files.delete(file);
+    } else {
+      Files.write(file, kept);
     }
   }
 

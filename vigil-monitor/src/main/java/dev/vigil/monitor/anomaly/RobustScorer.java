@@ -34,6 +34,10 @@ final class RobustScorer {
    * @param flagged whether this reading starts an anomaly
    */
   record Result(double score, double median, boolean flagged) {
+    /** Whether the reading is beyond the bound (the first or a later reading of an excursion). */
+    boolean beyond(double bound) {
+      return Math.abs(score) > bound;
+    }
   }
 
   RobustScorer(AnomalyOptions options, double floor) {

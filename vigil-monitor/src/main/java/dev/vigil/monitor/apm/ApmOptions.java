@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param slowQuery queries slower than this are logged as a warning (default 500 ms)
  * @param slowOperation operations slower than this are logged as a warning (default 1 s)
- * @param slowRequest HTTP requests slower than this count as slow (default 200 ms, the seed's target)
+ * @param slowRequest HTTP requests slower than this count as slow (default 200 ms, the documented target)
  * @param window the sliding window of percentiles and recent counts (default 5 minutes)
  * @param maxNames distinct names tracked per kind; further ones are counted under {@value #OTHER}
  * @param clock the time source of the windows
@@ -18,10 +18,6 @@ public record ApmOptions(Duration slowQuery, Duration slowOperation, Duration sl
     Clock clock) {
   /** The name that calls beyond {@code maxNames} distinct names are counted under. */
   public static final String OTHER = "(other)";
-  /** Queries slower than this are logged by default. */
-  public static final Duration DEFAULT_SLOW_QUERY = Duration.ofMillis(500);
-  /** Operations slower than this are logged by default. */
-  public static final Duration DEFAULT_SLOW_OPERATION = Duration.ofSeconds(1);
 
   /**
    * Checks the values.
@@ -49,10 +45,21 @@ public record ApmOptions(Duration slowQuery, Duration slowOperation, Duration sl
     }
   }
 
+  /** Default: queries at least this slow are logged. */
+  public static final Duration DEFAULT_SLOW_QUERY = Duration.ofMillis(500);
+  /** Default: operations at least this slow are logged. */
+  public static final Duration DEFAULT_SLOW_OPERATION = Duration.ofSeconds(1);
+  /** Default: HTTP requests at least this slow count as slow. */
+  public static final Duration DEFAULT_SLOW_REQUEST = Duration.ofMillis(200);
+  /** Default window of the rolling statistics. */
+  public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
+  /** Default most distinct names tracked per kind. */
+  public static final int DEFAULT_MAX_NAMES = 500;
+
   /** 500 ms, 1 s, 200 ms, a 5-minute window, 500 names, the system clock. */
   public static ApmOptions defaults() {
-    return new ApmOptions(DEFAULT_SLOW_QUERY, DEFAULT_SLOW_OPERATION, Duration.ofMillis(200), Duration.ofMinutes(5),
-        500, Clock.systemUTC());
+    return new ApmOptions(DEFAULT_SLOW_QUERY, DEFAULT_SLOW_OPERATION, DEFAULT_SLOW_REQUEST, DEFAULT_WINDOW,
+        DEFAULT_MAX_NAMES, Clock.systemUTC());
   }
 
   /** These options with other slow thresholds for queries and operations. */

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.apm;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.TimeWindowMax;
@@ -19,7 +20,7 @@ final class LatencyRecorder {
   private static final int SLOTS = 5;
 
   private final String name;
-  private final io.micrometer.core.instrument.Clock clock;
+  private final Clock clock;
   private final Duration window;
   private final TimeWindowPercentileHistogram histogram;
   private final TimeWindowMax max;
@@ -30,7 +31,7 @@ final class LatencyRecorder {
   private final RollingCount recent;
   private final RollingCount recentErrors;
 
-  LatencyRecorder(String name, io.micrometer.core.instrument.Clock clock, Duration window) {
+  LatencyRecorder(String name, Clock clock, Duration window) {
     this.name = name;
     this.clock = clock;
     this.window = window;

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.apm;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -11,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The application's own timings (seed 000 {@code PerformanceMonitor}, seed 003 slow-query and
+ * The application's own timings ({@code PerformanceMonitor}, slow-query and
  * slow-operation logging): {@link #trackQuery} and {@link #trackOperation} record a duration per query
  * shape or operation name; one slower than its threshold (500 ms / 1 s by default) is logged as a
  * warning with its duration. {@link #report()} gives count, errors, mean and the p50/p95/p99 of the
@@ -37,7 +38,7 @@ public final class PerformanceMonitor implements MeterBinder {
   /** A monitor with {@code options}. */
   public PerformanceMonitor(ApmOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    io.micrometer.core.instrument.Clock clock = MicrometerClock.of(options.clock());
+    Clock clock = MicrometerClock.of(options.clock());
     this.queries = new Recorders(clock, options.window(), options.maxNames());
     this.operations = new Recorders(clock, options.window(), options.maxNames());
   }

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.apm;
 
+import io.micrometer.core.instrument.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -9,12 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The recorders of one kind of name (queries, operations, routes), bounded in number. */
 final class Recorders {
-  private final io.micrometer.core.instrument.Clock clock;
+  private final Clock clock;
   private final Duration window;
   private final int maxNames;
   private final ConcurrentHashMap<String, LatencyRecorder> byName = new ConcurrentHashMap<>();
 
-  Recorders(io.micrometer.core.instrument.Clock clock, Duration window, int maxNames) {
+  Recorders(Clock clock, Duration window, int maxNames) {
     this.clock = clock;
     this.window = window;
     this.maxNames = maxNames;

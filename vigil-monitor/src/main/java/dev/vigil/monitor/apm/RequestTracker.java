@@ -1,5 +1,6 @@
 package dev.vigil.monitor.apm;
 
+import io.micrometer.core.instrument.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +30,7 @@ public final class RequestTracker {
   /** A tracker with {@code options} (window, slow request threshold, name cap, clock). */
   public RequestTracker(ApmOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    io.micrometer.core.instrument.Clock clock = MicrometerClock.of(options.clock());
+    Clock clock = MicrometerClock.of(options.clock());
     this.routes = new Recorders(clock, options.window(), options.maxNames());
     this.all = new LatencyRecorder(ALL, clock, options.window());
   }

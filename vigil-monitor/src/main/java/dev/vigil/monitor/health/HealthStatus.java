@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The health of the host at one reading, in the seed's shape:
+ * The health of the host at one reading, in the documented shape:
  * {@code {"status","timestamp","metrics":{"cpu_percent","ram_percent","disk_percent"},"warnings":[]}}
  * plus {@code breaches}, the same findings as data.
  *

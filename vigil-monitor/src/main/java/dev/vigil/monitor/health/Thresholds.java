@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Warning and critical thresholds for CPU, RAM and disk, and the judgement of a reading against them.
- * Defaults (SPEC §2, the seed's {@code MONITORING_*_THRESHOLD}): warning cpu 80 / ram 85 / disk 90,
+ * Defaults (SPEC §2, the documented {@code MONITORING_*_THRESHOLD}): warning cpu 80 / ram 85 / disk 90,
  * critical 95 each. The disk limit applies to every real file system, each breach named by its mount.
  *
  * @param cpu thresholds for {@code cpu_percent}
@@ -41,7 +41,7 @@ public record Thresholds(Limit cpu, Limit ram, Limit disk) {
   }
 
   /**
-   * The seed's form: warning thresholds given, critical ones at {@value #DEFAULT_CRITICAL}.
+   * The documented form: warning thresholds given, critical ones at {@value #DEFAULT_CRITICAL}.
    *
    * @throws IllegalArgumentException when a warning threshold is outside 0–100 or above 95
    */

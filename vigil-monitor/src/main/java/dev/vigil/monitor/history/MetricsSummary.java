@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Statistics over the last readings, in the seed's shape:
+ * Statistics over the last readings, in the documented shape:
  * {@code {"period":"Last 60 readings","cpu":{"avg","min","max","current"},"ram":{...},"disk":{...}}}
  * plus {@code readings}, the number of readings actually summarized (fewer than asked while the ring
  * is still filling).

@@ -15,7 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One reading of the host. Serialized with Jackson in the seed's flat shape ({@code timestamp,
+ * One reading of the host. Serialized with Jackson in the documented flat shape ({@code timestamp,
  * cpu_percent, cpu_count, ram_total_gb, ram_used_gb, ram_available_gb, ram_percent, disk_total_gb,
  * disk_used_gb, disk_free_gb, disk_percent}) plus the detail fields. Percentages are 0–100.
  *

@@ -1,5 +1,6 @@
 package dev.vigil.monitor.process;
 
+import dev.vigil.core.url.Secrets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *       passphrase, secret, token, key, auth, credential, cookie, signature...), also inside a longer
  *       argument such as {@code sh -c "API_TOKEN=x run"};</li>
  *   <li>{@code --password x}, {@code --api-key x}: the argument after such an option;</li>
- *   <li>{@code scheme://user:x@host}: the password of a URL;</li>
+ *   <li>{@code scheme://user:x@host}, {@code ?password=x}: the password of a URL (core's {@link Secrets});</li>
  *   <li>{@code Authorization: Bearer x} and similar header arguments;</li>
  *   <li>{@code -u user:x} / {@code --user user:x} (curl and friends): the part after the colon;</li>
  *   <li>{@code -px} for the MySQL/MariaDB clients.</li>
@@ -24,8 +25,8 @@ import java.util.regex.Pattern;
  * Masking errs on the side of hiding: an option such as {@code --key-file path} is masked too.
  */
 public final class CommandLineMasker {
-  /** What a secret is replaced with. */
-  public static final String MASK = "***";
+  /** What a secret is replaced with (core's one mask). */
+  public static final String MASK = Secrets.MASK;
 
   private static final Set<String> SECRET_WORDS = Set.of("password", "passwd", "pass", "pwd", "passphrase",
       "secret", "token", "key", "apikey", "accesskey", "secretkey", "privatekey", "credential", "credentials",
@@ -35,7 +36,6 @@ public final class CommandLineMasker {
   private static final Pattern OPTION_ASSIGNMENT = Pattern.compile("^(-{1,2}[A-Za-z0-9_.\\-]+)=(.+)$", Pattern.DOTALL);
   private static final Pattern OPTION = Pattern.compile("^-{1,2}[A-Za-z][A-Za-z0-9_.\\-]+$");
   private static final Pattern ASSIGNMENT = Pattern.compile("(?<![A-Za-z0-9_.\\-])([A-Za-z_][A-Za-z0-9_.\\-]*)=([^\\s'\"]+)");
-  private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/:@\\s]*):([^@/\\s]+)@");
   private static final Pattern HEADER = Pattern.compile(
       "(?i)^((?:proxy-)?authorization|cookie|x-api-key|api-key|x-auth-token|private-token)\\s*:\\s*\\S.*$", Pattern.DOTALL);
   private static final Set<String> USER_OPTIONS = Set.of("-u", "--user", "-U", "--proxy-user");
@@ -103,7 +103,7 @@ public final class CommandLineMasker {
       result = ASSIGNMENT.matcher(arg).replaceAll(m -> Matcher.quoteReplacement(
           isSecretName(m.group(1)) ? m.group(1) + "=" + MASK : m.group()));
     }
-    return URL_PASSWORD.matcher(result).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + ":" + MASK + "@"));
+    return Secrets.maskUrlPasswords(result);
   }
 
   /** Whether an option or variable name ({@code --db-password}, {@code -Dx.token}, {@code PGPASSWORD}) is secret-like. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * One process of a top-N listing, serialized in the seed's shape ({@code pid, name, cpu_percent,
+ * One process of a top-N listing, serialized in the documented shape ({@code pid, name, cpu_percent,
  * memory_mb, memory_percent, status}) plus {@code user} and {@code command}.
  *
  * <p>{@code cpu_percent} is the share of ONE logical CPU the process used over the measuring window
@@ -21,6 +21,7 @@ import java.util.Objects;
  *     {@code unknown}
  * @param user the owning user name (the numeric uid when it has no name)
  * @param command the command line, at most 200 characters, with password/token/secret-like values masked
+ *     ({@link CommandLineMasker}); see {@link #withProgramOnly()} for callers who may not see arguments
  */
 @JsonPropertyOrder({"pid", "name", "cpu_percent", "memory_mb", "memory_percent", "status", "user", "command"})
 public record ProcessInfo(
@@ -35,6 +36,16 @@ public record ProcessInfo(
 
   /** Longest command line kept. */
   public static final int MAX_COMMAND_LENGTH = 200;
+
+  /**
+   * This process as shown to someone who may not see command lines (everyone but an admin): the
+   * command cut to its program, with {@code " …"} when it had arguments.
+   */
+  public ProcessInfo withProgramOnly() {
+    int space = command.indexOf(' ');
+    String program = space < 0 || command.startsWith("[") ? command : command.substring(0, space) + " …";
+    return new ProcessInfo(pid, name, cpuPercent, memoryMb, memoryPercent, status, user, program);
+  }
 
   /** Checks the fields. */
   public ProcessInfo {

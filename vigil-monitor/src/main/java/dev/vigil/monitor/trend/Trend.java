@@ -15,11 +15,13 @@ import java.time.Instant;
  * @param points how many history points were fitted
  * @param slopePerHour the least-squares slope in the metric's unit per hour, or null with too few points
  * @param current the fitted value now, or null with too few points
- * @param r2 how well the line fits (0–1), or null with too few points
+ * @param r2 the fit quality: how well the line fits (0–1; a direction or forecast needs at least
+ *     {@link TrendAnalyzer#MIN_R2}), or null with too little data
  * @param threshold the threshold forecast against, or null
  * @param crossingAt the forecast time of crossing it, or null when it is not rising towards it within a
  *     year (or is already past it)
- * @param message a sentence, e.g. "disk / reaches 90% in about 3 days"
+ * @param message a sentence, e.g. "disk / reaches 90% in about 3 days", "CPU: no clear trend (…)" or
+ *     "RAM: not enough data for a trend (…)"
  */
 @JsonPropertyOrder({"metric", "window_seconds", "points", "slope_per_hour", "current", "r2", "threshold", "crossing_at",
     "message"})

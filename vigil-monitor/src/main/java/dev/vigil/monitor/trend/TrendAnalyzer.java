@@ -12,10 +12,23 @@ import java.util.Optional;
  * Fits a least-squares line through a metric's history (the mean of each step against its time) and
  * forecasts when it crosses a threshold: {@code crossing = now + (threshold - fitted(now)) / slope},
  * when the slope points towards the threshold and the crossing is within {@link #HORIZON}.
+ *
+ * <p>A trend is only stated from enough data: at least {@link #MIN_POINTS} points spanning at least
+ * {@link #MIN_SPAN}; otherwise the answer says "not enough data". A direction or forecast also needs a
+ * line that fits ({@code r2} at least {@link #MIN_R2}); a poor fit is reported as "no clear trend" with
+ * its {@code r2}, and a series that hardly moves as "steady".
  */
 public final class TrendAnalyzer {
   /** Crossings further away than this are not forecast. */
   public static final Duration HORIZON = Duration.ofDays(365);
+  /** Fewest history points a trend is fitted through. */
+  public static final int MIN_POINTS = 10;
+  /** Shortest time the points must span (first to last). */
+  public static final Duration MIN_SPAN = Duration.ofMinutes(10);
+  /** Lowest fit quality (coefficient of determination) a direction or forecast is stated from. */
+  public static final double MIN_R2 = 0.6;
+  /** A fitted change over the span smaller than this (in the metric's unit) is "steady". */
+  public static final double STEADY_CHANGE = 0.5;
   private static final double MILLIS_PER_HOUR = 3_600_000.0;
 
   private TrendAnalyzer() {
@@ -35,17 +48,29 @@ public final class TrendAnalyzer {
       x[i] = (points.get(i).time().toEpochMilli() - now.toEpochMilli()) / MILLIS_PER_HOUR;
       y[i] = points.get(i).avg();
     }
-    Optional<LinearFit> fit = LinearFit.of(x, y);
+    Duration span = points.size() < 2 ? Duration.ZERO
+        : Duration.between(points.get(0).time(), points.get(points.size() - 1).time());
+    Optional<LinearFit> fit = points.size() >= MIN_POINTS && span.compareTo(MIN_SPAN) >= 0
+        ? LinearFit.of(x, y) : Optional.empty();
     if (fit.isEmpty()) {
       return new Trend(metric, window.toSeconds(), points.size(), null, null, null, threshold, null,
-          m.label() + ": not enough history for a trend yet");
+          m.label() + ": not enough data for a trend (" + points.size() + " points over " + humanSpan(span)
+              + "; a trend needs " + MIN_POINTS + " points over " + MIN_SPAN.toMinutes() + " minutes)");
     }
     LinearFit f = fit.get();
     double current = f.intercept();
     double slope = f.slope();
     Instant crossing = null;
     String message;
-    if (threshold == null) {
+    double change = Math.abs(slope) * span.toMillis() / MILLIS_PER_HOUR;
+    if (threshold != null && current >= threshold && f.r2() >= MIN_R2) {
+      message = m.label() + " is at or above " + number(threshold) + m.unit() + " already";
+    } else if (change < STEADY_CHANGE) {
+      message = m.label() + " is steady";
+    } else if (f.r2() < MIN_R2) {
+      message = m.label() + ": no clear trend (the line fits poorly, r² = " + String.format(Locale.ROOT, "%.2f", f.r2())
+          + "; a trend needs at least " + MIN_R2 + ")";
+    } else if (threshold == null) {
       message = m.label() + " is " + direction(slope, m);
     } else if (current >= threshold) {
       message = m.label() + " is at or above " + number(threshold) + m.unit() + " already";
@@ -63,6 +88,11 @@ public final class TrendAnalyzer {
     }
     return new Trend(metric, window.toSeconds(), points.size(), round(slope, 4), round(current, 2), round(f.r2(), 3),
         threshold, crossing, message);
+  }
+
+  private static String humanSpan(Duration span) {
+    long seconds = span.toSeconds();
+    return seconds < 120 ? seconds + plural(seconds, " second") : humanize(span).substring("about ".length());
   }
 
   /** "about 40 minutes", "about 5 hours", "about 3 days". */

@@ -62,7 +62,9 @@ class AnomalyDetectorTest {
           x[i] += (random.nextBoolean() ? 1 : -1) * (6 + random.nextDouble() * 6) * sigma;
         }
       }
-      AnomalyDetector detector = new AnomalyDetector(AnomalyOptions.defaults(), name -> 0.01);
+      // the statistics alone: no cool-down, no minimum effect
+      AnomalyDetector detector = new AnomalyDetector(AnomalyOptions.defaults().withCooldown(Duration.ZERO),
+          name -> 0.01);
       List<Integer> flagged = new ArrayList<>();
       for (int i = 0; i < length; i++) {
         if (!detector.observe(T0.plusSeconds(i), Map.of("series", x[i])).isEmpty()) {

@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,9 +78,16 @@ class ProcessTableTest {
     try {
       ProcessTable fresh = new ProcessTable(os, () -> memTotal);
       long self = ProcessHandle.current().pid();
+      // on a shared, loaded machine the busy thread may get far less than a core: compare with the CPU
+      // it really got during the call, not with a fixed share
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long cpuBefore = threads.getThreadCpuTime(busy.getId());
+      long wallBefore = System.nanoTime();
       ProcessInfo me = fresh.top(400, ProcessOrder.CPU).stream().filter(p -> p.pid() == self).findFirst().orElseThrow();
-      System.out.printf("first call: this JVM at %.1f%% of one CPU with one busy thread%n", me.cpuPercent());
-      assertThat(me.cpuPercent()).isGreaterThan(25.0);
+      double busyShare = 100.0 * (threads.getThreadCpuTime(busy.getId()) - cpuBefore) / (System.nanoTime() - wallBefore);
+      System.out.printf("first call: this JVM at %.1f%% of one CPU, its busy thread got %.1f%%%n", me.cpuPercent(),
+          busyShare);
+      assertThat(me.cpuPercent()).isGreaterThan(0.0).isGreaterThanOrEqualTo(busyShare * 0.5);
     } finally {
       stop.set(true);
     }
@@ -92,10 +101,11 @@ class ProcessTableTest {
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
         ProcessInfo info = table.top(1000, ProcessOrder.MEMORY).stream().filter(x -> x.pid() == p.pid()).findFirst()
             .orElseThrow();
-        assertThat(info.command()).contains("--password=***").contains("--token ***")
+        assertThat(info.command()).contains("--password=****").contains("--token ****")
             .doesNotContain("hunter2").doesNotContain("tok3n").hasSize(200).endsWith("…");
         assertThat(info.name()).isEqualTo("sh");
         assertThat(info.status()).isIn("sleeping", "running");
+        assertThat(info.withProgramOnly().command()).isEqualTo("sh …");
       });
     } finally {
       p.destroyForcibly();

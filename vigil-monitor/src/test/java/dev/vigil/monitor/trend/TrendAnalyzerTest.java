@@ -59,9 +59,9 @@ class TrendAnalyzerTest {
     assertThat(TrendAnalyzer.analyze("swap_percent", line(now, 5, 0.25), now, Duration.ofHours(10), null).message())
         .isEqualTo("swap is rising by 0.25% per hour");
     assertThat(TrendAnalyzer.analyze("disk_percent:/", line(now, 10, 0.001), now, Duration.ofHours(10), 90.0).message())
-        .isEqualTo("disk / does not reach 90% within a year");
+        .isEqualTo("disk / is steady");
     assertThat(TrendAnalyzer.analyze("cpu_percent", List.of(), now, Duration.ofHours(1), 80.0).message())
-        .contains("not enough history");
+        .contains("not enough data");
     assertThat(TrendAnalyzer.humanize(Duration.ofMinutes(40))).isEqualTo("about 40 minutes");
     assertThat(TrendAnalyzer.humanize(Duration.ofHours(5))).isEqualTo("about 5 hours");
     assertThat(TrendAnalyzer.humanize(Duration.ofHours(72))).isEqualTo("about 3 days");
@@ -88,6 +88,35 @@ class TrendAnalyzerTest {
       assertThat(m.trends(Duration.ofHours(1))).extracting(Trend::metric)
           .containsExactly("cpu_percent", "ram_percent", "swap_percent", "disk_percent:/");
     }
+  }
+
+  @Test
+  void thirtySecondsOfNoisyDataGiveNoTrendAndAPoorFitGivesNoForecast() {
+    Instant now = Instant.parse("2026-05-01T12:00:00Z");
+    List<HistoryPoint> shortBurst = new ArrayList<>();
+    for (int s = -30; s <= 0; s++) {
+      double v = s > -5 ? 5 : 60;
+      shortBurst.add(new HistoryPoint(now.plusSeconds(s), v, v, v, 1));
+    }
+    Trend cpu = TrendAnalyzer.analyze("cpu_percent", shortBurst, now, Duration.ofMinutes(1), 95.0);
+    assertThat(cpu.message()).isEqualTo("CPU: not enough data for a trend (31 points over 30 seconds; a trend needs "
+        + "10 points over 10 minutes)").doesNotContain("per hour");
+    assertThat(cpu.slopePerHour()).isNull();
+    assertThat(cpu.crossingAt()).isNull();
+
+    Random random = new Random(3);
+    List<HistoryPoint> noisy = new ArrayList<>();
+    for (int minutes = -60; minutes <= 0; minutes++) {
+      double v = 60 + 0.02 * minutes + random.nextGaussian() * 8;
+      noisy.add(new HistoryPoint(now.plus(Duration.ofMinutes(minutes)), v, v, v, 1));
+    }
+    Trend ram = TrendAnalyzer.analyze("ram_percent", noisy, now, Duration.ofHours(1), 85.0);
+    assertThat(ram.r2()).isNotNull().isLessThan(TrendAnalyzer.MIN_R2);
+    assertThat(ram.crossingAt()).isNull();
+    assertThat(ram.message()).satisfiesAnyOf(msg -> assertThat(msg).startsWith("RAM: no clear trend (the line fits "
+        + "poorly, r² = "), msg -> assertThat(msg).isEqualTo("RAM is steady"));
+    assertThat(TrendAnalyzer.analyze("swap_percent", line(now, 5, 0), now, Duration.ofHours(10), null).message())
+        .isEqualTo("swap is steady");
   }
 
   private static List<HistoryPoint> line(Instant now, double level, double perHour) {

@@ -36,6 +36,7 @@ public final class ServerAudit implements HttpServer.Auditor {
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
   public static AuditOptions options(VigilConfig config, Clock clock) {
     return AuditOptions.defaults(APP, Path.of(config.get(LoggingSettings.LOG_DIR)), config.dataDir())
+        .withFileModes(config.fileModes())
         .withMaxFileBytes(Math.max(4096, config.get(LoggingSettings.LOG_MAX_BYTES))).withClock(clock);
   }
 

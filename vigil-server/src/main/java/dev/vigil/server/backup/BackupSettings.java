@@ -51,6 +51,12 @@ public final class BackupSettings {
   public static final Setting<String> BACKUP_VERIFY_CRON = Setting.of("backup.verify.cron", ValueParser.matching(
       "\\S+( \\S+){4}", "a five-field Unix cron expression such as '0 4 * * *'"), BackupScheduler.DEFAULT_VERIFY_CRON,
       "when the newest backup is verified (Unix cron)");
+  /** A scratch server for test restores. */
+  public static final Setting<String> BACKUP_VERIFY_URL = Setting.of("backup.verify.url",
+      ValueParser.matching("(postgresql|postgres|mysql|mariadb)://.+", "a postgresql:// or mysql:// server URL"), null,
+      "server (same engine) where test restores create their scratch vigil_verify_* databases, so the backed-up "
+          + "server needs no CREATEDB; empty: the backed-up server", "BACKUP_VERIFY_URL")
+      .masked(Setting.Secret.URL_PASSWORD);
   /** Daily slots kept by retention (restic semantics). */
   public static final Setting<Integer> KEEP_DAILY = Setting.of("backup.retention.daily", ValueParser.integer(0, 100_000),
       "0", "also keep the newest backup of each of the last N days");
@@ -71,7 +77,7 @@ public final class BackupSettings {
   /** Every backup setting, in the order {@code vigil config} prints them. */
   public static final List<Setting<?>> ALL = List.of(BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER,
       BACKUP_HOUR, BACKUP_MINUTE, BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY,
-      KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, BACKUP_PG_FORMAT);
+      KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, BACKUP_PG_FORMAT, BACKUP_VERIFY_URL);
 
   /** The backup directory: {@code backup.dir}, or {@code <data_dir>/backups}. */
   public static Path backupDir(VigilConfig config) {

@@ -53,7 +53,8 @@ public final class BackupSetup {
     DumpFormat pgFormat = "plain".equals(config.get(BackupSettings.BACKUP_PG_FORMAT)) ? DumpFormat.PLAIN : DumpFormat.CUSTOM;
     return Optional.of(BackupCatalog.open(urls, BackupSettings.backupDir(config), b -> b.retention(retention)
         .compression(compression).postgresFormat(pgFormat).clock(local(clock)).stateStore(store)
-        .progress(progress)));
+        .progress(progress).credentialsDir(config.dataDir().resolve("credentials")).fileModes(config.fileModes())
+        .verifyUrl(config.find(BackupSettings.BACKUP_VERIFY_URL).orElse(null))));
   }
 
   /** Fails start-up with one line naming the key of a database URL or name the backup library cannot use. */

@@ -38,7 +38,7 @@ final class LocalBackups implements AutoCloseable {
       throw new IllegalStateException("no database is configured for backups: set DATABASE_URL or "
           + "backup.databases.<name> in vigil.yml");
     }
-    StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
+    StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir(), config.fileModes());
     try {
       BackupCatalog catalog = BackupSetup.catalog(config, store, Clock.systemDefaultZone(), progress).orElseThrow();
       return new LocalBackups(config, store, catalog);

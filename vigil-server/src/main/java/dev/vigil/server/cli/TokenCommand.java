@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 public final class TokenCommand extends CommandGroup {
 
   static StateStore open(VigilConfig c) {
-    return StateStore.open(c.find(Settings.STORE_URL).orElse(null), c.dataDir());
+    return StateStore.open(c.find(Settings.STORE_URL).orElse(null), c.dataDir(), c.fileModes());
   }
 
   /** {@code vigil token create --role R --name N}: prints the new token on its last line. */

@@ -21,7 +21,7 @@ public final class ServerLogging {
 
   /** The server's logging options from the {@code logging.*} settings (LOG_DIR, LOG_LEVEL, …). */
   public static LoggingOptions options(VigilConfig config) {
-    return LoggingOptions.defaults(APP_NAME)
+    return LoggingOptions.defaults(APP_NAME).withFileModes(config.fileModes())
         .withLogDir(Path.of(config.get(LoggingSettings.LOG_DIR)))
         .withLevel(LogLevel.parse(config.get(LoggingSettings.LOG_LEVEL)))
         .withJson(config.get(LoggingSettings.LOG_JSON))

@@ -12,6 +12,7 @@ import dev.vigil.monitor.trend.Trend;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.ApiException;
+import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import dev.vigil.server.http.Params;
@@ -78,12 +79,17 @@ final class MonitoringApi {
           Json.respond(ctx, m.metricsSummary(last));
         });
     api.get("/api/monitoring/processes", Role.VIEWER,
-        "Top processes (?top=1..100, default 10; ?sort=cpu|memory, default cpu)", ctx -> {
+        "Top processes (?top=1..100, default 10; ?sort=cpu|memory, default cpu); command lines (secrets masked) "
+            + "for admins only, the program for everyone else", ctx -> {
           SystemMonitor m = monitoring.monitor();
           int top = Params.intParam(ctx, "top", 1, MAX_TOP, 10);
           String sort = Params.textParam(ctx, "sort", "(?i)cpu|memory", "cpu or memory", "cpu");
           ProcessOrder order = ProcessOrder.parse(sort);
-          Json.respond(ctx, new Processes(m.processMetrics(top, order), order.name().toLowerCase(Locale.ROOT)));
+          List<ProcessInfo> processes = m.processMetrics(top, order);
+          if (!HttpServer.caller(ctx).role().includes(Role.ADMIN)) {
+            processes = processes.stream().map(ProcessInfo::withProgramOnly).toList();
+          }
+          Json.respond(ctx, new Processes(processes, order.name().toLowerCase(Locale.ROOT)));
         });
     api.get("/api/monitoring/history", Role.VIEWER,
         "History of one metric (?metric=cpu_percent|...|disk_percent:<mount>&from=&to=&step=): raw ring, "

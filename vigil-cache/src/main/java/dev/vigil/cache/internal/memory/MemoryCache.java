@@ -1,8 +1,9 @@
-package dev.vigil.cache.memory;
+package dev.vigil.cache.internal.memory;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,12 +56,12 @@ public final class MemoryCache {
             return currentDuration;
           }
         })
-        .removalListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+        .removalListener((String key, L1Entry entry, RemovalCause cause) -> {
           if (key != null && entry != null && !entry.tags().isEmpty()) {
             onRemoval.accept(key, entry);
           }
         })
-        .evictionListener((String key, L1Entry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+        .evictionListener((String key, L1Entry entry, RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
           }

@@ -1,4 +1,4 @@
-package dev.vigil.cache.invalidation;
+package dev.vigil.cache.internal.invalidation;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.vigil.cache.memory;
+package dev.vigil.cache.internal.memory;
 
 import java.util.List;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package dev.vigil.cache.memory;
+package dev.vigil.cache.internal.memory;
 
 import dev.vigil.cache.stats.CacheCounters;
 import java.util.Optional;

@@ -1,7 +1,7 @@
-package dev.vigil.cache.invalidation;
+package dev.vigil.cache.internal.invalidation;
 
-import dev.vigil.cache.memory.L1Entry;
-import dev.vigil.cache.memory.MemoryCache;
+import dev.vigil.cache.internal.memory.L1Entry;
+import dev.vigil.cache.internal.memory.MemoryCache;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 

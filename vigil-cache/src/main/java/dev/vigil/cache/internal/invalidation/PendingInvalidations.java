@@ -1,4 +1,4 @@
-package dev.vigil.cache.invalidation;
+package dev.vigil.cache.internal.invalidation;
 
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,8 @@
-package dev.vigil.backup.fs;
+package dev.vigil.backup.internal.fs;
 
+import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,12 +53,24 @@ public final class AtomicFiles {
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Writes {@code content} to {@code target} atomically: temp file, fsync, rename, fsync directory. */
+  /**
+   * Creates {@code file} new, with the modes files in its folder get ({@link FileModes#ofFolder}: 0600,
+   * or 0640 when the folder is readable by its group).
+   */
+  public static Path createPrivate(Path file) throws IOException {
+    return FileModes.ofFolder(file.getParent()).newFile(file);
+  }
+
+  /**
+   * Writes {@code content} to {@code target} atomically: temp file (created private, see
+   * {@link #createPrivate}), fsync, rename, fsync directory.
+   */
   public static void write(Path target, byte[] content) throws IOException {
     Path tmp = tempFor(target);
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(content);
+      createPrivate(tmp);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
         }

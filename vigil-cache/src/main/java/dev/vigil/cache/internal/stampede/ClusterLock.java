@@ -1,4 +1,4 @@
-package dev.vigil.cache.stampede;
+package dev.vigil.cache.internal.stampede;
 
 import dev.vigil.cache.redis.RedisCache;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.vigil.backup.fs;
+package dev.vigil.backup.internal.fs;
 
 import dev.vigil.backup.BackupException;
 import java.io.IOException;
