@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
+import dev.vigil.backup.metrics.BackupMetrics;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.stats.CacheMetrics;
@@ -10,6 +11,7 @@ import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.logging.audit.AuditMetrics;
 import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
@@ -103,6 +105,7 @@ public final class VigilServer implements AutoCloseable {
     started.push(auditLog);
     ServerAudit serverAudit = new ServerAudit(auditLog);
     AuditApi.register(api, auditLog);
+    started.push(AuditMetrics.start(auditLog, metrics.registry(), clock));
     createdAdmin.ifPresent(t -> auditLog.log("TOKEN_CREATE", "system", "token.create", "token:" + t.info().id(),
         Map.of("role", "admin", "reason", "first start", "outcome", "success"), null));
     // --- end audit trail ---
@@ -136,6 +139,7 @@ public final class VigilServer implements AutoCloseable {
       s.start();
     });
     BackupApi.register(api, backups.orElse(null), backupSchedulers, VigilServer::audit);
+    backups.ifPresent(b -> new BackupMetrics(b, backupSchedulers, clock).bindTo(metrics.registry()));
     // ---- end backups ----
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
