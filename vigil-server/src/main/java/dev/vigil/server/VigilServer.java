@@ -230,6 +230,7 @@ public final class VigilServer implements AutoCloseable {
     Map<String, Boolean> f = new LinkedHashMap<>();
     f.put("monitoring", config.get(Settings.MONITORING_ENABLED));
     f.put("redis_cache", config.get(Settings.USE_REDIS));
+    f.put("backups", !config.databases().isEmpty());
     f.put("backup_scheduler", config.get(Settings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
     return f;
   }
