@@ -91,8 +91,10 @@ export class Charts {
     const to = new Date();
     const from = new Date(to.getTime() - RANGES[range] * 1000);
     try {
-      this.history = await this.fetchAll(from, to, STEPS[range]);
       this.window = [from.getTime() / 1000, to.getTime() / 1000];
+      // a window with no stored roll-ups yet still spans its whole range (uPlot needs points to scale)
+      this.history = (await this.fetchAll(from, to, STEPS[range]))
+        .map((d) => (d[0].length ? d : [[...this.window], ...d.slice(1).map(() => [null, null])]));
       if (this.range === range) this.build();
     } catch (e) {
       this.panel.failed(e);
@@ -152,6 +154,13 @@ export class Charts {
           // the first time label centred under the y axis
           { ...axis, size: (u, values) => Math.max(56, textWidth(u, values) + 18), values: (u, ticks) => ticks.map(fmt) },
         ],
+        // the time span drawn, for people reading the page's DOM (and tests)
+        hooks: { setScale: [(u, key) => {
+          if (key === 'x' && u.scales.x.min !== null) {
+            fig.dataset.from = String(Math.round(u.scales.x.min));
+            fig.dataset.to = String(Math.round(u.scales.x.max));
+          }
+        }] },
         series: [{}, ...c.series.map((s, j) => ({ label: t(s.key), stroke: colors[(i + j) % colors.length], width: 2, spanGaps: false }))],
       };
       this.figures.push({ fig, value, fmt, chart: c });
