@@ -114,6 +114,26 @@ class DashboardAccessibilityTest {
             .intValue() == size.getValue().width);
         found.addAll(axe(setup + " dashboard " + lang + " " + size.getKey()));
         browser.screenshot(SHOTS.resolve("axe-" + setup + "-dashboard-" + lang + "-" + size.getKey() + ".png"));
+        if (size.getValue().equals(Browser.PHONE)) {
+          double height = browser.pageHeight();
+          for (int part = 0; part * 1200 < height && part < 4; part++) {
+            browser.screenshot(SHOTS.resolve("axe-" + setup + "-dashboard-" + lang + "-phone-part" + (part + 1) + ".png"),
+                part * 1200, Math.min(1200, height - part * 1200));
+          }
+        }
+      }
+      if ("none".equals(setup)) {
+        // notices already on the page follow a language switch
+        String other = lang.equals("en") ? "ar" : "en";
+        String before = browser.driver.findElement(By.cssSelector("#panel-backups .notice")).getText();
+        browser.driver.findElement(By.cssSelector("button[data-lang='" + other + "']")).click();
+        waitFor("the notice in " + other, () -> !browser.driver.findElement(By.cssSelector("#panel-backups .notice"))
+            .getText().equals(before));
+        assertThat(browser.driver.findElement(By.cssSelector("#panel-backups .notice")).getText())
+            .isEqualTo(other.equals("en") ? "Not enabled on this server." : "غير مفعّل على هذا الخادم.");
+        browser.driver.findElement(By.cssSelector("button[data-lang='" + lang + "']")).click();
+        waitFor("the notice in " + lang, () -> browser.driver.findElement(By.cssSelector("#panel-backups .notice"))
+            .getText().equals(before));
       }
       List<String> console = browser.consoleErrors();
       assertThat(console).as("console errors (%s, %s)", setup, lang).isEmpty();

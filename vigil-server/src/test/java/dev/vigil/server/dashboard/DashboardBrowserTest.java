@@ -224,6 +224,7 @@ class DashboardBrowserTest {
       waitFor(Duration.ofSeconds(10), range.getKey() + " drawn", () -> attr("#chart-cpu", "data-to") != null
           && Math.abs(Long.parseLong(attr("#chart-cpu", "data-to")) - Long.parseLong(attr("#chart-cpu", "data-from"))
           - range.getValue()) < 5);
+      browser.screenshot(SHOTS.resolve("dashboard-en-charts-" + range.getKey() + ".png"));
     }
     String requests = browser.performanceLog().stream().map(e -> e.getMessage()).filter(m -> m.contains("/api/monitoring/history"))
         .reduce("", String::concat);
