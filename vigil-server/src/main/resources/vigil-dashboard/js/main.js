@@ -37,18 +37,18 @@ function showLogin(messageKey) {
  * index.html, its module under panels/, and one entry here.
  */
 const PANELS = [
-  { name: 'cache', route: '/api/cache/stats', every: 10000, make: (panel) => new Cache(panel) },
+  { name: 'cache', feature: 'cache', route: '/api/cache/stats', every: 10000, make: (panel) => new Cache(panel) },
   {
     name: 'backups', feature: 'backups', route: '/api/backup/list', every: 30000,
     make: (panel, routes) => new Backups(panel, routes.allows('POST', '/api/backup/create'),
       routes.allows('POST', '/api/backup/verify/{filename}')),
   },
   {
-    name: 'errors', route: '/api/logs/recent', every: 15000,
+    name: 'errors', feature: 'logging', route: '/api/logs/recent', every: 15000,
     make: (panel) => new Feed(panel, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none'),
   },
   {
-    name: 'audit', route: '/api/audit/recent', role: 'admin', every: 5000,
+    name: 'audit', feature: 'audit', route: '/api/audit/recent', role: 'admin', every: 5000,
     make: (panel) => new Feed(panel, '/api/audit/recent?limit=20', auditLine, 'audit.none'),
   },
 ];
