@@ -31,7 +31,7 @@ function showLogin(messageKey) {
 }
 
 /**
- * The panels after the live ones, in page order. A panel shows only when its feature is on (per
+ * The panels after the live ones, in page order. A panel shows only when its features are on (per
  * /api/info; a feature the server does not name counts as on) and its route exists and allows the
  * caller's role; otherwise it says why, without calling the API. To add a panel: a section in
  * index.html, its module under panels/, and one entry here.
@@ -39,7 +39,7 @@ function showLogin(messageKey) {
 const PANELS = [
   { name: 'cache', feature: 'cache', route: '/api/cache/stats', every: 10000, make: (panel) => new Cache(panel) },
   {
-    name: 'backups', feature: 'backups', route: '/api/backup/list', every: 30000,
+    name: 'backups', feature: ['backups', 'backup_databases'], route: '/api/backup/list', every: 30000,
     make: (panel, routes) => new Backups(panel, routes.allows('POST', '/api/backup/create'),
       routes.allows('POST', '/api/backup/verify/{filename}')),
   },
@@ -69,9 +69,9 @@ class Session {
     this.timers.push(setInterval(fn, ms));
   }
 
-  /** Whether the server has {@code feature} on (a feature it does not name counts as on). */
+  /** Whether the server has {@code feature} (a name or several) on; a feature it does not name counts as on. */
   on(feature) {
-    return !feature || this.features[feature] !== false;
+    return [feature].flat().every((f) => !f || this.features[f] !== false);
   }
 
   start() {

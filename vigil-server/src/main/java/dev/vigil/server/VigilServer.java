@@ -229,7 +229,7 @@ public final class VigilServer implements AutoCloseable {
   /** {@code /api/info}'s {@code features}: each feature's state plus the seed-era switches. */
   private static Map<String, Boolean> info(VigilConfig config, Map<String, Boolean> enabled) {
     Map<String, Boolean> f = new LinkedHashMap<>(enabled);
-    f.put("backups", f.getOrDefault("backups", false) && !config.databases().isEmpty()); // something to back up
+    f.put("backup_databases", !config.databases().isEmpty()); // the dashboard asks before calling /api/backup/*
     f.put("redis_cache", config.get(Settings.USE_REDIS));
     f.put("backup_scheduler", config.get(Settings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
     return f;
