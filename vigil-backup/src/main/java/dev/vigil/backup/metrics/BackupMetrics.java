@@ -30,11 +30,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code vigil_backup_missed_runs_total}: scheduled runs missed while no scheduler ran</li>
  * </ul>
  * A gauge with nothing to report yet (no backup, no verification) is NaN. One scrape reads the store
- * once per database: the summary is kept for {@link #DEFAULT_MAX_AGE}.
+ * once per database: the summary is kept for {@link #SUMMARY_MAX_AGE}.
  */
 public final class BackupMetrics implements MeterBinder {
   /** How long one read of the run history serves the gauges of a database. */
-  public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+  public static final Duration SUMMARY_MAX_AGE = Duration.ofSeconds(1);
 
   private final BackupCatalog catalog;
   private final Map<String, BackupScheduler> schedulers;
@@ -91,7 +91,7 @@ public final class BackupMetrics implements MeterBinder {
     Gauge.builder(name, s.db, d -> f.applyAsDouble(s)).baseUnit(unit).description(description).tags(tags).register(registry);
   }
 
-  /** One database's run summary, read again when older than {@link #DEFAULT_MAX_AGE}. */
+  /** One database's run summary, read again when older than {@link #SUMMARY_MAX_AGE}. */
   private static final class Summary {
     private final DatabaseBackup db;
     private final Clock clock;
@@ -105,7 +105,7 @@ public final class BackupMetrics implements MeterBinder {
 
     synchronized RunSummary get() {
       long now = clock.millis();
-      if (value == null || now - readAt >= DEFAULT_MAX_AGE.toMillis() || now < readAt) {
+      if (value == null || now - readAt >= SUMMARY_MAX_AGE.toMillis() || now < readAt) {
         value = db.runSummary();
         readAt = now;
       }

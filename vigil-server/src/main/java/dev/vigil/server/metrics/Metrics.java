@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -32,8 +33,9 @@ public final class Metrics implements AutoCloseable {
    * increment (no percentile computed per request) and {@code histogram_quantile} brackets the
    * 200 ms p95 target.
    */
-  public static final Duration[] LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000)
-      .map(Duration::ofMillis).toArray(Duration[]::new);
+  public static final List<Duration> LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000)
+      .map(Duration::ofMillis).toList();
+  private static final Duration[] BUCKETS = LATENCY_BUCKETS.toArray(Duration[]::new);
 
   /** Creates the registry with JVM, process and uptime meters bound. */
   public Metrics() {
@@ -68,7 +70,7 @@ public final class Metrics implements AutoCloseable {
         .tag("route", k.route())
         .tag("status", Integer.toString(k.status()))
         .publishPercentileHistogram(false)
-        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry))
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }
