@@ -1,12 +1,14 @@
 // Live and historical charts of CPU, RAM, disk and network with uPlot (from its WebJar).
 import uPlot from '/webjars/uplot/1.6.30/dist/uPlot.esm.js';
 import { get } from './api.js';
-import { t, pct, bytes, time, onChange } from './i18n.js';
+import { t, pct, bytes, time, day, onChange } from './i18n.js';
 import { h } from './dom.js';
 
 const LIVE_SECONDS = 15 * 60;
 const RANGES = { '15m': 15 * 60, '1h': 3600, '24h': 86400, '7d': 7 * 86400 };
-const STEPS = { '15m': '1s', '1h': '30s', '24h': '10m', '7d': '1h' };
+// 1 h and 24 h read the stored 1-minute roll-ups, 7 d the 1-hour ones (both survive restarts);
+// the live window fills from the in-memory samples
+const STEPS = { '15m': '1s', '1h': '1m', '24h': '1m', '7d': '1h' };
 
 const CHARTS = [
   { id: 'cpu', key: 'charts.cpu', series: [{ metric: 'cpu_percent', key: 'charts.cpu', pick: (m) => m.cpu_percent }], percent: true },
@@ -19,6 +21,14 @@ const CHARTS = [
     ],
   },
 ];
+
+const measure = document.createElement('canvas').getContext('2d');
+/** The widest of {@code values} in uPlot's axis font (12 px), in CSS pixels. */
+function textWidth(u, values) {
+  if (!values || !values.length) return 0;
+  measure.font = '12px ' + getComputedStyle(document.documentElement).fontFamily;
+  return Math.ceil(Math.max(...values.map((v) => measure.measureText(String(v)).width)));
+}
 
 function css(name) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -81,7 +91,10 @@ export class Charts {
     const to = new Date();
     const from = new Date(to.getTime() - RANGES[range] * 1000);
     try {
-      this.history = await this.fetchAll(from, to, STEPS[range]);
+      this.window = [from.getTime() / 1000, to.getTime() / 1000];
+      // a window with no stored roll-ups yet still spans its whole range (uPlot needs points to scale)
+      this.history = (await this.fetchAll(from, to, STEPS[range]))
+        .map((d) => (d[0].length ? d : [[...this.window], ...d.slice(1).map(() => [null, null])]));
       if (this.range === range) this.build();
     } catch (e) {
       this.panel.failed(e);
@@ -116,10 +129,15 @@ export class Charts {
     const axis = { stroke: css('--muted'), grid: { stroke: css('--line'), width: 1 }, ticks: { stroke: css('--line') } };
     const long = this.range === '24h' || this.range === '7d';
     const data = this.shown();
+    // the x axis spans the chosen window, however few points there are; the live one the last 15 minutes
+    const xRange = (u, min, max) => (this.range === '15m'
+      ? [Math.min(min ?? Infinity, (max ?? Date.now() / 1000) - LIVE_SECONDS), max ?? Date.now() / 1000]
+      : this.window);
+    const tick = this.range === '15m' ? (d) => time(d) : long ? (d) => day(d) + '\n' + time(d, 'short') : (d) => time(d, 'short');
     CHARTS.forEach((c, i) => {
       const value = h('strong', {});
       const plot = h('div', { class: 'plot', 'aria-hidden': 'true' });
-      const fig = h('figure', { class: 'chart', id: 'chart-' + c.id, role: 'img' },
+      const fig = h('figure', { class: 'chart', id: 'chart-' + c.id },
         h('figcaption', {}, h('span', {}, t(c.key)), value), plot);
       grid.append(fig);
       const fmt = c.percent ? (v) => pct(v) : (v) => bytes(v, true);
@@ -128,11 +146,21 @@ export class Charts {
         height: 160,
         legend: { show: false },
         cursor: { show: true, drag: { x: false, y: false } },
-        scales: { x: { time: true }, y: c.percent ? { range: [0, 100] } : { range: (u, min, max) => [0, Math.max(1024, max)] } },
+        scales: { x: { time: true, range: xRange }, y: c.percent ? { range: [0, 100] } : { range: (u, min, max) => [0, Math.max(1024, max)] } },
+        padding: [8, 16, 0, 0],
         axes: [
-          { ...axis, space: 80, values: (u, ticks) => ticks.map((s) => time(new Date(s * 1000), long)) },
-          { ...axis, size: (u, values) => (values ? Math.max(...values.map((v) => String(v).length)) * 7 + 16 : 40), values: (u, ticks) => ticks.map(fmt) },
+          { ...axis, space: long ? 70 : 90, size: long ? 52 : 36, values: (u, ticks) => ticks.map((s) => tick(new Date(s * 1000))) },
+          // wide enough for the longest label in the page's font ("100 %", "1.5 MB/s"), and for half of
+          // the first time label centred under the y axis
+          { ...axis, size: (u, values) => Math.max(56, textWidth(u, values) + 18), values: (u, ticks) => ticks.map(fmt) },
         ],
+        // the time span drawn, for people reading the page's DOM (and tests)
+        hooks: { setScale: [(u, key) => {
+          if (key === 'x' && u.scales.x.min !== null) {
+            fig.dataset.from = String(Math.round(u.scales.x.min));
+            fig.dataset.to = String(Math.round(u.scales.x.max));
+          }
+        }] },
         series: [{}, ...c.series.map((s, j) => ({ label: t(s.key), stroke: colors[(i + j) % colors.length], width: 2, spanGaps: false }))],
       };
       this.figures.push({ fig, value, fmt, chart: c });

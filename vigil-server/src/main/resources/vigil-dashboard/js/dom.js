@@ -33,7 +33,7 @@ export class Panel {
 
   /** Shows a localized notice: "disabled" (feature off), "forbidden" (role too low), "empty" or "error". */
   notice(state, key, params) {
-    this.body.replaceChildren(h('p', { class: state === 'error' ? 'notice bad' : 'notice' }, t(key, params)));
+    this.body.replaceChildren(h('p', { class: state === 'error' ? 'notice bad' : 'notice' }, localized(key, params)));
     this.el.dataset.state = state;
   }
 
@@ -43,6 +43,35 @@ export class Panel {
     else if (err?.status === 403) this.notice('forbidden', 'common.forbidden');
     else this.notice('error', 'common.failed', { message: err?.message || String(err) });
   }
+}
+
+/**
+ * Text in the page's language that follows a language switch: the element carries its message key and
+ * parameters (data-i18n, data-i18n-params), which i18n.translate() fills again.
+ */
+export function localized(key, params) {
+  const attrs = { 'data-i18n': key };
+  if (params && Object.keys(params).length) attrs['data-i18n-params'] = JSON.stringify(params);
+  return h('span', attrs, t(key, params));
+}
+
+/**
+ * An identifier, file name, number or other left-to-right token, isolated so Arabic text around it
+ * does not reorder its punctuation.
+ */
+export function ltr(text) {
+  return h('bdi', { dir: 'ltr' }, text);
+}
+
+/**
+ * A horizontally scrolling box around a table: focusable (keyboard users can scroll it) and labelled
+ * as a region with the table's caption.
+ */
+export function scroller(labelKey, table, extraClass) {
+  return h('div', {
+    class: 'table-wrap' + (extraClass ? ' ' + extraClass : ''), tabindex: 0, role: 'region',
+    'aria-label': t(labelKey), 'data-i18n-attr': 'aria-label:' + labelKey,
+  }, table);
 }
 
 /** A definition list of figures: [[labelKey, value], ...]. */

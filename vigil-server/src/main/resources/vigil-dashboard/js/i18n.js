@@ -59,7 +59,9 @@ export function t(key, params = {}) {
 
 /** Fills data-i18n (text) and data-i18n-attr ("attr:key;attr:key") under {@code root}. */
 export function translate(root) {
-  root.querySelectorAll('[data-i18n]').forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  root.querySelectorAll('[data-i18n]').forEach((el) => {
+    el.textContent = t(el.dataset.i18n, el.dataset.i18nParams ? JSON.parse(el.dataset.i18nParams) : {});
+  });
   root.querySelectorAll('[data-i18n-attr]').forEach((el) => {
     el.dataset.i18nAttr.split(';').forEach((pair) => {
       const [attr, key] = pair.split(':');
@@ -113,10 +115,15 @@ export function metricValue(metric, v) {
   return num(v, 1);
 }
 
-/** A time of day (for chart axes). */
-export function time(d, withDate = false) {
-  return intl('d', withDate ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }
+/** A time of day (for chart axes): with seconds, or {@code 'short'} to the minute. */
+export function time(d, precision = 'seconds') {
+  return intl('d', precision === 'short' ? { hour: '2-digit', minute: '2-digit' }
     : { hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(d);
+}
+
+/** A day of the year, short (for chart axes). */
+export function day(d) {
+  return intl('d', { month: 'short', day: 'numeric' }).format(d);
 }
 
 /** "in 3 days" / "2 hours ago" for a moment relative to now. */

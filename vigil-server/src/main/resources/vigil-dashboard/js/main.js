@@ -30,11 +30,36 @@ function showLogin(messageKey) {
   $('token').focus();
 }
 
+/**
+ * The panels after the live ones, in page order. A panel shows only when its features are on (per
+ * /api/info; a feature the server does not name counts as on) and its route exists and allows the
+ * caller's role; otherwise it says why, without calling the API. To add a panel: a section in
+ * index.html, its module under panels/, and one entry here.
+ */
+const PANELS = [
+  { name: 'cache', feature: 'cache', route: '/api/cache/stats', every: 10000, make: (panel) => new Cache(panel) },
+  {
+    name: 'backups', feature: ['backups', 'backup_databases'], route: '/api/backup/list', every: 30000,
+    make: (panel, routes) => new Backups(panel, routes.allows('POST', '/api/backup/create'),
+      routes.allows('POST', '/api/backup/verify/{filename}')),
+  },
+  {
+    name: 'errors', feature: 'logging', route: '/api/logs/recent', every: 15000,
+    make: (panel) => new Feed(panel, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none'),
+  },
+  {
+    name: 'audit', feature: 'audit', route: '/api/audit/recent', role: 'admin', every: 5000,
+    make: (panel) => new Feed(panel, '/api/audit/recent?limit=20', auditLine, 'audit.none'),
+  },
+];
+const LIVE_PANELS = ['health', 'charts', 'processes', 'insights'];
+
 /** Everything that runs while signed in; stop() ends it all. */
 class Session {
-  constructor(me, routes) {
+  constructor(me, routes, features) {
     this.me = me;
     this.routes = routes;
+    this.features = features || {};
     this.timers = [];
     this.live = null;
   }
@@ -44,21 +69,26 @@ class Session {
     this.timers.push(setInterval(fn, ms));
   }
 
+  /** Whether the server has {@code feature} (a name or several) on; a feature it does not name counts as on. */
+  on(feature) {
+    return [feature].flat().every((f) => !f || this.features[f] !== false);
+  }
+
   start() {
     const { me, routes } = this;
     const has = (path) => routes.has('GET', path);
-    /** Shows a panel's notice when its route is absent or above the caller's role; true when it may load. */
-    const usable = (panel, path) => {
-      if (!has(path)) panel.notice('disabled', 'common.notEnabled');
+    /** Shows a panel's notice when its feature is off or its route absent or above the caller's role; true when it may load. */
+    const usable = (panel, feature, path) => {
+      if (!this.on(feature) || !has(path)) panel.notice('disabled', 'common.notEnabled');
       else if (!routes.allows('GET', path)) panel.notice('forbidden', 'common.forbidden');
       else return true;
       return false;
     };
-    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
+    const panels = Object.fromEntries([...LIVE_PANELS, ...PANELS.map((p) => p.name)]
       .map((n) => [n, new Panel('panel-' + n)]));
     Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
 
-    if (has('/api/monitoring/health') && has('/api/stream')) {
+    if (this.on('monitoring') && has('/api/monitoring/health') && has('/api/stream')) {
       const charts = new Charts(panels.charts);
       charts.start();
       let last = null;
@@ -70,7 +100,7 @@ class Session {
       }, (state) => {
         $('live').dataset.state = state;
         $('live').textContent = t('live.' + state);
-        if (state === 'off') ['health', 'charts', 'processes', 'insights'].forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
+        if (state === 'off') LIVE_PANELS.forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
       });
       this.live.start();
       const processes = new Processes(panels.processes);
@@ -78,32 +108,19 @@ class Session {
       const insights = new Insights(panels.insights);
       this.every(60000, () => insights.refresh());
     } else {
-      ['health', 'charts', 'processes', 'insights'].forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
+      LIVE_PANELS.forEach((n) => panels[n].notice('disabled', 'common.notEnabled'));
     }
 
-    if (usable(panels.cache, '/api/cache/stats')) {
-      const cache = new Cache(panels.cache);
-      this.every(10000, () => cache.refresh());
-    }
-
-    if (usable(panels.backups, '/api/backup/list')) {
-      const backups = new Backups(panels.backups, routes.allows('POST', '/api/backup/create'),
-        routes.allows('POST', '/api/backup/verify/{filename}'));
-      this.every(30000, () => backups.refresh());
-    }
-
-    if (usable(panels.errors, '/api/logs/recent')) {
-      const errors = new Feed(panels.errors, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none');
-      this.every(15000, () => errors.refresh());
-    }
-
-    if (!routes.allows('GET', '/api/audit')) {
-      panels.audit.el.hidden = true;
-      panels.audit.el.dataset.state = 'forbidden';
-    } else if (usable(panels.audit, '/api/audit')) {
-      const audit = new Feed(panels.audit, '/api/audit?limit=20', auditLine, 'audit.none');
-      this.every(15000, () => audit.refresh());
-    }
+    PANELS.forEach((def) => {
+      const panel = panels[def.name];
+      if (def.role && !(me.roles || []).includes(def.role)) {
+        panel.el.hidden = true;
+        panel.el.dataset.state = 'forbidden';
+      } else if (usable(panel, def.feature, def.route)) {
+        const view = def.make(panel, routes);
+        this.every(def.every, () => view.refresh());
+      }
+    });
   }
 
   stop() {
@@ -115,10 +132,13 @@ class Session {
 async function enter() {
   let me;
   let routes;
+  let info;
   try {
     const [who, doc] = await Promise.all([get('/api/whoami'), get('/api/openapi.json')]);
     me = who;
     routes = new Routes(doc, me.roles);
+    // which features are on, so panels of those that are off never call their routes
+    info = routes.allows('GET', '/api/info') ? await get('/api/info') : null;
   } catch (e) {
     if (e.status !== 401) showLogin('login.unreachable');
     return;
@@ -132,7 +152,7 @@ async function enter() {
   const label = () => { who.textContent = t('login.who', { name: me.name, role: t('role.' + me.role) }); };
   label();
   i18n.onChange(label);
-  session = new Session(me, routes);
+  session = new Session(me, routes, info?.features);
   session.start();
   markWhenFilled();
 }

@@ -23,6 +23,7 @@ import dev.vigil.backup.retention.RetentionPolicy;
 import dev.vigil.backup.retention.RetentionResult;
 import dev.vigil.backup.store.BackupRun;
 import dev.vigil.backup.store.BackupRuns;
+import dev.vigil.backup.store.RunSummary;
 import dev.vigil.backup.verify.VerificationResult;
 import dev.vigil.core.fs.FileModes;
 import dev.vigil.core.store.StateStore;
@@ -313,6 +314,11 @@ public final class DatabaseBackup implements AutoCloseable {
   /** Recent runs (backups, verifications, restores, deletions, retention passes), newest first, FAILED ones included. */
   public List<BackupRun> runs(int limit) {
     return runs.recent(name, limit);
+  }
+
+  /** The newest successful backup, newest finished verification and the count of failed backups, from the run history. */
+  public RunSummary runSummary() {
+    return runs.summary(name);
   }
 
   /**

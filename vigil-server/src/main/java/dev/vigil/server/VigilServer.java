@@ -230,6 +230,7 @@ public final class VigilServer implements AutoCloseable {
   /** {@code /api/info}'s {@code features}: each feature's state plus the Redis cache and backup scheduler switches. */
   private static Map<String, Boolean> info(VigilConfig config, Map<String, Boolean> enabled) {
     Map<String, Boolean> f = new LinkedHashMap<>(enabled);
+    f.put("backup_databases", !config.databases().isEmpty()); // the dashboard asks before calling /api/backup/*
     f.put("redis_cache", config.get(CacheSettings.USE_REDIS));
     f.put("backup_scheduler", config.get(BackupSettings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
     return f;

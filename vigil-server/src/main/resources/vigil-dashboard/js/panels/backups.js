@@ -1,7 +1,7 @@
 // Backups: stats, last success and failure, the list with verification state; create and verify for operators.
 import { get, post } from '../api.js';
 import { t, num, dateTime, onChange } from '../i18n.js';
-import { h, figures } from '../dom.js';
+import { h, figures, ltr, scroller } from '../dom.js';
 
 export class Backups {
   constructor(panel, canCreate, canVerify) {
@@ -66,8 +66,8 @@ export class Backups {
       this.message ? h('span', { role: 'status', class: this.message.bad ? 'notice bad' : 'notice', id: 'backup-message' },
         t(this.message.key, this.message.params)) : null) : null;
     const rows = list.map((b) => h('tr', { 'data-file': b.filename },
-      h('td', { class: 'name file' }, b.filename),
-      h('td', { class: 'hide-narrow' }, b.database || ''),
+      h('td', { class: 'name file' }, ltr(b.filename)),
+      h('td', { class: 'hide-narrow' }, ltr(b.database || '')),
       h('td', { class: 'num' }, num(b.size_mb, 2)),
       h('td', { class: 'hide-narrow' }, dateTime(b.timestamp)),
       h('td', {}, b.verification
@@ -84,15 +84,15 @@ export class Backups {
         ['backups.lastSuccess', lastSuccess ? dateTime(lastSuccess, true) : t('common.never')],
         ['backups.lastFailure', failure ? dateTime(failure.last_run_time, true) : t('common.never')],
       ]),
-      failure?.last_message ? h('p', { class: 'notice bad' }, failure.last_message) : null,
+      failure?.last_message ? h('p', { class: 'notice bad' }, h('bdi', {}, failure.last_message)) : null,
       actions,
-      list.length ? h('div', { class: 'table-wrap backups' }, h('table', { id: 'backup-table' },
+      list.length ? scroller('backups.title', h('table', { id: 'backup-table' },
         h('caption', { class: 'notice' }, t('backups.caption')),
         h('thead', {}, h('tr', {},
           h('th', { scope: 'col' }, t('backups.file')), h('th', { scope: 'col', class: 'hide-narrow' }, t('backups.database')),
           h('th', { scope: 'col', class: 'num' }, t('backups.sizeMb')), h('th', { scope: 'col', class: 'hide-narrow' }, t('backups.time')),
           h('th', { scope: 'col' }, t('backups.state')), this.canVerify ? h('th', { scope: 'col' }, t('backups.actions')) : null)),
-        h('tbody', {}, rows))) : h('p', { class: 'notice' }, t('backups.none')),
+        h('tbody', {}, rows)), 'backups') : h('p', { class: 'notice' }, t('backups.none')),
     );
   }
 }

@@ -1,7 +1,7 @@
-// A list of recent records from one API route: recent errors, audit events.
+// A list of recent records from one API route: recent errors, audit events (newest first).
 import { get } from '../api.js';
 import { t, dateTime, onChange } from '../i18n.js';
-import { h } from '../dom.js';
+import { h, ltr } from '../dom.js';
 
 /** The first array in an answer ({records: [...]}, {events: [...]} …), or the answer itself when it is one. */
 function items(body) {
@@ -10,10 +10,16 @@ function items(body) {
   return Object.values(body || {}).find(Array.isArray) || [];
 }
 
+/** Parts joined by a separator, skipping empty ones (parts are strings or nodes). */
+function joined(parts, sep) {
+  return parts.filter((p) => p !== null && p !== undefined && p !== '')
+    .flatMap((p, i) => (i ? [sep, p] : [p]));
+}
+
 export class Feed {
   /**
    * @param path the route to read
-   * @param line turns one record into [main text, detail text]
+   * @param line turns one record into [main parts, detail parts] (strings or nodes)
    * @param emptyKey the message shown when there is nothing
    */
   constructor(panel, path, line, emptyKey) {
@@ -37,12 +43,23 @@ export class Feed {
     this.panel.show(rows.length
       ? h('ul', { class: 'lines' }, rows.map((r) => {
         const [main, detail] = this.line(r);
-        return h('li', {}, main, h('span', { class: 'when' }, [dateTime(r.timestamp || r.time), detail].filter(Boolean).join(' · ')));
+        return h('li', { 'data-seq': r.seq }, joined(main, ' '),
+          h('span', { class: 'when' }, joined([dateTime(r.timestamp || r.time), ...detail], ' · ')));
       }))
       : h('p', { class: 'notice' }, t(this.emptyKey)));
   }
 }
 
-export const errorLine = (r) => [r.message || JSON.stringify(r), [r.level, r.logger].filter(Boolean).join(' ')];
-export const auditLine = (r) => [[r.action, r.resource].filter(Boolean).join(' '),
-  [r.user_id || r.token, r.outcome || r.details?.outcome, r.ip_address].filter(Boolean).join(' ')];
+export const errorLine = (r) => [[h('bdi', {}, r.message || JSON.stringify(r))],
+  [r.level, r.logger ? ltr(r.logger) : null]];
+
+const OUTCOMES = ['success', 'failure', 'denied'];
+/** An audit outcome in the page's language (an unknown one as it is). */
+function outcome(word) {
+  if (!word) return null;
+  return OUTCOMES.includes(word) ? h('span', { class: 'outcome ' + word }, t('audit.outcome.' + word)) : ltr(word);
+}
+
+export const auditLine = (r) => [[r.action ? ltr(r.action) : null, r.resource ? ltr(r.resource) : null],
+  [r.user_id || r.token ? ltr(r.user_id || r.token) : null, outcome(r.outcome || r.details?.outcome),
+    r.ip_address ? ltr(r.ip_address) : null]];

@@ -1,11 +1,11 @@
 // Top processes, sortable by any column with the keyboard or a click (aria-sort tells screen readers).
 import { get } from '../api.js';
 import { t, pct, num, onChange } from '../i18n.js';
-import { h } from '../dom.js';
+import { h, ltr, scroller } from '../dom.js';
 
 const COLUMNS = [
-  { key: 'pid', label: 'processes.pid', num: true, fmt: (v) => String(v) },
-  { key: 'name', label: 'processes.name', num: false, fmt: (v) => v },
+  { key: 'pid', label: 'processes.pid', num: true, fmt: (v) => String(v), narrow: true },
+  { key: 'name', label: 'processes.name', num: false, fmt: (v) => ltr(v ?? '') },
   { key: 'cpu_percent', label: 'processes.cpu', num: true, fmt: (v) => pct(v) },
   { key: 'memory_mb', label: 'processes.memory', num: true, fmt: (v) => num(v, 0) },
   { key: 'status', label: 'processes.status', num: false, fmt: (v) => v, narrow: true },
@@ -48,8 +48,9 @@ export class Processes {
       'aria-sort': c.key === key ? (dir > 0 ? 'ascending' : 'descending') : 'none',
     }, h('button', { type: 'button', onclick: () => this.sortBy(c.key) }, t(c.label)))));
     const body = rows.map((r) => h('tr', {}, COLUMNS.map((c) =>
-      h('td', { class: c.num ? 'num' : c.narrow ? 'hide-narrow' : 'name' }, c.fmt(r[c.key]) ?? ''))));
-    this.panel.show(h('div', { class: 'table-wrap' }, h('table', { id: 'process-table' },
+      h('td', { class: [c.num ? 'num' : c.narrow ? '' : 'name', c.narrow ? 'hide-narrow' : ''].join(' ').trim() },
+        c.fmt(r[c.key]) ?? ''))));
+    this.panel.show(scroller('processes.title', h('table', { id: 'process-table' },
       h('caption', { class: 'notice' }, t('processes.caption')), h('thead', {}, head), h('tbody', {}, body))));
   }
 }

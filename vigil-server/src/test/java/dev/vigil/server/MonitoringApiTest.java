@@ -204,7 +204,7 @@ class MonitoringApiTest {
       HttpResponse<String> r = s.get("/metrics", viewer);
       assertThat(r.statusCode()).isEqualTo(200);
       String text = r.body();
-      assertThat(text).contains("host_cpu_usage ", "host_cpu_count ", "host_memory_total_bytes ",
+      assertThat(text).contains("host_cpu_usage ", "host_cpus ", "host_memory_total_bytes ",
           "host_memory_usage ", "host_processes ", "host_uptime_seconds ", "host_filesystem_size_bytes{",
           "host_load_average{window=\"1m\"}", "vigil_monitor_anomalies_total ",
           "jvm_memory_used_bytes{", "http_server_requests_seconds_count{", "route=\"/api/monitoring/health\"");

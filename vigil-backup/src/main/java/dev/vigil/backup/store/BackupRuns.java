@@ -4,6 +4,8 @@ import dev.vigil.core.store.StateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -92,11 +94,35 @@ public final class BackupRuns {
             + "started_at, finished_at, size_bytes, sha256, reason FROM vigil_backup_run WHERE database_name = :db "
             + "ORDER BY started_at DESC, id LIMIT :limit")
         .bind("db", database).bind("limit", limit)
-        .map((rs, ctx) -> new BackupRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
-            rs.getObject(7) == null ? null : Instant.ofEpochMilli(rs.getLong(7)),
-            rs.getObject(8) == null ? null : rs.getLong(8), rs.getString(9), rs.getString(10)))
+        .map((rs, ctx) -> row(rs))
         .list());
+  }
+
+  /**
+   * The facts monitoring needs about {@code database}: its newest successful backup, newest finished
+   * verification and how many backups failed, in one read of the store.
+   */
+  public RunSummary summary(String database) {
+    return store.jdbi().withHandle(h -> {
+      String select = "SELECT id, database_name, operation, filename, status, started_at, finished_at, size_bytes, "
+          + "sha256, reason FROM vigil_backup_run WHERE database_name = :db AND operation = :op AND status IN (<st>) "
+          + "ORDER BY finished_at DESC, id LIMIT 1";
+      Optional<BackupRun> backup = h.createQuery(select).bind("db", database).bind("op", "BACKUP")
+          .bindList("st", List.of(BackupRun.SUCCEEDED)).map((rs, ctx) -> row(rs)).findFirst();
+      Optional<BackupRun> verify = h.createQuery(select).bind("db", database).bind("op", "VERIFY")
+          .bindList("st", List.of(BackupRun.SUCCEEDED, BackupRun.FAILED)).map((rs, ctx) -> row(rs)).findFirst();
+      long failed = h.createQuery("SELECT COUNT(*) FROM vigil_backup_run WHERE database_name = :db "
+              + "AND operation = 'BACKUP' AND status = 'FAILED'")
+          .bind("db", database).mapTo(Long.class).one();
+      return new RunSummary(backup, verify, failed);
+    });
+  }
+
+  private static BackupRun row(ResultSet rs) throws SQLException {
+    return new BackupRun(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)),
+        rs.getObject(7) == null ? null : Instant.ofEpochMilli(rs.getLong(7)),
+        rs.getObject(8) == null ? null : rs.getLong(8), rs.getString(9), rs.getString(10));
   }
 
   private static boolean alive(long pid, long startedAt) {

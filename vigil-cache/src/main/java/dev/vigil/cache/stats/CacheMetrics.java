@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToLongFunction;
 
 /**
  * Micrometer meters of one cache, read from its live counters (no extra work on the read path):
@@ -18,6 +19,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code vigil.cache.loads{result=success|failure}}, {@code vigil.cache.load.duration} (timer)</li>
  *   <li>{@code vigil.cache.refreshes}, {@code vigil.cache.evictions}</li>
  *   <li>{@code vigil.cache.size} (in-process entries), {@code vigil.cache.degraded} (1 while Redis is down)</li>
+ *   <li>{@code vigil.cache.hit.ratio{level=l1|l2|overall}}: hits / reads of that level since start, 0–1
+ *       (NaN before its first read); for a windowed ratio use the {@code gets} counters with {@code rate()}</li>
  * </ul>
  * All carry the tag {@code cache=<name>}.
  */
@@ -51,8 +54,20 @@ public final class CacheMetrics implements MeterBinder {
         .tags(tags).description("time spent in the loader").register(registry);
     Gauge.builder("vigil.cache.size", cache, CacheManager::localSize).tags(tags)
         .description("entries in the in-process level").register(registry);
+    ratio(registry, "l1", c, CacheCounters::l1Hits, x -> x.l1Misses.sum());
+    ratio(registry, "l2", c, CacheCounters::l2Hits, x -> x.l2Misses.sum());
+    ratio(registry, "overall", c, x -> x.l1Hits() + x.l2Hits(), CacheCounters::misses);
     Gauge.builder("vigil.cache.degraded", cache, x -> x.degraded() ? 1 : 0).tags(tags)
         .description("1 while a configured Redis is unreachable").register(registry);
+  }
+
+  private void ratio(MeterRegistry registry, String level, CacheCounters c, ToLongFunction<CacheCounters> hits,
+      ToLongFunction<CacheCounters> misses) {
+    Gauge.builder("vigil.cache.hit.ratio", c, x -> {
+      long h = hits.applyAsLong(x);
+      long total = h + misses.applyAsLong(x);
+      return total == 0 ? Double.NaN : (double) h / total;
+    }).tags(tags.and("level", level)).description("share of reads a level answered, since start").register(registry);
   }
 
   private void counter(MeterRegistry registry, String name, String description, LongAdder adder, Tags extra) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.core.store.StateStore;
 import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,13 +111,24 @@ final class AuditIndex {
       if (q.eventType() != null) {
         query.bind("type", q.eventType());
       }
-      return query.map((rs, ctx) -> new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
-          rs.getString(4), rs.getString(5), rs.getString(6), parse(rs.getString(7)), rs.getString(8),
-          rs.getString(9), rs.getString(10))).list();
+      return query.map((rs, ctx) -> row(rs)).list();
     });
     List<AuditRecord> page = new ArrayList<>(rows.subList(0, Math.min(rows.size(), q.limit())));
     Long next = rows.size() > q.limit() ? page.get(page.size() - 1).seq() : null;
     return new AuditPage(page, next);
+  }
+
+  /** The newest {@code limit} records, newest first. */
+  List<AuditRecord> newest(int limit) {
+    return store.jdbi().withHandle(h -> h.createQuery("SELECT seq, ts, event_type, user_id, action, resource, details, "
+            + "ip_address, prev_hash, hash FROM vigil_audit_event WHERE chain = :chain ORDER BY seq DESC LIMIT :limit")
+        .bind("chain", chain).bind("limit", limit).map((rs, ctx) -> row(rs)).list());
+  }
+
+  private static AuditRecord row(ResultSet rs) throws SQLException {
+    return new AuditRecord(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
+        rs.getString(4), rs.getString(5), rs.getString(6), parse(rs.getString(7)), rs.getString(8),
+        rs.getString(9), rs.getString(10));
   }
 
   private static Map<String, Object> parse(String details) {

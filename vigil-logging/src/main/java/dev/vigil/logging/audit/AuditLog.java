@@ -301,6 +301,18 @@ public final class AuditLog implements AutoCloseable {
     return index.query(query);
   }
 
+  /**
+   * The newest {@code limit} records (1 to 1000), newest first, including every record logged before
+   * this call: for a live view of what just happened.
+   */
+  public List<AuditRecord> newest(int limit) {
+    if (limit < 1 || limit > 1000) {
+      throw new IllegalArgumentException("limit must be 1 to 1000, got " + limit);
+    }
+    awaitIndexed();
+    return index.newest(limit);
+  }
+
   /** Bytes of a torn last line removed when this log was opened (0: none). */
   public long repairedBytes() {
     return repairedBytes;

@@ -37,7 +37,7 @@ import java.util.function.ToDoubleFunction;
  * <pre>
  * host_cpu_usage                     ratio 0–1 of all CPUs (of the container quota when one applies)
  * host_cpu_core_usage{core}          ratio 0–1 per logical CPU
- * host_cpu_count                     logical CPUs
+ * host_cpus                          logical CPUs
  * host_load_average{window=1m|5m|15m}
  * host_memory_total_bytes, host_memory_used_bytes, host_memory_available_bytes, host_memory_usage (ratio)
  * host_swap_total_bytes, host_swap_used_bytes
@@ -72,7 +72,7 @@ public final class HostMetricsBinder implements MeterBinder, AutoCloseable {
     }
     this.registry = registry;
     gauge("host.cpu.usage", null, "CPU busy, ratio of all CPUs", m -> m.cpuPercent() / 100.0, Tags.empty());
-    gauge("host.cpu.count", null, "logical CPUs", HostMetrics::cpuCount, Tags.empty());
+    gauge("host.cpus", null, "logical CPUs", HostMetrics::cpuCount, Tags.empty());
     gauge("host.load.average", null, "load average", m -> m.loadAverage() == null ? Double.NaN : m.loadAverage().oneMinute(),
         Tags.of("window", "1m"));
     gauge("host.load.average", null, "load average", m -> m.loadAverage() == null ? Double.NaN : m.loadAverage().fiveMinutes(),

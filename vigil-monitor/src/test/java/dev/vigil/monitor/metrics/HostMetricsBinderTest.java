@@ -23,7 +23,7 @@ class HostMetricsBinderTest {
       String scrape = registry.scrape();
       assertThat(scrape)
           .contains("host_cpu_usage 0.42")
-          .contains("host_cpu_count 4.0")
+          .contains("host_cpus 4.0")
           .contains("host_cpu_core_usage{core=\"3\"} 0.42")
           .contains("host_load_average{window=\"1m\"}")
           .contains("host_memory_total_bytes 1.7179869184E10")

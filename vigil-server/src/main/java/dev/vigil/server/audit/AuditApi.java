@@ -23,7 +23,7 @@ public final class AuditApi {
   private AuditApi() {
   }
 
-  /** Adds {@code GET /api/audit} and {@code GET /api/audit/verify}. */
+  /** Adds {@code GET /api/audit}, {@code GET /api/audit/recent} and {@code GET /api/audit/verify}. */
   public static void register(Api api, AuditLog audit) {
     api.get("/api/audit", Role.ADMIN, "Audit records, oldest first: from, to, user, action, event_type, cursor, limit",
         ctx -> {
@@ -42,6 +42,9 @@ public final class AuditApi {
           Json.respond(ctx, Page.of(json(page.records()), page.nextCursor() == null ? null
               : page.nextCursor().toString()).body("events"));
         });
+    api.get("/api/audit/recent", Role.ADMIN, "The newest audit records, newest first: limit",
+        ctx -> Json.respond(ctx, Map.of("events", audit.newest(Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT,
+            Page.DEFAULT_LIMIT)).stream().map(AuditApi::json).toList())));
     api.get("/api/audit/verify", Role.ADMIN, "Verify the audit chain: intact, or the first bad seq and why",
         ctx -> Json.respond(ctx, json(audit.verify())));
   }

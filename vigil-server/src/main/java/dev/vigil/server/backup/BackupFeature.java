@@ -2,6 +2,7 @@ package dev.vigil.server.backup;
 
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
+import dev.vigil.backup.metrics.BackupMetrics;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.VigilConfig;
@@ -57,5 +58,6 @@ public final class BackupFeature implements Feature {
     context.health(name(), () -> Health.up(backups.names().size() + " database(s), " + schedulers.size()
         + " scheduled"));
     BackupApi.register(context.routes(), backups, schedulers);
+    new BackupMetrics(backups, schedulers, context.clock()).bindTo(context.meters());
   }
 }

@@ -11,27 +11,42 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Vigil's Micrometer registry in Prometheus format: JVM meters, HTTP request timers per route, and
- * whatever the feature modules bind. Prometheus naming follows from Micrometer's (base units,
- * {@code _total} counters, {@code _seconds} timers).
+ * Vigil's Micrometer registry in Prometheus format: JVM meters, HTTP request timers per route (a
+ * histogram with {@link #LATENCY_BUCKETS}), and whatever the feature modules bind. Prometheus naming
+ * follows from Micrometer's (base units, {@code _total} counters, {@code _seconds} timers), with the
+ * few names {@code promtool check metrics} rejects renamed by {@link PrometheusNames}.
  */
 public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final ConcurrentHashMap<TimerKey, Timer> requestTimers = new ConcurrentHashMap<>();
 
+  /**
+   * Bucket boundaries of {@code http_server_requests_seconds}: fixed, so a request costs one bucket
+   * increment (no percentile computed per request) and {@code histogram_quantile} brackets the
+   * 200 ms p95 target.
+   */
+  public static final List<Duration> LATENCY_BUCKETS = Stream.of(5, 10, 25, 50, 100, 200, 500, 1000, 2000, 5000)
+      .map(Duration::ofMillis).toList();
+  private static final Duration[] BUCKETS = LATENCY_BUCKETS.toArray(Duration[]::new);
+
   /** Creates the registry with JVM, process and uptime meters bound. */
   public Metrics() {
+    PrometheusNames.applyTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     gc.bindTo(registry);
+    PrometheusNames.bindProcessCpuSeconds(registry);
   }
 
   /** The registry, for modules to bind their meters to. */
@@ -55,6 +70,7 @@ public final class Metrics implements AutoCloseable {
         .tag("route", k.route())
         .tag("status", Integer.toString(k.status()))
         .publishPercentileHistogram(false)
+        .serviceLevelObjectives(BUCKETS)
         .register(registry))
         .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
   }

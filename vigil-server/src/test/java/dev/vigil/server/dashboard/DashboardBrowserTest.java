@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.http.Json;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -185,6 +188,58 @@ class DashboardBrowserTest {
         () -> text("#backup-message").contains("Verification passed"));
     assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isFalse();
     assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void auditPanelShowsTheNewestEventsAndKeepsUp() throws Exception {
+    for (int i = 0; i < 22; i++) { // more than the panel's 20 lines
+      createToken("audit-filler-" + i);
+    }
+    login(server.adminToken);
+    waitForPanels();
+    String newest = createToken("audit-newest");
+    waitFor(Duration.ofSeconds(15), "the newest audit event on top", () -> text("#panel-audit li").contains(newest));
+    assertThat(browser.driver.findElements(By.cssSelector("#panel-audit li"))).hasSize(20);
+    long first = Long.parseLong(attr("#panel-audit li", "data-seq"));
+    @SuppressWarnings("unchecked")
+    List<String> seqs = (List<String>) browser.driver.executeScript(
+        "return [...document.querySelectorAll('#panel-audit li')].map(li => li.dataset.seq)");
+    assertThat(seqs.stream().map(Long::parseLong).toList()).as("newest first").isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(first).isGreaterThan(20);
+    browser.driver.findElement(By.cssSelector("button[data-lang='ar']")).click();
+    waitFor(Duration.ofSeconds(5), "outcome words in Arabic", () -> text("#panel-audit li .outcome").equals("نجاح"));
+    assertThat(browser.driver.findElements(By.cssSelector("#panel-audit li bdi[dir='ltr']"))).isNotEmpty();
+    browser.driver.findElement(By.cssSelector("button[data-lang='en']")).click();
+    waitFor(Duration.ofSeconds(5), "English again", () -> "en".equals(attr("html", "lang")));
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  @Test
+  void longerRangesSpanTheChosenWindowFromTheStoredRollups() throws Exception {
+    login(server.adminToken);
+    waitForPanels();
+    browser.performanceLog();
+    for (Map.Entry<String, Long> range : Map.of("1h", 3600L, "24h", 86400L, "7d", 7 * 86400L).entrySet()) {
+      browser.driver.findElement(By.cssSelector("button[data-range='" + range.getKey() + "']")).click();
+      waitFor(Duration.ofSeconds(10), range.getKey() + " drawn", () -> attr("#chart-cpu", "data-to") != null
+          && Math.abs(Long.parseLong(attr("#chart-cpu", "data-to")) - Long.parseLong(attr("#chart-cpu", "data-from"))
+          - range.getValue()) < 5);
+      browser.screenshot(SHOTS.resolve("dashboard-en-charts-" + range.getKey() + ".png"));
+    }
+    String requests = browser.performanceLog().stream().map(e -> e.getMessage()).filter(m -> m.contains("/api/monitoring/history"))
+        .reduce("", String::concat);
+    assertThat(requests).contains("step=1m", "step=1h").doesNotContain("step=30s", "step=10m");
+    browser.driver.findElement(By.cssSelector("button[data-range='15m']")).click();
+    assertThat(browser.consoleErrors()).isEmpty();
+  }
+
+  private static String createToken(String name) throws Exception {
+    HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/tokens"))
+        .header("Authorization", "Bearer " + server.adminToken).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"role\":\"viewer\"}"))
+        .build());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Json.MAPPER.readTree(r.body()).path("info").path("id").asText();
   }
 
   private static void shoot(String lang) throws Exception {
