@@ -51,7 +51,8 @@ public final class DatabaseInsight {
     this.snapshots = new SnapshotStore(store);
     this.inspector = switch (url.engine()) {
       case POSTGRESQL -> new PostgresInspector(name, url, settings, clock);
-      case MYSQL, SQLITE -> throw new InsightException("TODO");
+      case MYSQL -> new MysqlInspector(name, url, settings, clock);
+      case SQLITE -> new SqliteInspector(name, url, settings, clock);
     };
   }
 
@@ -162,7 +163,10 @@ public final class DatabaseInsight {
     Instant from = to.minus(window.length());
     List<String> notes = new ArrayList<>();
     int n = snapshots.snapshots(name, from, to);
-    if (n == 0) {
+    if (url.engine() == Engine.SQLITE) {
+      notes.add("SQLite keeps no statement statistics: use adviceFor(statements) for the application's known "
+          + "statements");
+    } else if (n == 0) {
       notes.add("no snapshot interval ended in the last " + window.length().toString().substring(2).toLowerCase()
           + ": shapes appear after two snapshots (the scheduler takes one every "
           + settings.snapshotInterval().toSeconds() + " s)");
@@ -285,6 +289,27 @@ public final class DatabaseInsight {
         }
       }
     }
+    return new AdviceReport(name, out, notes);
+  }
+
+  /**
+   * Index advice for the given statements (with {@code ?} or {@code $n} placeholders), for shapes
+   * the statistics do not show: SQLite keeps none, and a new release's statements have not run yet.
+   * Each statement's shape id is {@code given-<hash>}.
+   */
+  public AdviceReport adviceFor(List<String> statements) {
+    if (statements.isEmpty() || statements.size() > 500) {
+      throw new IllegalArgumentException("give 1-500 statements, not " + statements.size());
+    }
+    List<QueryShape> shapes = new ArrayList<>();
+    for (String s : statements) {
+      if (s == null || s.isBlank() || s.length() > 100_000) {
+        throw new IllegalArgumentException("a statement must be 1-100000 characters");
+      }
+      shapes.add(new QueryShape("given-" + adviceId(s), s, 1, 0, 0, 0, 0, 0, false));
+    }
+    List<String> notes = new ArrayList<>();
+    List<Advice> out = inspector.adviseIndexes(shapes, indexes(), tables(), notes);
     return new AdviceReport(name, out, notes);
   }
 
