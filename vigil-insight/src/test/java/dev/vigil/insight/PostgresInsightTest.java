@@ -20,7 +20,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.awaitility.Awaitility;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,6 +50,8 @@ class PostgresInsightTest {
   static MutableClock clock;
   static DatabaseInsight monitor;
   static DatabaseInsight advisor;
+  static DatabaseInsight warner;
+  static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
   static final Map<String, String> plantedIds = new HashMap<>();
   static Instant beforeFrom;
   static Instant beforeTo;
@@ -64,6 +71,10 @@ class PostgresInsightTest {
     clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
     InsightSettings settings = InsightSettings.DEFAULTS.withSessionLimits(Duration.ofMinutes(1), Duration.ofMillis(1));
     monitor = DatabaseInsight.open("erp", DatabaseUrl.parse(pg.url("vigil_monitor", DB)), store, settings, clock);
+    warner = DatabaseInsight.open("erp-warn", DatabaseUrl.parse(pg.url("vigil_monitor", DB)), store,
+        settings.withSlowQueryWarn(Duration.ofMillis(5)), clock);
+    LOGS.start();
+    ((Logger) LoggerFactory.getLogger(DatabaseInsight.class)).addAppender(LOGS);
     advisor = DatabaseInsight.open("erp-advisor", DatabaseUrl.parse(pg.url("vigil_advisor", DB)), store, settings,
         clock);
   }
@@ -84,12 +95,25 @@ class PostgresInsightTest {
     pg.exec(DB, "SELECT pg_stat_statements_reset()");
     DatabaseInsight.Snapshot first = monitor.snapshot();
     advisor.snapshot();
+    warner.snapshot();
     assertThat(first.baselineOnly()).isTrue();
     beforeFrom = clock.instant();
     pg.pgbench(DB, 2, 8, ERP.allScripts());
     clock.advance(Duration.ofMinutes(1));
     DatabaseInsight.Snapshot second = monitor.snapshot();
     advisor.snapshot();
+    DatabaseInsight.Snapshot warned = warner.snapshot();
+    assertThat(second.slowShapes()).isEmpty();
+    assertThat(warned.slowShapes()).hasSizeGreaterThanOrEqualTo(3);
+    List<String> warnings = LOGS.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertThat(warnings).hasSize(warned.slowShapes().size())
+        .allMatch(w -> w.startsWith("slow query shape ") && w.contains("database 'erp-warn'"));
+    // once per shape and window: the next interval's slow shapes are not logged again
+    pg.pgbench(DB, 1, 1, ERP.plantedScripts());
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(warner.snapshot().slowShapes()).isNotEmpty();
+    assertThat(LOGS.list.stream().filter(e -> e.getLevel() == Level.WARN)).hasSize(warnings.size());
     beforeTo = clock.instant();
     assertThat(second.baselineOnly()).isFalse();
     assertThat(second.shapes()).isGreaterThanOrEqualTo(6);
