@@ -10,6 +10,7 @@ import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
 import { Backups } from './panels/backups.js';
+import { Database } from './panels/database.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
 
 const $ = (id) => document.getElementById(id);
@@ -54,7 +55,7 @@ class Session {
       else return true;
       return false;
     };
-    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
+    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'database', 'errors', 'audit']
       .map((n) => [n, new Panel('panel-' + n)]));
     Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
 
@@ -90,6 +91,11 @@ class Session {
       const backups = new Backups(panels.backups, routes.allows('POST', '/api/backup/create'),
         routes.allows('POST', '/api/backup/verify/{filename}'));
       this.every(30000, () => backups.refresh());
+    }
+
+    if (usable(panels.database, '/api/db')) {
+      const database = new Database(panels.database);
+      this.every(60000, () => database.refresh());
     }
 
     if (usable(panels.errors, '/api/logs/recent')) {
