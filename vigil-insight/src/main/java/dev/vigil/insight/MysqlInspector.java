@@ -377,6 +377,9 @@ final class MysqlInspector implements Inspector, Maintenance {
   public List<Advice> adviseIndexes(List<QueryShape> shapes, IndexReport indexes, TableReport tables,
       List<String> notes) {
     return with("advising indexes", c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("SET SESSION TRANSACTION READ ONLY");
+      }
       Map<String, Long> rows = new HashMap<>();
       Map<String, Double> writes = new HashMap<>();
       tables.tables().forEach(t -> {
@@ -388,7 +391,8 @@ final class MysqlInspector implements Inspector, Maintenance {
       Map<String, Double> before = new HashMap<>();
       for (QueryShape shape : shapes) {
         String text = shape.query();
-        if (!text.stripLeading().toUpperCase(Locale.ROOT).startsWith("SELECT")) {
+        if (!text.stripLeading().toUpperCase(Locale.ROOT).startsWith("SELECT")
+            || !PostgresAdvisor.single(text)) {
           continue;
         }
         Map<String, String> aliases = aliases(text);

@@ -73,13 +73,16 @@ final class PostgresAdvisor {
       throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute(PostgresInspector.MARK + "SET plan_cache_mode = force_generic_plan");
+      // planning only: nothing the advisor runs may write, whatever a statement's text says
+      s.execute(PostgresInspector.MARK + "SET default_transaction_read_only = on");
     }
     Map<String, Set<String>> columns = columns();
     List<Examined> examined = new ArrayList<>();
     int failed = 0;
     String firstFailure = null;
     for (QueryShape shape : shapes) {
-      if (!READ_ONLY.matcher(stripComments(shape.query())).find() || shape.query().contains("pg_catalog.")
+      if (!single(shape.query()) || !READ_ONLY.matcher(stripComments(shape.query())).find()
+          || shape.query().contains("pg_catalog.")
           || shape.query().contains(PostgresInspector.MARK.strip())) {
         continue;
       }
@@ -170,6 +173,11 @@ final class PostgresAdvisor {
         s.execute("DEALLOCATE " + stmt);
       }
     }
+  }
+
+  /** One statement only: a text with a ';' before its end is never prepared. */
+  static boolean single(String q) {
+    return !stripComments(q).strip().replaceAll(";\\s*$", "").contains(";");
   }
 
   private static String stripComments(String q) {

@@ -250,7 +250,7 @@ final class SqliteInspector implements Inspector, Maintenance {
   }
 
   private String expert(Path shell, String sql) {
-    if (sql.contains("\n.") || sql.startsWith(".")) {
+    if (sql.contains("\n.") || sql.contains("\r.") || sql.strip().startsWith(".") || !PostgresAdvisor.single(sql)) {
       throw new IllegalArgumentException("a statement must not contain sqlite3 shell commands: " + Jdbc.cut(sql, 80));
     }
     try {

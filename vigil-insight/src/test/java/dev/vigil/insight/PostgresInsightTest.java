@@ -158,8 +158,12 @@ class PostgresInsightTest {
 
   @Test
   @Order(3)
-  void indexesShowDuplicateAndUnusedOnceWatchedLongEnough() {
+  void indexesShowDuplicateInvalidAndUnusedOnceWatchedLongEnough() {
+    // a failed concurrent build leaves an invalid index behind
+    assertThatThrownBy(() -> pg.exec(DB, "CREATE UNIQUE INDEX CONCURRENTLY customers_city_uq ON customers (city)"))
+        .hasMessageContaining("could not create unique index");
     IndexReport now = monitor.indexes();
+    assertThat(now.invalid()).extracting(IndexInfo::name).containsExactly("customers_city_uq");
     assertThat(now.unused()).isEmpty();
     assertThat(now.notes()).anyMatch(n -> n.contains("watched"));
     IndexInfo copy = index(now, "invoices_order_copy_idx");
@@ -202,6 +206,8 @@ class PostgresInsightTest {
       assertThat(a.shapeIds()).contains(plantedIds.get("stock_moves(warehouse_id, moved_at)"));
     });
     assertThat(report.of(Advice.Kind.VACUUM)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.products"));
+    assertThat(report.of(Advice.Kind.REINDEX)).singleElement().satisfies(a -> assertThat(a.statement())
+        .isEqualTo("REINDEX INDEX CONCURRENTLY public.customers_city_uq"));
     assertThat(report.of(Advice.Kind.ANALYZE)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.invoices"));
     assertThat(report.of(Advice.Kind.DROP_DUPLICATE_INDEX)).singleElement().satisfies(a -> {
       assertThat(a.statement()).isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS public." + duplicateName);

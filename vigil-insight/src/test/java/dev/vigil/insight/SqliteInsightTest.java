@@ -84,6 +84,11 @@ class SqliteInsightTest {
       assertThat(a.shapeIds()).hasSize(1);
     });
     assertThatThrownBy(() -> app.adviceFor(List.of())).isInstanceOf(IllegalArgumentException.class);
+    // hostile statements never reach the sqlite3 shell
+    assertThatThrownBy(() -> app.adviceFor(List.of("SELECT 1 FROM orders WHERE id = 1; DROP TABLE orders")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> app.adviceFor(List.of("SELECT * FROM orders\n.shell touch /tmp/x")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
