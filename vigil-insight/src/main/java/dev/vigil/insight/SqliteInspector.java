@@ -204,6 +204,7 @@ final class SqliteInspector implements Inspector, Maintenance {
     Map<String, List<String>> helped = new LinkedHashMap<>();
     Map<String, String[]> found = new LinkedHashMap<>();
     Map<String, String> planBefore = new HashMap<>();
+    shapes.forEach(shape -> checkStatement(shape.query()));
     for (QueryShape shape : shapes) {
       String before = with("planning a statement", c -> plan(c, shape.query()));
       if (!before.contains("SCAN ")) {
@@ -249,10 +250,16 @@ final class SqliteInspector implements Inspector, Maintenance {
     return b.toString();
   }
 
-  private String expert(Path shell, String sql) {
+  /** One SQL statement, no sqlite3 shell command: what reaches the shell's stdin. */
+  private static void checkStatement(String sql) {
     if (sql.contains("\n.") || sql.contains("\r.") || sql.strip().startsWith(".") || !PostgresAdvisor.single(sql)) {
-      throw new IllegalArgumentException("a statement must not contain sqlite3 shell commands: " + Jdbc.cut(sql, 80));
+      throw new IllegalArgumentException("give one SQL statement without sqlite3 shell commands, not: "
+          + Jdbc.cut(sql, 80));
     }
+  }
+
+  private String expert(Path shell, String sql) {
+    checkStatement(sql);
     try {
       Process p = new ProcessBuilder(shell.toString(), "-readonly", url.sqlitePath().toString())
           .redirectErrorStream(true).start();
