@@ -183,6 +183,14 @@ public final class DatabaseInsight {
   }
 
   /**
+   * One shape's history between two instants, one point per snapshot interval in which it ran,
+   * oldest first: the before/after series an optimizer compares.
+   */
+  public List<ShapePoint> series(String shapeId, Instant from, Instant to) {
+    return snapshots.series(name, Objects.requireNonNull(shapeId, "shapeId"), from, to);
+  }
+
+  /**
    * Share of the time in the last {@code window} that snapshots spent on the database (0..1).
    */
   public double collectionOverhead(Window window) {

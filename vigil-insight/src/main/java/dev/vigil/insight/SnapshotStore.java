@@ -175,6 +175,17 @@ final class SnapshotStore {
         .findFirst());
   }
 
+  /** One shape's deltas in (from, to], oldest first. */
+  List<ShapePoint> series(String db, String shapeId, Instant from, Instant to) {
+    return store.jdbi().withHandle(h -> h.createQuery("SELECT taken_at, calls, total_ms, rows_n FROM "
+            + "vigil_insight_query_delta WHERE database_name = :db AND shape_id = :id AND taken_at > :from "
+            + "AND taken_at <= :to ORDER BY taken_at")
+        .bind("db", db).bind("id", shapeId).bind("from", from.toEpochMilli()).bind("to", to.toEpochMilli())
+        .map((rs, ctx) -> new ShapePoint(Instant.ofEpochMilli(rs.getLong(1)), rs.getLong(2), rs.getDouble(3),
+            rs.getLong(2) == 0 ? 0 : rs.getDouble(3) / rs.getLong(2), rs.getLong(4)))
+        .list());
+  }
+
   /** How many snapshot intervals ended in (from, to]. */
   int snapshots(String db, Instant from, Instant to) {
     return store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM vigil_insight_snapshot "

@@ -248,6 +248,9 @@ class PostgresInsightTest {
       assertThat(before.meanMs() / after.meanMs()).as("speed-up of %s: %s -> %s ms", p.getKey(), before.meanMs(),
           after.meanMs()).isGreaterThanOrEqualTo(10.0);
     }
+    List<ShapePoint> series = monitor.series(plantedIds.get("orders(customer_id)"), beforeFrom, afterTo);
+    assertThat(series).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(series.get(0).meanMs()).isGreaterThan(series.get(series.size() - 1).meanMs() * 10);
     // nothing left to suggest for the planted shapes
     assertThat(advisor.advice().of(Advice.Kind.CREATE_INDEX)).isEmpty();
   }
@@ -340,6 +343,36 @@ class PostgresInsightTest {
         store, InsightSettings.DEFAULTS, clock);
     assertThatThrownBy(down::activity).isInstanceOf(InsightException.class)
         .hasMessageContaining("database 'down'").hasMessageNotContaining("secret");
+  }
+
+  @Test
+  @Order(11)
+  void withoutHypopgTheAdvisorFallsBackToHeuristicsAndSaysSo() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE nohypo");
+    pg.exec("nohypo", "CREATE EXTENSION pg_stat_statements",
+        "CREATE TABLE events (id bigint PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL)",
+        "INSERT INTO events SELECT g, g % 500, 'k' || (g % 7) FROM generate_series(1, 50000) g", "VACUUM ANALYZE events");
+    DatabaseInsight db = DatabaseInsight.open("nohypo", DatabaseUrl.parse(pg.url("postgres", "nohypo")), store,
+        InsightSettings.DEFAULTS, clock);
+    db.snapshot();
+    try (Connection c = pg.connect("nohypo")) {
+      for (int i = 0; i < 20; i++) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT id, kind FROM events WHERE account_id = ?")) {
+          ps.setLong(1, i);
+          ps.executeQuery().close();
+        }
+      }
+    }
+    clock.advance(Duration.ofMinutes(1));
+    db.snapshot();
+    AdviceReport report = db.advice();
+    assertThat(report.notes()).anyMatch(n -> n.contains("HypoPG is not created in database nohypo")
+        && n.contains("CREATE EXTENSION hypopg") && n.contains("not costed"));
+    assertThat(report.of(Advice.Kind.CREATE_INDEX)).singleElement().satisfies(a -> {
+      assertThat(a.method()).isEqualTo("heuristic");
+      assertThat(a.statement()).isEqualTo("CREATE INDEX CONCURRENTLY events_account_id_idx ON public.events (account_id)");
+      assertThat(a.costAfter()).isEqualTo(-1);
+    });
   }
 
   private static long pid(Connection c) throws Exception {

@@ -70,6 +70,9 @@ class InsightApiTest {
     assertThat(badWindow.body()).contains("bad_parameter").contains("window");
     assertThat(s.get("/api/db/" + name + "/queries?sort=fastest", viewer).statusCode()).isEqualTo(400);
     assertThat(s.get("/api/db/" + name + "/queries?limit=5000", viewer).statusCode()).isEqualTo(400);
+    assertThat(s.get("/api/db/" + name + "/shapes/x'y", viewer).statusCode()).isEqualTo(400);
+    assertThat(s.get("/api/db/" + name + "/shapes/123?from=yesterday", viewer).statusCode()).isEqualTo(400);
+    assertThat(s.get("/api/db/" + name + "/shapes/123", viewer).statusCode()).isEqualTo(404);
     HttpResponse<String> unknown = s.get("/api/db/nope/indexes", viewer);
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.body()).contains("database 'nope'");

@@ -12,9 +12,13 @@ import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Params;
 import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -28,13 +32,13 @@ final class InsightApi {
   private InsightApi() {
   }
 
-  static void register(Api api, Map<String, DatabaseInsight> databases, InsightScheduler scheduler) {
+  static void register(Api api, Map<String, DatabaseInsight> databases, InsightScheduler scheduler, Clock clock) {
     api.get("/api/db", Role.VIEWER, "The databases insight watches", ctx -> {
       List<Map<String, Object>> out = new ArrayList<>();
       databases.values().forEach(db -> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", db.name());
-        m.put("engine", db.engine().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("engine", db.engine().name().toLowerCase(Locale.ROOT));
         m.put("location", db.location());
         m.put("last_snapshot", db.lastSnapshot().map(s -> s.at().toString()).orElse(null));
         m.put("last_error", scheduler.lastError(db.name()));
@@ -59,6 +63,24 @@ final class InsightApi {
           }
           int limit = Params.intParam(ctx, "limit", 1, 1000, 100);
           respond(ctx, db.queries(window, sort, limit));
+        });
+    api.get("/api/db/{name}/shapes/{shape}", Role.VIEWER, "One shape's totals and per-snapshot history between "
+        + "?from= and ?to= (ISO-8601; default the last 24 h)", ctx -> {
+          DatabaseInsight db = db(ctx, databases);
+          String shape = ctx.pathParam("shape");
+          if (!shape.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw ApiException.badParameter("shape", "a shape id (letters, digits, '-', '_')");
+          }
+          Instant to = Params.instantParam(ctx, "to", clock.instant());
+          Instant from = Params.instantParam(ctx, "from", to.minus(Duration.ofDays(1)));
+          if (!from.isBefore(to)) {
+            throw ApiException.badParameter("from", "before 'to'");
+          }
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("shape", db.shape(shape, from, to).orElseThrow(() -> ApiException.notFound("shape '" + shape
+              + "' between " + from + " and " + to)));
+          body.put("points", db.series(shape, from, to));
+          respond(ctx, body);
         });
     api.get("/api/db/{name}/indexes", Role.VIEWER, "Indexes: unused, duplicate, invalid, sizes",
         ctx -> respond(ctx, db(ctx, databases).indexes()));

@@ -74,7 +74,7 @@ public final class InsightFeature implements Feature {
       scheduler.start();
     }
     context.routes().error(InsightException.class, 503, "database_unavailable");
-    InsightApi.register(context.routes(), databases, scheduler);
+    InsightApi.register(context.routes(), databases, scheduler, context.clock());
     context.health(name(), () -> {
       if (databases.isEmpty()) {
         return Health.degraded("no database is configured");
