@@ -28,6 +28,8 @@ public final class InsightScheduler implements AutoCloseable {
   /** The name of the snapshot thread. */
   public static final String THREAD_NAME = "vigil-insight-snapshots";
   private static final Logger LOG = LoggerFactory.getLogger(InsightScheduler.class);
+  /** The share of the interval one collection may take. */
+  public static final double BUDGET = 0.01;
   private final List<DatabaseInsight> databases;
   private final Duration interval;
   private final MeterRegistry meters;
@@ -45,6 +47,7 @@ public final class InsightScheduler implements AutoCloseable {
     volatile double wraparound = Double.NaN;
     volatile double up;
     volatile String lastError;
+    volatile boolean overBudget;
     Timer timer;
     Counter failures;
   }
@@ -107,6 +110,12 @@ public final class InsightScheduler implements AutoCloseable {
         long nanos = System.nanoTime() - start;
         s.timer.record(nanos, TimeUnit.NANOSECONDS);
         s.overhead = nanos / (double) interval.toNanos();
+        if (s.overhead > BUDGET && !s.overBudget) {
+          LOG.warn("insight collection on database '{}' took {} ms, {}% of the {} s interval (budget 1%): raise "
+                  + "insight.interval", db.name(), nanos / 1_000_000, Math.round(s.overhead * 1000) / 10.0,
+              interval.toSeconds());
+        }
+        s.overBudget = s.overhead > BUDGET;
         s.slowShapes = snap.slowShapes().size();
         s.cacheHit = a.cacheHitRatio() < 0 ? Double.NaN : a.cacheHitRatio();
         s.connections = a.connections();
