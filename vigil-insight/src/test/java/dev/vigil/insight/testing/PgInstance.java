@@ -70,6 +70,33 @@ public final class PgInstance implements AutoCloseable {
         dir.resolve("server.log").toString(), "-w", "-t", "60", "start"), 90);
   }
 
+  /**
+   * A streaming replica of this server ({@code pg_basebackup -R}) on another free port, started and
+   * caught up; close it before this one.
+   */
+  public PgInstance replica() {
+    Path rdir;
+    try {
+      rdir = Files.createTempDirectory("vigil-insight-pg-replica");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create a temp dir: " + e.getMessage(), e);
+    }
+    PgInstance r = new PgInstance(rdir, Processes.freePort());
+    try {
+      Processes.own(rdir, "postgres");
+      Processes.run("postgres", List.of(BIN.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+          Integer.toString(port), "-U", "postgres", "-D", r.data.toString(), "-R", "-X", "stream", "--no-sync"), 120);
+      Files.writeString(r.data.resolve("postgresql.conf"), "\nport = " + r.port + "\nunix_socket_directories = '"
+          + rdir + "'\nhot_standby = on\n", StandardOpenOption.APPEND);
+      Processes.run("postgres", List.of(BIN.resolve("pg_ctl").toString(), "-D", r.data.toString(), "-l",
+          rdir.resolve("server.log").toString(), "-w", "-t", "60", "start"), 90);
+      return r;
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw new IllegalStateException("cannot start a replica: " + e.getMessage(), e);
+    }
+  }
+
   /** The port. */
   public int port() {
     return port;
