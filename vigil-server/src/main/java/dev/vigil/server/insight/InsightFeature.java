@@ -2,7 +2,6 @@ package dev.vigil.server.insight;
 
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.core.config.Setting;
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.ValueParser;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.insight.DatabaseInsight;
@@ -12,6 +11,7 @@ import dev.vigil.insight.InsightSettings;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
+import dev.vigil.server.monitoring.MonitoringSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +64,7 @@ public final class InsightFeature implements Feature {
   public void start(ServerContext context) {
     VigilConfig config = context.config();
     InsightSettings settings = InsightSettings.DEFAULTS.withSnapshotInterval(config.get(INTERVAL))
-        .withStatementTimeout(config.get(STATEMENT_TIMEOUT)).withSlowQueryWarn(config.get(Settings.SLOW_QUERY));
+        .withStatementTimeout(config.get(STATEMENT_TIMEOUT)).withSlowQueryWarn(config.get(MonitoringSettings.SLOW_QUERY));
     Map<String, DatabaseInsight> databases = new LinkedHashMap<>();
     config.databases().forEach((name, url) -> databases.put(name,
         DatabaseInsight.open(name, DatabaseUrl.parse(url), context.store(), settings, context.clock())));
