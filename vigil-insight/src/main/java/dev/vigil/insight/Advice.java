@@ -8,6 +8,8 @@ import java.util.List;
  * @param id stable id of the recommendation (same change, same id)
  * @param kind what the change does
  * @param table the table it touches ({@code schema.table})
+ * @param index the index created or dropped ({@code null} for VACUUM and ANALYZE)
+ * @param columns the index's columns in order (empty for VACUUM and ANALYZE)
  * @param statement the statement to apply (non-blocking form where the engine has one)
  * @param undo the statement that reverts it, or {@code null} when nothing needs reverting (VACUUM, ANALYZE)
  * @param shapeIds the query shapes it is expected to help (empty for maintenance)
@@ -19,10 +21,12 @@ import java.util.List;
  *     (from plans and the catalog, not costed), {@code catalog} (statistics of existing objects)
  * @param reason why, in plain words
  */
-public record Advice(String id, Kind kind, String table, String statement, String undo, List<String> shapeIds,
+public record Advice(String id, Kind kind, String table, String index, List<String> columns, String statement,
+    String undo, List<String> shapeIds,
     double costBefore, double costAfter, long sizeBytes, double writesPerSecond, String method, String reason) {
   /** Copies the list. */
   public Advice {
+    columns = List.copyOf(columns);
     shapeIds = List.copyOf(shapeIds);
   }
 

@@ -272,26 +272,26 @@ public final class DatabaseInsight {
         String table = i.schema() + "." + i.table();
         double w = writes.getOrDefault(table, 0.0);
         if (!i.valid()) {
-          out.add(advice(Advice.Kind.REINDEX, table, m.reindex(i), null, i.sizeBytes(), w,
+          out.add(advice(Advice.Kind.REINDEX, table, i, m.reindex(i), null, i.sizeBytes(), w,
               "index " + i.name() + " is invalid (a failed concurrent build): it costs writes and serves no read"));
         } else if (i.duplicateOf() != null || i.coveredBy() != null) {
-          out.add(advice(Advice.Kind.DROP_DUPLICATE_INDEX, table, m.dropIndex(i), m.createIndex(i), i.sizeBytes(), w,
+          out.add(advice(Advice.Kind.DROP_DUPLICATE_INDEX, table, i, m.dropIndex(i), m.createIndex(i), i.sizeBytes(), w,
               i.duplicateOf() != null ? "index " + i.name() + " repeats " + i.duplicateOf()
                   : "index " + i.name() + " is a prefix of " + i.coveredBy() + ", which serves the same lookups"));
         } else if (i.unused()) {
-          out.add(advice(Advice.Kind.DROP_UNUSED_INDEX, table, m.dropIndex(i), m.createIndex(i), i.sizeBytes(), w,
+          out.add(advice(Advice.Kind.DROP_UNUSED_INDEX, table, i, m.dropIndex(i), m.createIndex(i), i.sizeBytes(), w,
               "index " + i.name() + " has had no scans since the statistics were reset and backs no constraint"));
         }
       }
       for (TableInfo t : tables.tables()) {
         double w = t.insertsPerSecond() + t.updatesPerSecond() + t.deletesPerSecond();
         if (t.bloated()) {
-          out.add(advice(Advice.Kind.VACUUM, t.qualifiedName(), m.vacuum(t), null, t.bloatBytes(), w,
+          out.add(advice(Advice.Kind.VACUUM, t.qualifiedName(), null, m.vacuum(t), null, t.bloatBytes(), w,
               String.format(java.util.Locale.ROOT, "about %d MB of %d MB is waste (%d dead rows)",
                   t.bloatBytes() >> 20, t.tableBytes() >> 20, t.deadRows())));
         }
         if (t.staleStatistics()) {
-          out.add(advice(Advice.Kind.ANALYZE, t.qualifiedName(), m.analyze(t), null, -1, w,
+          out.add(advice(Advice.Kind.ANALYZE, t.qualifiedName(), null, m.analyze(t), null, -1, w,
               t.modificationsSinceAnalyze() + " rows changed since the statistics were gathered ("
                   + t.liveRows() + " live rows): the planner's estimates are off"));
         }
@@ -335,9 +335,10 @@ public final class DatabaseInsight {
     }
   }
 
-  private static Advice advice(Advice.Kind kind, String table, String statement, String undo, long size, double w,
-      String reason) {
-    return new Advice(adviceId(statement), kind, table, statement, undo, List.of(), -1, -1, size, w, "catalog",
+  private static Advice advice(Advice.Kind kind, String table, IndexInfo index, String statement, String undo,
+      long size, double w, String reason) {
+    return new Advice(adviceId(statement), kind, table, index == null ? null : index.name(),
+        index == null ? List.of() : index.columns(), statement, undo, List.of(), -1, -1, size, w, "catalog",
         reason);
   }
 

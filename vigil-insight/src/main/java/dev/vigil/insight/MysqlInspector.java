@@ -452,8 +452,8 @@ final class MysqlInspector implements Inspector, Maintenance {
         List<QueryShape> hs = helped.get(e.getKey());
         double calls = hs.stream().mapToDouble(QueryShape::calls).sum();
         out.add(new Advice(DatabaseInsight.adviceId(statement), Advice.Kind.CREATE_INDEX, url.database() + "." + table,
-            statement, undo, hs.stream().map(QueryShape::shapeId).toList(), before.get(e.getKey()) / Math.max(1, calls),
-            -1, -1, writes.getOrDefault(table, 0.0), "heuristic",
+            idx, e.getValue(), statement, undo, hs.stream().map(QueryShape::shapeId).toList(),
+            before.get(e.getKey()) / Math.max(1, calls), -1, -1, writes.getOrDefault(table, 0.0), "heuristic",
             "full scan of a large table filtered on these columns (costBefore: rows examined per call; MariaDB/MySQL "
                 + "have no hypothetical indexes, so the gain is not costed)"));
       }

@@ -384,7 +384,8 @@ final class PostgresAdvisor {
     String statement = "CREATE INDEX CONCURRENTLY " + Jdbc.ident(idx) + " ON " + qualified(cand.table) + " ("
         + cand.cols.stream().map(Jdbc::ident).collect(Collectors.joining(", ")) + ")";
     String undo = "DROP INDEX CONCURRENTLY IF EXISTS " + Jdbc.ident(schema) + "." + Jdbc.ident(idx);
-    return new Advice(DatabaseInsight.adviceId(statement), Advice.Kind.CREATE_INDEX, cand.table, statement, undo,
+    return new Advice(DatabaseInsight.adviceId(statement), Advice.Kind.CREATE_INDEX, cand.table, idx, cand.cols,
+        statement, undo,
         shapeIds, before, after, cand.sizeBytes, writes.getOrDefault(cand.table, 0.0), method, reason);
   }
 

@@ -232,7 +232,8 @@ final class SqliteInspector implements Inspector, Maintenance {
       String idx = (table + "_" + cols.stream().map(x -> x.split(" ")[0]).collect(Collectors.joining("_")))
           .replaceAll("[^A-Za-z0-9_]", "_") + "_idx";
       String statement = "CREATE INDEX IF NOT EXISTS " + idx + " ON " + table + " (" + String.join(", ", cols) + ")";
-      out.add(new Advice(DatabaseInsight.adviceId(statement), Advice.Kind.CREATE_INDEX, "main." + table, statement,
+      out.add(new Advice(DatabaseInsight.adviceId(statement), Advice.Kind.CREATE_INDEX, "main." + table, idx,
+          cols.stream().map(x -> x.split(" ")[0]).toList(), statement,
           "DROP INDEX IF EXISTS " + idx, helped.get(e.getKey()), -1, -1, -1, 0, "sqlite-expert",
           "SQLite's planner (.expert) uses this index for statement(s) that now scan the table ("
               + planBefore.get(e.getKey()).strip().replaceAll("\\s+", " ") + ")"));

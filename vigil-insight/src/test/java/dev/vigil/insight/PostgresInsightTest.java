@@ -195,6 +195,8 @@ class PostgresInsightTest {
     });
     assertThat(creates).anySatisfy(a -> {
       assertThat(a.statement()).endsWith("ON public.orders (customer_id)");
+      assertThat(a.index()).isEqualTo("orders_customer_id_idx");
+      assertThat(a.columns()).containsExactly("customer_id");
       assertThat(a.shapeIds()).contains(plantedIds.get("orders(customer_id)"));
     });
     assertThat(creates).anySatisfy(a -> {
@@ -203,6 +205,7 @@ class PostgresInsightTest {
     });
     assertThat(creates).anySatisfy(a -> {
       assertThat(a.statement()).endsWith("ON public.stock_moves (warehouse_id, moved_at)");
+      assertThat(a.columns()).containsExactly("warehouse_id", "moved_at");
       assertThat(a.shapeIds()).contains(plantedIds.get("stock_moves(warehouse_id, moved_at)"));
     });
     assertThat(report.of(Advice.Kind.VACUUM)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.products"));
@@ -211,6 +214,7 @@ class PostgresInsightTest {
     assertThat(report.of(Advice.Kind.ANALYZE)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.invoices"));
     assertThat(report.of(Advice.Kind.DROP_DUPLICATE_INDEX)).singleElement().satisfies(a -> {
       assertThat(a.statement()).isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS public." + duplicateName);
+      assertThat(a.index()).isEqualTo(duplicateName);
       assertThat(a.undo()).isEqualTo("CREATE INDEX CONCURRENTLY " + duplicateName + " ON public.invoices "
           + "USING btree (order_id)");
     });
