@@ -10,6 +10,7 @@ import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
 import { Backups } from './panels/backups.js';
+import { Database } from './panels/database.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
 
 const $ = (id) => document.getElementById(id);
@@ -43,6 +44,7 @@ const PANELS = [
     make: (panel, routes) => new Backups(panel, routes.allows('POST', '/api/backup/create'),
       routes.allows('POST', '/api/backup/verify/{filename}')),
   },
+  { name: 'database', feature: 'insight', route: '/api/db', every: 60000, make: (panel) => new Database(panel) },
   {
     name: 'errors', feature: 'logging', route: '/api/logs/recent', every: 15000,
     make: (panel) => new Feed(panel, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none'),

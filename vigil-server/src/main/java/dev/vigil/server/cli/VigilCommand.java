@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class,
-        AuditCommand.class, OptimizeCommand.class})
+        AuditCommand.class, DbCommand.class, OptimizeCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;

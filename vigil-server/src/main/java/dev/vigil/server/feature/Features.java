@@ -8,6 +8,7 @@ import dev.vigil.server.auth.TokensFeature;
 import dev.vigil.server.backup.BackupFeature;
 import dev.vigil.server.cache.CacheFeature;
 import dev.vigil.server.dashboard.DashboardFeature;
+import dev.vigil.server.insight.InsightFeature;
 import dev.vigil.server.logging.LoggingFeature;
 import dev.vigil.server.metrics.MetricsFeature;
 import dev.vigil.server.monitoring.MonitoringFeature;
@@ -33,6 +34,7 @@ public final class Features {
       new MonitoringFeature(),
       new DashboardFeature(),
       new BackupFeature(),
+      new InsightFeature(),
       new OptimizerFeature());
 
   private Features() {

@@ -1,0 +1,404 @@
+package dev.vigil.insight;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.vigil.backup.engine.DatabaseUrl;
+import dev.vigil.core.store.StateStore;
+import dev.vigil.insight.testing.ErpWorkload;
+import dev.vigil.insight.testing.MutableClock;
+import dev.vigil.insight.testing.PgInstance;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.awaitility.Awaitility;
+import org.slf4j.LoggerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Database insight over a real PostgreSQL 15 (own instance with pg_stat_statements and HypoPG) and a
+ * real ERP-like workload driven by pgbench, with planted problems. The monitoring user has exactly
+ * {@code pg_monitor} and CONNECT; the advisor user additionally reads the tables.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresInsightTest {
+  private static final String DB = "erp";
+  private static final ErpWorkload ERP = new ErpWorkload(1_000_000);
+  @TempDir
+  static Path dir;
+  static PgInstance pg;
+  static StateStore store;
+  static MutableClock clock;
+  static DatabaseInsight monitor;
+  static DatabaseInsight advisor;
+  static DatabaseInsight warner;
+  static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+  static final Map<String, String> plantedIds = new HashMap<>();
+  static Instant beforeFrom;
+  static Instant beforeTo;
+  static String duplicateName;
+
+  @BeforeAll
+  static void start() {
+    pg = PgInstance.start();
+    pg.exec("postgres", "CREATE DATABASE " + DB);
+    pg.exec(DB, "CREATE EXTENSION pg_stat_statements", "CREATE EXTENSION hypopg",
+        "CREATE ROLE vigil_monitor LOGIN", "GRANT pg_monitor TO vigil_monitor",
+        "REVOKE CONNECT ON DATABASE " + DB + " FROM PUBLIC", "GRANT CONNECT ON DATABASE " + DB + " TO vigil_monitor",
+        "CREATE ROLE vigil_advisor LOGIN", "GRANT pg_monitor, pg_read_all_data TO vigil_advisor",
+        "GRANT CONNECT ON DATABASE " + DB + " TO vigil_advisor");
+    ERP.load(pg, DB);
+    store = StateStore.open(null, dir.resolve("state"));
+    clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    InsightSettings settings = InsightSettings.DEFAULTS.withSessionLimits(Duration.ofMinutes(1), Duration.ofMillis(1));
+    monitor = DatabaseInsight.open("erp", DatabaseUrl.parse(pg.url("vigil_monitor", DB)), store, settings, clock);
+    warner = DatabaseInsight.open("erp-warn", DatabaseUrl.parse(pg.url("vigil_monitor", DB)), store,
+        settings.withSlowQueryWarn(Duration.ofMillis(5)), clock);
+    LOGS.start();
+    ((Logger) LoggerFactory.getLogger(DatabaseInsight.class)).addAppender(LOGS);
+    advisor = DatabaseInsight.open("erp-advisor", DatabaseUrl.parse(pg.url("vigil_advisor", DB)), store, settings,
+        clock);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (store != null) {
+      store.close();
+    }
+    if (pg != null) {
+      pg.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void queryShapesOverAWindowFromSnapshotsWithOnlyPgMonitor() {
+    pg.exec(DB, "SELECT pg_stat_statements_reset()");
+    DatabaseInsight.Snapshot first = monitor.snapshot();
+    advisor.snapshot();
+    warner.snapshot();
+    assertThat(first.baselineOnly()).isTrue();
+    beforeFrom = clock.instant();
+    pg.pgbench(DB, 2, 8, ERP.allScripts());
+    clock.advance(Duration.ofMinutes(1));
+    DatabaseInsight.Snapshot second = monitor.snapshot();
+    advisor.snapshot();
+    DatabaseInsight.Snapshot warned = warner.snapshot();
+    assertThat(second.slowShapes()).isEmpty();
+    assertThat(warned.slowShapes()).hasSizeGreaterThanOrEqualTo(3);
+    List<String> warnings = LOGS.list.stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).toList();
+    assertThat(warnings).hasSize(warned.slowShapes().size())
+        .allMatch(w -> w.startsWith("slow query shape ") && w.contains("database 'erp-warn'"));
+    // once per shape and window: the next interval's slow shapes are not logged again
+    pg.pgbench(DB, 1, 1, ERP.plantedScripts());
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(warner.snapshot().slowShapes()).isNotEmpty();
+    assertThat(LOGS.list.stream().filter(e -> e.getLevel() == Level.WARN)).hasSize(warnings.size());
+    beforeTo = clock.instant();
+    assertThat(second.baselineOnly()).isFalse();
+    assertThat(second.shapes()).isGreaterThanOrEqualTo(6);
+
+    QueryReport report = monitor.queries(Window.parse("1h"), QuerySort.TOTAL_TIME, 50);
+    assertThat(report.snapshots()).isEqualTo(1);
+    assertThat(report.notes()).isEmpty();
+    for (Map.Entry<String, String> p : ErpWorkload.PLANTED_TEXT.entrySet()) {
+      QueryShape s = report.shapes().stream().filter(q -> q.query().contains(p.getValue())).findFirst()
+          .orElseThrow(() -> new AssertionError("planted shape " + p.getKey() + " missing from " + report.shapes()));
+      assertThat(s.calls()).isPositive();
+      assertThat(s.meanMs()).isGreaterThan(1.0);
+      plantedIds.put(p.getKey(), s.shapeId());
+    }
+    // the planted sequential scans dominate the total time
+    assertThat(plantedIds.values()).contains(report.shapes().get(0).shapeId());
+    assertThat(report.shapes()).noneMatch(q -> q.query().contains("vigil-insight"));
+    // a window that ends before the snapshot sees nothing
+    clock.advance(Duration.ofHours(2));
+    assertThat(monitor.queries(Window.parse("1h"), QuerySort.CALLS, 10).shapes()).isEmpty();
+    assertThat(monitor.queries(Window.parse("1h"), QuerySort.CALLS, 10).notes()).singleElement().asString()
+        .contains("no snapshot interval");
+    assertThat(monitor.queries(Window.parse("24h"), QuerySort.CALLS, 10).shapes()).isNotEmpty();
+    clock.advance(Duration.ofHours(-2));
+  }
+
+  @Test
+  @Order(2)
+  void tablesShowBloatStaleStatisticsAndSequentialScans() {
+    TableReport tables = monitor.tables();
+    TableInfo products = table(tables, "products");
+    assertThat(products.bloated()).as("products bloat %s", products).isTrue();
+    assertThat(products.deadRows()).isGreaterThan(30_000);
+    TableInfo invoices = table(tables, "invoices");
+    assertThat(invoices.staleStatistics()).as("invoices %s", invoices).isTrue();
+    assertThat(table(tables, "orders").seqScanHeavy()).isTrue();
+    assertThat(table(tables, "orders").staleStatistics()).isFalse();
+    assertThat(table(tables, "orders").bloated()).isFalse();
+    assertThat(table(tables, "customers").updatesPerSecond()).isPositive();
+    assertThat(tables.tables().get(0).totalBytes()).isGreaterThanOrEqualTo(tables.tables().get(1).totalBytes());
+  }
+
+  @Test
+  @Order(3)
+  void indexesShowDuplicateInvalidAndUnusedOnceWatchedLongEnough() {
+    // a failed concurrent build leaves an invalid index behind
+    assertThatThrownBy(() -> pg.exec(DB, "CREATE UNIQUE INDEX CONCURRENTLY customers_city_uq ON customers (city)"))
+        .hasMessageContaining("could not create unique index");
+    IndexReport now = monitor.indexes();
+    assertThat(now.invalid()).extracting(IndexInfo::name).containsExactly("customers_city_uq");
+    assertThat(now.unused()).isEmpty();
+    assertThat(now.notes()).anyMatch(n -> n.contains("watched"));
+    IndexInfo copy = index(now, "invoices_order_copy_idx");
+    IndexInfo original = index(now, "invoices_order_id_idx");
+    // exactly one of the twins is the duplicate: the one the planner does not use
+    IndexInfo dup = copy.duplicateOf() != null ? copy : original;
+    IndexInfo keep = dup == copy ? original : copy;
+    assertThat(dup.duplicateOf()).isEqualTo(keep.name());
+    assertThat(keep.duplicateOf()).isNull();
+    assertThat(keep.scans()).isGreaterThanOrEqualTo(dup.scans());
+    duplicateName = dup.name();
+    assertThat(index(now, "orders_pkey").backsConstraint()).isTrue();
+    assertThat(copy.sizeBytes()).isPositive();
+  }
+
+  @Test
+  @Order(4)
+  void advisorSuggestsExactlyThePlantedIndexesCostedWithHypopg() {
+    AdviceReport report = advisor.advice();
+    List<Advice> creates = report.of(Advice.Kind.CREATE_INDEX);
+    assertThat(creates).as("advice %s notes %s", report.advice(), report.notes()).hasSize(3);
+    assertThat(creates).allSatisfy(a -> {
+      assertThat(a.method()).isEqualTo("hypopg");
+      assertThat(a.statement()).startsWith("CREATE INDEX CONCURRENTLY ");
+      assertThat(a.undo()).startsWith("DROP INDEX CONCURRENTLY IF EXISTS public.");
+      assertThat(a.costAfter()).isLessThan(a.costBefore() * 0.5);
+      assertThat(a.sizeBytes()).isPositive();
+      assertThat(a.shapeIds()).isNotEmpty();
+    });
+    assertThat(creates).anySatisfy(a -> {
+      assertThat(a.statement()).endsWith("ON public.orders (customer_id)");
+      assertThat(a.index()).isEqualTo("orders_customer_id_idx");
+      assertThat(a.columns()).containsExactly("customer_id");
+      assertThat(a.shapeIds()).contains(plantedIds.get("orders(customer_id)"));
+    });
+    assertThat(creates).anySatisfy(a -> {
+      assertThat(a.statement()).endsWith("ON public.order_lines (product_id)");
+      assertThat(a.shapeIds()).contains(plantedIds.get("order_lines(product_id)"));
+    });
+    assertThat(creates).anySatisfy(a -> {
+      assertThat(a.statement()).endsWith("ON public.stock_moves (warehouse_id, moved_at)");
+      assertThat(a.columns()).containsExactly("warehouse_id", "moved_at");
+      assertThat(a.shapeIds()).contains(plantedIds.get("stock_moves(warehouse_id, moved_at)"));
+    });
+    assertThat(report.of(Advice.Kind.VACUUM)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.products"));
+    assertThat(report.of(Advice.Kind.REINDEX)).singleElement().satisfies(a -> assertThat(a.statement())
+        .isEqualTo("REINDEX INDEX CONCURRENTLY public.customers_city_uq"));
+    assertThat(report.of(Advice.Kind.ANALYZE)).anySatisfy(a -> assertThat(a.table()).isEqualTo("public.invoices"));
+    assertThat(report.of(Advice.Kind.DROP_DUPLICATE_INDEX)).singleElement().satisfies(a -> {
+      assertThat(a.statement()).isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS public." + duplicateName);
+      assertThat(a.index()).isEqualTo(duplicateName);
+      assertThat(a.undo()).isEqualTo("CREATE INDEX CONCURRENTLY " + duplicateName + " ON public.invoices "
+          + "USING btree (order_id)");
+    });
+  }
+
+  @Test
+  @Order(5)
+  void theMonitoringUserAloneCannotPlanAndTheAdviceSaysWhy() {
+    AdviceReport report = monitor.advice();
+    assertThat(report.of(Advice.Kind.CREATE_INDEX)).isEmpty();
+    assertThat(report.notes()).anyMatch(n -> n.contains("could not be planned") && n.contains("pg_read_all_data"));
+    // the catalog advice needs no more than pg_monitor
+    assertThat(report.of(Advice.Kind.VACUUM)).isNotEmpty();
+  }
+
+  @Test
+  @Order(6)
+  void appliedAdviceCutsTheMeanTimeOfThePlantedShapesTenfold() throws Exception {
+    AdviceReport report = advisor.advice();
+    try (Connection c = pg.connect(DB); Statement s = c.createStatement()) {
+      for (Advice a : report.of(Advice.Kind.CREATE_INDEX)) {
+        s.execute(a.statement());
+      }
+    }
+    clock.advance(Duration.ofMinutes(1));
+    monitor.snapshot();
+    Instant afterFrom = clock.instant();
+    pg.pgbench(DB, 2, 5, ERP.allScripts());
+    clock.advance(Duration.ofMinutes(1));
+    monitor.snapshot();
+    Instant afterTo = clock.instant();
+    for (Map.Entry<String, String> p : plantedIds.entrySet()) {
+      QueryShape before = monitor.shape(p.getValue(), beforeFrom, beforeTo).orElseThrow();
+      QueryShape after = monitor.shape(p.getValue(), afterFrom, afterTo).orElseThrow();
+      assertThat(before.meanMs() / after.meanMs()).as("speed-up of %s: %s -> %s ms", p.getKey(), before.meanMs(),
+          after.meanMs()).isGreaterThanOrEqualTo(10.0);
+    }
+    List<ShapePoint> series = monitor.series(plantedIds.get("orders(customer_id)"), beforeFrom, afterTo);
+    assertThat(series).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(series.get(0).meanMs()).isGreaterThan(series.get(series.size() - 1).meanMs() * 10);
+    // nothing left to suggest for the planted shapes
+    assertThat(advisor.advice().of(Advice.Kind.CREATE_INDEX)).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void idleInTransactionSessionBlockingAnUpdateIsAChain() throws Exception {
+    try (Connection holder = pg.connect(DB); Connection waiter = pg.connect(DB)) {
+      holder.setAutoCommit(false);
+      long holderPid = pid(holder);
+      long waiterPid = pid(waiter);
+      try (Statement s = holder.createStatement()) {
+        s.execute("UPDATE customers SET balance = balance + 1 WHERE id = 1");
+      }
+      CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+        try (Statement s = waiter.createStatement()) {
+          s.execute("UPDATE customers SET balance = balance + 2 WHERE id = 1");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Activity activity = Awaitility.await().atMost(20, TimeUnit.SECONDS).until(monitor::activity,
+          a -> !a.blocking().isEmpty());
+      assertThat(activity.blocking()).singleElement().satisfies(ch -> {
+        assertThat(ch.blocker()).isEqualTo(holderPid);
+        assertThat(ch.waiting()).containsExactly(waiterPid);
+      });
+      assertThat(activity.sessions()).anySatisfy(s -> {
+        assertThat(s.pid()).isEqualTo(holderPid);
+        assertThat(s.idleInTransaction()).isTrue();
+        assertThat(s.state()).isEqualTo("idle in transaction");
+      });
+      assertThat(activity.sessions()).anySatisfy(s -> {
+        assertThat(s.pid()).isEqualTo(waiterPid);
+        assertThat(s.blockedBy()).containsExactly(holderPid);
+        assertThat(s.waitEvent()).startsWith("Lock:");
+      });
+      assertThat(activity.maxConnections()).isEqualTo(40);
+      assertThat(activity.connections()).isGreaterThanOrEqualTo(2);
+      assertThat(activity.cacheHitRatio()).isBetween(0.0, 1.0);
+      assertThat(activity.wraparoundRemaining()).isGreaterThan(2_000_000_000L);
+      holder.rollback();
+      blocked.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(8)
+  void unusedIndexReportedOnceWatchedLongEnoughAndDropAdviceCarriesItsUndo() {
+    clock.advance(Duration.ofDays(8));
+    IndexReport later = monitor.indexes();
+    assertThat(later.unused()).extracting(IndexInfo::name).contains("customers_city_idx")
+        .doesNotContain("orders_pkey", "invoices_order_id_idx", "invoices_order_copy_idx", "orders_customer_id_idx");
+    AdviceReport report = monitor.advice();
+    assertThat(report.of(Advice.Kind.DROP_UNUSED_INDEX)).anySatisfy(a -> {
+      assertThat(a.statement()).isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS public.customers_city_idx");
+      assertThat(a.undo()).isEqualTo("CREATE INDEX CONCURRENTLY customers_city_idx ON public.customers USING btree (city)");
+    });
+  }
+
+  @Test
+  @Order(9)
+  void snapshotsSurviveAStatisticsReset() {
+    clock.advance(Duration.ofMinutes(1));
+    monitor.snapshot();
+    Instant from = clock.instant();
+    pg.exec(DB, "SELECT pg_stat_statements_reset()");
+    pg.pgbench(DB, 1, 1, ERP.plantedScripts());
+    clock.advance(Duration.ofMinutes(1));
+    DatabaseInsight.Snapshot snap = monitor.snapshot();
+    assertThat(snap.statisticsReset()).isTrue();
+    QueryReport r = monitor.queries(Window.parse("1m"), QuerySort.CALLS, 100);
+    assertThat(r.shapes()).isNotEmpty().allSatisfy(s -> {
+      assertThat(s.calls()).isPositive();
+      assertThat(s.totalMs()).isNotNegative();
+    });
+    assertThat(monitor.shape(plantedIds.get("orders(customer_id)"), from, clock.instant())).isPresent();
+  }
+
+  @Test
+  @Order(10)
+  void missingPgStatStatementsIsNamedNotAStackTrace() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE bare");
+    DatabaseInsight bare = DatabaseInsight.open("bare", DatabaseUrl.parse(pg.url("postgres", "bare")), store,
+        InsightSettings.DEFAULTS, clock);
+    assertThatThrownBy(bare::snapshot).isInstanceOf(InsightException.class)
+        .hasMessageContaining("pg_stat_statements is loaded but not created in database bare")
+        .hasMessageContaining("CREATE EXTENSION pg_stat_statements");
+    DatabaseInsight down = DatabaseInsight.open("down", DatabaseUrl.parse("postgresql://vigil:secret@127.0.0.1:1/x"),
+        store, InsightSettings.DEFAULTS, clock);
+    assertThatThrownBy(down::activity).isInstanceOf(InsightException.class)
+        .hasMessageContaining("database 'down'").hasMessageNotContaining("secret");
+  }
+
+  @Test
+  @Order(11)
+  void withoutHypopgTheAdvisorFallsBackToHeuristicsAndSaysSo() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE nohypo");
+    pg.exec("nohypo", "CREATE EXTENSION pg_stat_statements",
+        "CREATE TABLE events (id bigint PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL)",
+        "INSERT INTO events SELECT g, g % 500, 'k' || (g % 7) FROM generate_series(1, 50000) g", "VACUUM ANALYZE events");
+    DatabaseInsight db = DatabaseInsight.open("nohypo", DatabaseUrl.parse(pg.url("postgres", "nohypo")), store,
+        InsightSettings.DEFAULTS, clock);
+    db.snapshot();
+    try (Connection c = pg.connect("nohypo")) {
+      for (int i = 0; i < 20; i++) {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT id, kind FROM events WHERE account_id = ?")) {
+          ps.setLong(1, i);
+          ps.executeQuery().close();
+        }
+      }
+    }
+    clock.advance(Duration.ofMinutes(1));
+    db.snapshot();
+    AdviceReport report = db.advice();
+    assertThat(report.notes()).anyMatch(n -> n.contains("HypoPG is not created in database nohypo")
+        && n.contains("CREATE EXTENSION hypopg") && n.contains("not costed"));
+    assertThat(report.of(Advice.Kind.CREATE_INDEX)).singleElement().satisfies(a -> {
+      assertThat(a.method()).isEqualTo("heuristic");
+      assertThat(a.statement()).isEqualTo("CREATE INDEX CONCURRENTLY events_account_id_idx ON public.events (account_id)");
+      assertThat(a.costAfter()).isEqualTo(-1);
+    });
+  }
+
+  private static long pid(Connection c) throws Exception {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static TableInfo table(TableReport r, String name) {
+    return r.tables().stream().filter(t -> t.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no table " + name + " in " + r.tables()));
+  }
+
+  private static IndexInfo index(IndexReport r, String name) {
+    List<String> names = new ArrayList<>();
+    for (IndexInfo i : r.indexes()) {
+      if (i.name().equals(name)) {
+        return i;
+      }
+      names.add(i.name());
+    }
+    throw new AssertionError("no index " + name + " in " + names);
+  }
+}
