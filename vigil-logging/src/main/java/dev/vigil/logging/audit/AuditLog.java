@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int MAX_RECORD_BYTES = 64 * 1024;
+  /** Free bytes below which {@link #unavailable()} reports the audit log unable to take events. */
+  public static final long MIN_FREE_BYTES = 64 * 1024;
 
   private final AuditOptions options;
   private final AuditSegments segments;
@@ -263,9 +266,6 @@ public final class AuditLog implements AutoCloseable {
       if (closing) {
         throw new AuditException("audit log " + segments.active() + " is closed");
       }
-      if (failure != null) {
-        throw new AuditException("audit log " + segments.active() + " failed earlier: " + failure.getMessage(), failure);
-      }
       CompletableFuture<AuditRecord> done = new CompletableFuture<>();
       queue.add(new Pending(eventType, userId, action, resource, copy, ip, done, ++appended));
       hasWork.signal();
@@ -381,11 +381,9 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void writeAndSync(List<Pending> batch) {
-    if (failure != null) {
-      batch.forEach(p -> p.done().completeExceptionally(failure));
-      return;
-    }
     List<AuditRecord> records = new ArrayList<>(batch.size() + 1);
+    long sizeBefore = fileSize;
+    Object keyBefore = fileKey;
     try {
       withFileLock(() -> {
         long torn = followOtherWriters();
@@ -401,10 +399,20 @@ public final class AuditLog implements AutoCloseable {
         return null;
       });
     } catch (RuntimeException e) {
-      failure = new AuditException("writing audit log " + segments.active() + " failed: " + e.getMessage(), e);
-      LOG.error("audit log {} failed; further audit events are refused", segments.active(), e);
-      batch.forEach(p -> p.done().completeExceptionally(failure));
+      AuditException failed = new AuditException("writing audit log " + segments.active() + " failed: "
+          + e.getMessage(), e);
+      if (failure == null) {
+        LOG.error("audit log {} failed; audit events are refused until a write succeeds again", segments.active(), e);
+      }
+      failure = failed;
+      rollBack(sizeBefore, keyBefore);
+      batch.forEach(p -> p.done().completeExceptionally(failed));
+      toIndex.add(new IndexBatch(List.of(), batch.get(batch.size() - 1).ordinal()));
       return;
+    }
+    if (failure != null) {
+      LOG.warn("audit log {} writes again after a failure", segments.active());
+      failure = null;
     }
     AuditRecord last = records.get(records.size() - 1);
     durableSeq = last.seq();
@@ -414,6 +422,48 @@ public final class AuditLog implements AutoCloseable {
       batch.get(i).done().complete(records.get(offset + i));
     }
     toIndex.add(new IndexBatch(records, batch.get(batch.size() - 1).ordinal()));
+  }
+
+  /**
+   * After a failed batch: drops what it wrote (truncating the file back to where the batch began) and
+   * makes the next batch take the chain's tail from the files again, so a later write continues a
+   * valid chain once the disk has room.
+   */
+  private void rollBack(long sizeBefore, Object keyBefore) {
+    buffer.clear();
+    try {
+      withFileLock(() -> {
+        if (keyBefore != null && keyBefore.equals(fileKey) && channel.isOpen() && channel.size() > sizeBefore) {
+          channel.truncate(sizeBefore);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("audit log {}: cannot truncate a failed batch away; the next write repairs the tail", segments.active(),
+          e);
+    }
+    lastSeq = durableSeq;
+    lastHash = durableHash;
+    fileKey = null; // followOtherWriters re-opens the active file and reads the tail of the chain
+  }
+
+  /**
+   * Why an event could not be made durable now, or empty when it can: the last write failed and the
+   * log's file system still has less than {@value #MIN_FREE_BYTES} bytes free, or it has less than that
+   * already. Callers refuse an action that must be audited before it takes effect while this says so.
+   */
+  public Optional<String> unavailable() {
+    long free;
+    try {
+      free = Files.getFileStore(options.logDir()).getUsableSpace();
+    } catch (IOException e) {
+      return Optional.of("cannot read the free space of " + options.logDir() + ": " + e.getMessage());
+    }
+    if (free < MIN_FREE_BYTES) {
+      return Optional.of("the audit log's file system " + options.logDir() + " has only " + free
+          + " bytes free");
+    }
+    return Optional.empty();
   }
 
   /** Chains, encodes and buffers one record (rotating first when it would overflow the file). */

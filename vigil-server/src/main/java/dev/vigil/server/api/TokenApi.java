@@ -54,12 +54,12 @@ public final class TokenApi {
       }
       TokenStore.IssuedToken issued;
       try {
-        issued = tokens.create(req.name(), role);
+        // the audit record is written inside the token's transaction: no token without its record
+        issued = tokens.create(req.name(), role, i -> audit.accept(ctx, Map.of("action", "token.create",
+            "resource", "token:" + i.info().id(), "role", role.label())));
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, "invalid_body", e.getMessage());
       }
-      audit.accept(ctx, Map.of("action", "token.create", "resource", "token:" + issued.info().id(),
-          "role", role.label()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("token", issued.token());
       body.put("info", issued.info());
