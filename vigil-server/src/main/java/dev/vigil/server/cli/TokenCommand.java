@@ -49,8 +49,9 @@ public final class TokenCommand extends CommandGroup {
       Role r = Role.parse(role);
       VigilConfig c = config.load();
       try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
-        TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r);
-        ServerAudit.offline(audit, "token.create", "token:" + issued.info().id(), Map.of("role", r.label()));
+        // the audit record is written inside the token's transaction: no token without its record
+        TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r,
+            i -> ServerAudit.offline(audit, "token.create", "token:" + i.info().id(), Map.of("role", r.label())));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Created " + r.label() + " token " + issued.info().id() + " (" + name
             + "). It is shown only now:");
