@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CLI as a separate process (as a person runs it): client commands reach the configured address, not
+ * The CLI (in a separate process where it shares the log dir with a running server, as a person runs it,
+ * or prints to the console): client commands reach the configured address, not
  * 8080; backup, checkpoint and token actions leave audit records whether the server runs or not; a port in
  * use is one clean line.
  */
@@ -71,11 +72,11 @@ class CliSecurityTest {
     Path cfg = config(port, "");
     try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString(),
         "VIGIL_PORT", Integer.toString(port)))) {
-      Run stats = vigil("cache", "stats", "--config", cfg.toString());
+      CliTest.Result stats = CliTest.run("cache", "stats", "--config", cfg.toString());
       assertThat(stats.code()).as(stats.err()).isZero();
       assertThat(stats.out()).contains("memory");
     }
-    Run down = vigil("cache", "stats", "--config", cfg.toString());
+    CliTest.Result down = CliTest.run("cache", "stats", "--config", cfg.toString());
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err()).contains("127.0.0.1:" + port).doesNotContain("8080");
   }
@@ -102,13 +103,13 @@ class CliSecurityTest {
       });
     }
     // and with the server stopped
-    Run checkpoint = vigil("checkpoint", "create", "before-upgrade", "--config", cfg.toString());
+    CliTest.Result checkpoint = CliTest.run("checkpoint", "create", "before-upgrade", "--config", cfg.toString());
     assertThat(checkpoint.code()).as(checkpoint.err()).isZero();
     String file = Files.list(dir.resolve("data/backups")).map(p -> p.getFileName().toString())
         .filter(n -> n.endsWith(".gz")).sorted().findFirst().orElseThrow();
-    Run verify = vigil("backup", "verify", file, "--config", cfg.toString());
+    CliTest.Result verify = CliTest.run("backup", "verify", file, "--config", cfg.toString());
     assertThat(verify.code()).as(verify.err()).isZero();
-    Run restore = vigil("backup", "restore", file, "--yes", "--config", cfg.toString());
+    CliTest.Result restore = CliTest.run("backup", "restore", file, "--yes", "--config", cfg.toString());
     assertThat(restore.code()).as(restore.err()).isZero();
     try (TestServer again = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString()))) {
       for (String action : List.of("checkpoint.create", "backup.verify", "backup.restore")) {

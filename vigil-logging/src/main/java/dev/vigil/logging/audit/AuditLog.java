@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -65,6 +66,7 @@ public final class AuditLog implements AutoCloseable {
   private boolean closing;
   private boolean closed;
   private volatile AuditException failure;
+  private volatile FileStore logStore;
 
   private FileChannel channel;
   private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
@@ -448,14 +450,20 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /**
-   * Why an event could not be made durable now, or empty when it can: the last write failed and the
-   * log's file system still has less than {@value #MIN_FREE_BYTES} bytes free, or it has less than that
-   * already. Callers refuse an action that must be audited before it takes effect while this says so.
+   * Why an event could not be made durable now, or empty when it can: the log's file system has less
+   * than {@value #MIN_FREE_BYTES} bytes free (a write failed for want of space, or soon would). Callers
+   * refuse an action that must be audited before it takes effect while this says so; once space returns
+   * it answers empty again and the next write continues the chain.
    */
   public Optional<String> unavailable() {
     long free;
     try {
-      free = Files.getFileStore(options.logDir()).getUsableSpace();
+      FileStore fs = logStore;
+      if (fs == null) {
+        fs = Files.getFileStore(options.logDir()); // reads the mount table: once
+        logStore = fs;
+      }
+      free = fs.getUsableSpace();
     } catch (IOException e) {
       return Optional.of("cannot read the free space of " + options.logDir() + ": " + e.getMessage());
     }

@@ -9,6 +9,7 @@ import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Json;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -115,6 +116,32 @@ class StreamCapacityTest {
       }
     } finally {
       clientThreads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aThousandSlowClientsDoNotStarveTheApi() throws Exception {
+    List<Socket> slow = new ArrayList<>();
+    try (TestServer s = TestServer.start(dir)) {
+      for (int i = 0; i < 1000; i++) {
+        Socket socket = new Socket("127.0.0.1", s.server.port());
+        socket.getOutputStream().write("GET /api/info HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+            .getBytes(StandardCharsets.US_ASCII));
+        slow.add(socket);
+      }
+      long[] ms = new long[100];
+      for (int i = 0; i < ms.length; i++) {
+        long t0 = System.nanoTime();
+        assertThat(s.get("/api/health", null).statusCode()).isEqualTo(200);
+        ms[i] = (System.nanoTime() - t0) / 1_000_000;
+      }
+      Arrays.sort(ms);
+      assertThat(ms[98]).as("/api/health p99 in ms with 1000 slowloris connections").isLessThan(50);
+      assertThat(busyJettyThreads(s)).isLessThan(20);
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
     }
   }
 
