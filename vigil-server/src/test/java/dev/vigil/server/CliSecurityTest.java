@@ -3,7 +3,7 @@ package dev.vigil.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +121,7 @@ class CliSecurityTest {
 
   @Test
   void aPortInUseIsOneCleanLine() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Path cfg = config(taken.getLocalPort(), "");
       Run serve = vigil("serve", "--config", cfg.toString());
       assertThat(serve.code()).isNotZero();

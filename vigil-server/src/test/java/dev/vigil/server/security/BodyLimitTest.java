@@ -17,11 +17,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,7 +53,7 @@ class BodyLimitTest {
       try {
         writer.submit(() -> {
           byte[] chunk = new byte[64 * 1024];
-          java.util.Arrays.fill(chunk, (byte) ' ');
+          Arrays.fill(chunk, (byte) ' ');
           chunk[0] = '{';
           byte[] head = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
           for (long sent = 0; sent < total; sent += chunk.length) {
@@ -132,8 +135,8 @@ class BodyLimitTest {
           HttpServer http = new HttpServer(new HttpServer.Options("127.0.0.1", 0, 4096, Map.of()), api, authenticator,
               new RateLimiter(false, 1, 1), auditor, (ctx, ms) -> {
               }).start()) {
-        HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + http.port() + "/api/boom"))
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + http.port() + "/api/boom"))
             .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(500);

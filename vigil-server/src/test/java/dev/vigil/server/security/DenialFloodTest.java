@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -60,7 +61,7 @@ class DenialFloodTest {
       AtomicInteger limited = new AtomicInteger();
       AtomicInteger other = new AtomicInteger();
       try {
-        List<Future<?>> done = new java.util.ArrayList<>();
+        List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
           done.add(pool.submit(() -> {
             for (int i = 0; i < REQUESTS / 8; i++) {
