@@ -1,6 +1,5 @@
 package dev.vigil.server.audit;
 
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
@@ -9,6 +8,7 @@ import dev.vigil.logging.audit.AuditRecord;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.FloodWindow;
+import dev.vigil.server.logging.LoggingSettings;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -63,8 +63,8 @@ public final class ServerAudit implements HttpServer.Auditor, AutoCloseable {
 
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
   public static AuditOptions options(VigilConfig config, Clock clock) {
-    return AuditOptions.defaults(APP, Path.of(config.get(Settings.LOG_DIR)), config.dataDir())
-        .withMaxFileBytes(Math.max(4096, config.get(Settings.LOG_MAX_BYTES))).withClock(clock);
+    return AuditOptions.defaults(APP, Path.of(config.get(LoggingSettings.LOG_DIR)), config.dataDir())
+        .withMaxFileBytes(Math.max(4096, config.get(LoggingSettings.LOG_MAX_BYTES))).withClock(clock);
   }
 
   /** Opens the trail of {@code config} for writing. */
@@ -157,19 +157,6 @@ public final class ServerAudit implements HttpServer.Auditor, AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("cannot audit the denial on {} from {}: {}", resource, ip, e.toString());
     }
-  }
-
-  /**
-   * Records an action done by the CLI without the server ({@code vigil token create} offline): user
-   * {@code cli:<os user>}, no IP.
-   */
-  public static AuditRecord offline(AuditLog log, String action, String resource, Map<String, String> details) {
-    Map<String, String> all = new LinkedHashMap<>(details);
-    all.put("action", action);
-    if (resource != null) {
-      all.put("resource", resource);
-    }
-    return write(log, Actor.cli(), AuditEvent.fromDetails(all).with("via", "cli"));
   }
 
 }

@@ -7,6 +7,8 @@ import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.server.audit.Actor;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.backup.BackupSetup;
 import java.io.PrintWriter;
@@ -17,8 +19,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The configured databases and backup directory opened directly by a CLI command, with no server: the
- * seed's emergency recovery works while the application and Vigil are down. Runs are recorded in the
+ * The configured databases and backup directory opened directly by a CLI command, with no server: emergency
+ * recovery works while the application and Vigil are down. Runs are recorded in the
  * same state store the server uses.
  */
 final class LocalBackups implements AutoCloseable {
@@ -100,17 +102,25 @@ final class LocalBackups implements AutoCloseable {
       result = work.get();
     } catch (RuntimeException e) {
       String reason = String.valueOf(e.getMessage());
-      audit(action, resource, Map.of("outcome", "failure", "reason", reason.length() <= 200 ? reason
-          : reason.substring(0, 200) + "..."));
+      audit(AuditEvent.failure(action, resource, reason.length() <= 200 ? reason : reason.substring(0, 200) + "..."));
       throw e;
     }
-    audit(action, resource, details.apply(result));
+    Map<String, String> facts = details.apply(result);
+    AuditEvent event = "failure".equals(facts.get("outcome"))
+        ? AuditEvent.failure(action, resource, String.valueOf(facts.get("reason")))
+        : AuditEvent.success(action, resource);
+    for (Map.Entry<String, String> f : facts.entrySet()) {
+      if (!f.getKey().equals("outcome") && !f.getKey().equals("reason")) {
+        event = event.with(f.getKey(), f.getValue());
+      }
+    }
+    audit(event);
     return result;
   }
 
-  private void audit(String action, String resource, Map<String, String> details) {
+  private void audit(AuditEvent event) {
     try (AuditLog log = ServerAudit.open(config, store, Clock.systemUTC())) {
-      ServerAudit.offline(log, action, resource, details);
+      ServerAudit.write(log, Actor.cli(), event.with("via", "cli"));
     }
   }
 

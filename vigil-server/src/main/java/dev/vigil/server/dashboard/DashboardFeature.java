@@ -4,12 +4,10 @@ import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.ValueParser;
 import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.auth.Authenticator;
-import dev.vigil.server.api.StreamApi;
-import dev.vigil.server.api.WhoAmIApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
+import dev.vigil.server.monitoring.MonitoringFeature;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the dashboard needs beyond the other features' routes: who the caller is ({@code /api/whoami})
@@ -37,10 +35,10 @@ public final class DashboardFeature implements Feature {
   @Override
   public void start(ServerContext context) {
     WhoAmIApi.register(context.routes());
-    SystemMonitor monitor = context.find(SystemMonitor.class).orElse(null);
     Authenticator authenticator = context.find(Authenticator.class)
         .orElseThrow(() -> new IllegalStateException("the authenticator is provided by the server before its features"));
-    context.closeOnStop(StreamApi.register(context.routes(), () -> Optional.ofNullable(monitor), context.clock(),
-        context.config().get(MAX_STREAMS), context.config().get(MAX_STREAMS_PER_TOKEN), authenticator::onRevoked));
+    context.closeOnStop(StreamApi.register(context.routes(), context.find(SystemMonitor.class),
+        MonitoringFeature.HOW_TO_ENABLE, context.clock(), context.config().get(MAX_STREAMS),
+        context.config().get(MAX_STREAMS_PER_TOKEN), authenticator::onRevoked));
   }
 }

@@ -1,7 +1,6 @@
 package dev.vigil.server.logging;
 
 import dev.vigil.logging.request.RequestLog;
-import dev.vigil.server.api.StreamApi;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.http.FloodWindow;
 import dev.vigil.server.http.HttpServer;
@@ -51,7 +50,7 @@ public final class RequestRecords implements HttpServer.RequestListener, AutoClo
       return;
     }
     requests.log(ctx.method().name(), ctx.path(), status, Math.max(0, millis), caller == null ? null : caller.id(),
-        ip, ctx.userAgent(), HttpServer.requestId(ctx), Boolean.TRUE.equals(ctx.attribute(StreamApi.STREAM_ATTRIBUTE)));
+        ip, ctx.userAgent(), HttpServer.requestId(ctx), Boolean.TRUE.equals(ctx.attribute(HttpServer.STREAM_ATTRIBUTE)));
   }
 
   private static void summarize(Key key, long count, long suppressed, Instant first, Instant last, Object sample) {

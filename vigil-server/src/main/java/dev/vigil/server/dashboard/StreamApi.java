@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.dashboard;
 
 import dev.vigil.monitor.SampleListener;
 import dev.vigil.monitor.SystemMonitor;
@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * {@code GET /api/stream}: Server-Sent Events carrying every new monitoring sample to the dashboard.
@@ -26,13 +25,11 @@ import java.util.function.Supplier;
  * {@code max_seconds} (the client reconnects), sends a comment every 15 s to keep proxies from closing
  * it, and ends when its token is revoked or the server stops.
  */
-public final class StreamApi {
+final class StreamApi {
   /** Longest a stream may be asked to last. */
   public static final int MAX_SECONDS = 3600;
   /** How long a stream lasts when the client does not say. */
   public static final int DEFAULT_SECONDS = 300;
-  /** Request attribute marking a request answered with a long-lived stream (not "slow" in the request log). */
-  public static final String STREAM_ATTRIBUTE = "vigil.stream";
 
   private StreamApi() {
   }
@@ -40,15 +37,16 @@ public final class StreamApi {
   /**
    * Adds the route.
    *
-   * @param monitor the running host monitor, if monitoring is enabled (asked on every request)
+   * @param monitor the host monitor, empty when monitoring is off
+   * @param howToEnable how monitoring is turned on, for the "not enabled" answer
    * @param clock the time the stream lengths are measured by
    * @param maxTotal streams open at once on this server
    * @param maxPerToken streams open at once per token
    * @param revocations registers the consumer told of revoked token ids (their streams end)
    * @return closes the open streams and the writer thread
    */
-  public static AutoCloseable register(Api api, Supplier<Optional<SystemMonitor>> monitor, Clock clock, int maxTotal,
-      int maxPerToken, Consumer<Consumer<Collection<String>>> revocations) {
+  static AutoCloseable register(Api api, Optional<SystemMonitor> monitor, String howToEnable, Clock clock,
+      int maxTotal, int maxPerToken, Consumer<Consumer<Collection<String>>> revocations) {
     StreamHub hub = new StreamHub(maxTotal, maxPerToken, clock);
     SampleListener listener = hub::publish;
     AtomicBoolean listening = new AtomicBoolean();
@@ -63,8 +61,8 @@ public final class StreamApi {
                 "this route streams Server-Sent Events; send the header Accept: text/event-stream");
           }
           int maxSeconds = Params.intParam(ctx, "max_seconds", 1, MAX_SECONDS, DEFAULT_SECONDS);
-          SystemMonitor m = monitor.get().filter(SystemMonitor::isRunning).orElseThrow(() -> new ApiException(409,
-              "not_enabled", "monitoring is not enabled on this server (ENABLE_MONITORING=true turns it on)"));
+          SystemMonitor m = monitor.filter(SystemMonitor::isRunning)
+              .orElseThrow(() -> ApiException.notEnabled("monitoring", howToEnable));
           if (listening.compareAndSet(false, true)) {
             m.addListener(listener);
           }
@@ -76,7 +74,7 @@ public final class StreamApi {
             return;
           }
           StreamHub.Slot slot = hub.reserve(HttpServer.caller(ctx).id());
-          ctx.attribute(STREAM_ATTRIBUTE, Boolean.TRUE);
+          ctx.attribute(HttpServer.STREAM_ATTRIBUTE, Boolean.TRUE);
           ctx.future(() -> {
             try {
               AsyncContext async = ctx.req().getAsyncContext();
@@ -89,7 +87,7 @@ public final class StreamApi {
         });
     return () -> {
       hub.close();
-      monitor.get().ifPresent(m -> m.removeListener(listener));
+      monitor.ifPresent(m -> m.removeListener(listener));
     };
   }
 }

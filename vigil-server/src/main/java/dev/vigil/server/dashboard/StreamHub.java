@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.dashboard;
 
 import dev.vigil.monitor.Sample;
 import dev.vigil.server.http.ApiException;
