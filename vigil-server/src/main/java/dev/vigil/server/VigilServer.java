@@ -71,6 +71,7 @@ public final class VigilServer implements AutoCloseable {
       out.println(t.token());
     });
     Authenticator authenticator = new Authenticator(tokens);
+    started.push(authenticator);
     Metrics metrics = new Metrics();
     started.push(metrics);
     CacheManager cache = ServerCache.open(config, clock);
@@ -78,7 +79,8 @@ public final class VigilServer implements AutoCloseable {
     LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
     AuditLog auditLog = ServerAudit.open(config, store, clock);
     started.push(auditLog);
-    ServerAudit serverAudit = new ServerAudit(auditLog);
+    ServerAudit serverAudit = new ServerAudit(auditLog, clock, metrics.registry());
+    started.push(serverAudit);
     createdAdmin.ifPresent(t -> serverAudit.record(Actor.system(), AuditEvent.success("token.create",
         "token:" + t.info().id()).with("role", Role.ADMIN.label()).with("reason", "first start")));
 
@@ -92,10 +94,11 @@ public final class VigilServer implements AutoCloseable {
     SystemApi.register(api, clock, startedAt, () -> info(config, enabled), context::healthNow, cache);
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
-        config.get(Settings.RATE_LIMIT_TOKEN));
+        config.get(Settings.RATE_LIMIT_TOKEN), config.get(Settings.RATE_LIMIT_EXPENSIVE));
     List<HttpServer.RequestListener> requestListeners = context.requestListeners();
     http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
-        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter, serverAudit,
+        config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES, config.find(Settings.TRUSTED_PROXIES)
+        .orElse(null)), api, authenticator, limiter, serverAudit,
         (ctx, millis) -> {
           for (HttpServer.RequestListener l : requestListeners) {
             l.answered(ctx, millis);

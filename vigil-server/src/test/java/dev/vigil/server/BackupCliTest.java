@@ -74,7 +74,7 @@ class BackupCliTest {
       assertThat(BackupApiTest.query(lite, "SELECT group_concat(id || coalesce(note, '-') || hex(data)) FROM orders"))
           .isEqualTo("1طلب أول00FF00,2-");
 
-      CliTest.Result traversal = CliTest.run("backup", "delete", "../vigil.yml", "--config", cfg);
+      CliTest.Result traversal = CliTest.run("backup", "delete", "../vigil.yml", "--database", "shop", "--config", cfg);
       assertThat(traversal.code()).isEqualTo(1);
       assertThat(traversal.err()).contains("invalid backup file name");
       assertThat(CliTest.run("backup", "delete", liteFile, "--database", "shop", "--config", cfg).code()).isZero();

@@ -28,6 +28,10 @@ public final class TestServer implements AutoCloseable {
   public final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private TestServer(Path dir, Map<String, String> env) {
+    this(dir, env, Clock.systemUTC());
+  }
+
+  private TestServer(Path dir, Map<String, String> env, Clock clock) {
     this.dir = dir;
     Map<String, String> all = new HashMap<>();
     all.put("VIGIL_DATA_DIR", dir.resolve("data").toString());
@@ -36,10 +40,11 @@ public final class TestServer implements AutoCloseable {
     all.put("ENABLE_MONITORING", "false");
     all.put("VIGIL_SERVER_RATE_LIMIT_IP_PER_SECOND", "100000");
     all.put("VIGIL_SERVER_RATE_LIMIT_TOKEN_PER_SECOND", "100000");
+    all.put("VIGIL_SERVER_RATE_LIMIT_EXPENSIVE_PER_SECOND", "100000");
     all.putAll(env);
     VigilConfig config = Features.loadConfig(null, all);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    this.server = VigilServer.start(config, Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8));
+    this.server = VigilServer.start(config, clock, new PrintStream(out, true, StandardCharsets.UTF_8));
     this.printed = out.toString(StandardCharsets.UTF_8);
     this.adminToken = server.createdAdminToken().map(t -> t.token()).orElseGet(() -> readAdminToken(dir));
     tokens.put(Role.ADMIN, adminToken);
@@ -56,6 +61,11 @@ public final class TestServer implements AutoCloseable {
   /** Starts a server in {@code dir} with extra environment-style overrides. */
   public static TestServer start(Path dir, Map<String, String> env) {
     return new TestServer(dir, env);
+  }
+
+  /** Starts a server in {@code dir} with extra overrides, reading time from {@code clock}. */
+  public static TestServer start(Path dir, Map<String, String> env, Clock clock) {
+    return new TestServer(dir, env, clock);
   }
 
   /** Starts a server in {@code dir} with test defaults. */

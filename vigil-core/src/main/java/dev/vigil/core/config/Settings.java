@@ -39,6 +39,18 @@ public final class Settings {
   /** Sustained requests per second allowed per token. */
   public static final Setting<Integer> RATE_LIMIT_TOKEN = Setting.of("server.rate_limit.token_per_second",
       ValueParser.integer(1, 10_000_000), "1000", "requests per second per API token (bursts of twice that)");
+  /**
+   * Reverse proxies whose {@code X-Forwarded-For}/{@code Forwarded} headers are believed (CIDRs); empty:
+   * the client is always the TCP peer.
+   */
+  public static final Setting<String> TRUSTED_PROXIES = Setting.of("server.trusted_proxies",
+      ValueParser.matching("[0-9A-Fa-f:.]+(/[0-9]{1,3})?(\\s*,\\s*[0-9A-Fa-f:.]+(/[0-9]{1,3})?)*",
+          "comma-separated IP addresses or CIDRs such as 127.0.0.1/32, 10.0.0.0/8"), null,
+      "reverse proxies (CIDRs) whose X-Forwarded-For/Forwarded headers name the client; empty: none");
+  /** Sustained cost units per second of expensive routes per caller. */
+  public static final Setting<Integer> RATE_LIMIT_EXPENSIVE = Setting.of("server.rate_limit.expensive_per_second",
+      ValueParser.integer(1, 1_000_000), "10", "cost units per second of expensive routes (processes?top=, "
+          + "backups, audit verify) per token or client IP (bursts of twice that)");
   /** Where the state store lives; empty means SQLite in the data dir. */
   public static final Setting<String> STORE_URL = Setting.of("store.url",
       ValueParser.matching("(jdbc:)?(postgresql|postgres|sqlite):.+",
@@ -57,5 +69,6 @@ public final class Settings {
 
   /** The keys core itself reads, in the order {@code vigil config} prints them (features add theirs after). */
   public static final List<Setting<?>> ALL = List.of(DATA_DIR, FILES_GROUP, SERVER_BIND, SERVER_PORT, SERVER_MAX_BODY,
-      RATE_LIMIT_ENABLED, RATE_LIMIT_IP, RATE_LIMIT_TOKEN, STORE_URL, DATABASE_URL);
+      RATE_LIMIT_ENABLED, RATE_LIMIT_IP, RATE_LIMIT_TOKEN, RATE_LIMIT_EXPENSIVE, TRUSTED_PROXIES, STORE_URL,
+      DATABASE_URL);
 }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int MAX_RECORD_BYTES = 64 * 1024;
+  /** Free bytes below which {@link #unavailable()} reports the audit log unable to take events. */
+  public static final long MIN_FREE_BYTES = 64 * 1024;
 
   private final AuditOptions options;
   private final AuditSegments segments;
@@ -65,6 +69,7 @@ public final class AuditLog implements AutoCloseable {
   private boolean closing;
   private boolean closed;
   private volatile AuditException failure;
+  private volatile FileStore logStore;
 
   private FileChannel channel;
   private ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
@@ -277,9 +282,6 @@ public final class AuditLog implements AutoCloseable {
       if (closing) {
         throw new AuditException("audit log " + segments.active() + " is closed");
       }
-      if (failure != null) {
-        throw new AuditException("audit log " + segments.active() + " failed earlier: " + failure.getMessage(), failure);
-      }
       CompletableFuture<AuditRecord> done = new CompletableFuture<>();
       queue.add(new Pending(eventType, userId, action, resource, copy, ip, done, ++appended));
       hasWork.signal();
@@ -407,11 +409,9 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void writeAndSync(List<Pending> batch) {
-    if (failure != null) {
-      batch.forEach(p -> p.done().completeExceptionally(failure));
-      return;
-    }
     List<AuditRecord> records = new ArrayList<>(batch.size() + 1);
+    long sizeBefore = fileSize;
+    Object keyBefore = fileKey;
     try {
       withFileLock(() -> {
         long torn = followOtherWriters();
@@ -427,10 +427,20 @@ public final class AuditLog implements AutoCloseable {
         return null;
       });
     } catch (RuntimeException e) {
-      failure = new AuditException("writing audit log " + segments.active() + " failed: " + e.getMessage(), e);
-      LOG.error("audit log {} failed; further audit events are refused", segments.active(), e);
-      batch.forEach(p -> p.done().completeExceptionally(failure));
+      AuditException failed = new AuditException("writing audit log " + segments.active() + " failed: "
+          + e.getMessage(), e);
+      if (failure == null) {
+        LOG.error("audit log {} failed; audit events are refused until a write succeeds again", segments.active(), e);
+      }
+      failure = failed;
+      rollBack(sizeBefore, keyBefore);
+      batch.forEach(p -> p.done().completeExceptionally(failed));
+      toIndex.add(new IndexBatch(List.of(), batch.get(batch.size() - 1).ordinal()));
       return;
+    }
+    if (failure != null) {
+      LOG.warn("audit log {} writes again after a failure", segments.active());
+      failure = null;
     }
     AuditRecord last = records.get(records.size() - 1);
     durableSeq = last.seq();
@@ -440,6 +450,54 @@ public final class AuditLog implements AutoCloseable {
       batch.get(i).done().complete(records.get(offset + i));
     }
     toIndex.add(new IndexBatch(records, batch.get(batch.size() - 1).ordinal()));
+  }
+
+  /**
+   * After a failed batch: drops what it wrote (truncating the file back to where the batch began) and
+   * makes the next batch take the chain's tail from the files again, so a later write continues a
+   * valid chain once the disk has room.
+   */
+  private void rollBack(long sizeBefore, Object keyBefore) {
+    buffer.clear();
+    try {
+      withFileLock(() -> {
+        if (keyBefore != null && keyBefore.equals(fileKey) && channel.isOpen() && channel.size() > sizeBefore) {
+          channel.truncate(sizeBefore);
+        }
+        return null;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("audit log {}: cannot truncate a failed batch away; the next write repairs the tail", segments.active(),
+          e);
+    }
+    lastSeq = durableSeq;
+    lastHash = durableHash;
+    fileKey = null; // followOtherWriters re-opens the active file and reads the tail of the chain
+  }
+
+  /**
+   * Why an event could not be made durable now, or empty when it can: the log's file system has less
+   * than {@value #MIN_FREE_BYTES} bytes free (a write failed for want of space, or soon would). Callers
+   * refuse an action that must be audited before it takes effect while this says so; once space returns
+   * it answers empty again and the next write continues the chain.
+   */
+  public Optional<String> unavailable() {
+    long free;
+    try {
+      FileStore fs = logStore;
+      if (fs == null) {
+        fs = Files.getFileStore(options.logDir()); // reads the mount table: once
+        logStore = fs;
+      }
+      free = fs.getUsableSpace();
+    } catch (IOException e) {
+      return Optional.of("cannot read the free space of " + options.logDir() + ": " + e.getMessage());
+    }
+    if (free < MIN_FREE_BYTES) {
+      return Optional.of("the audit log's file system " + options.logDir() + " has only " + free
+          + " bytes free");
+    }
+    return Optional.empty();
   }
 
   /** Chains, encodes and buffers one record (rotating first when it would overflow the file). */

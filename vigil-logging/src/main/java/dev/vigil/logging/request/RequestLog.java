@@ -50,8 +50,19 @@ public final class RequestLog {
    */
   public RequestRecord log(String method, String path, int statusCode, double responseTimeMs, String userId,
       String ipAddress, String userAgent, String requestId) {
+    return log(method, path, statusCode, responseTimeMs, userId, ipAddress, userAgent, requestId, false);
+  }
+
+  /**
+   * Logs a request with an explicit request id.
+   *
+   * @param longLived the answer was a stream meant to stay open (Server-Sent Events): never flagged slow
+   * @return the record written
+   */
+  public RequestRecord log(String method, String path, int statusCode, double responseTimeMs, String userId,
+      String ipAddress, String userAgent, String requestId, boolean longLived) {
     RequestRecord record = new RequestRecord(method, path, statusCode, responseTimeMs, userId, ipAddress, userAgent,
-        requestId, responseTimeMs >= slowMs);
+        requestId, !longLived && responseTimeMs >= slowMs);
     LOG.info("{}", record);
     return record;
   }

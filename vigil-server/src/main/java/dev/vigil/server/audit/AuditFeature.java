@@ -1,5 +1,6 @@
 package dev.vigil.server.audit;
 
+import dev.vigil.logging.audit.AuditException;
 import dev.vigil.logging.audit.AuditLog;
 import dev.vigil.logging.audit.AuditMetrics;
 import dev.vigil.server.feature.Feature;
@@ -18,6 +19,8 @@ public final class AuditFeature implements Feature {
 
   @Override
   public void start(ServerContext context) {
+    // an action whose audit record cannot be written is refused (and undone where it runs in a transaction)
+    context.routes().error(AuditException.class, 503, "audit_unavailable");
     AuditLog log = context.find(AuditLog.class)
         .orElseThrow(() -> new IllegalStateException("the audit trail is opened by the server before its features"));
     AuditApi.register(context.routes(), log);

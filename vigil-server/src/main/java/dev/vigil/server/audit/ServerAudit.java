@@ -7,12 +7,17 @@ import dev.vigil.logging.audit.AuditOptions;
 import dev.vigil.logging.audit.AuditRecord;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.http.FloodWindow;
 import dev.vigil.server.logging.LoggingSettings;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,16 +26,39 @@ import org.slf4j.LoggerFactory;
  * configured log dir ({@code vigil_audit.log}) with the caller's token id as user, the client IP and
  * the request id; and the same for offline CLI actions.
  */
-public final class ServerAudit implements HttpServer.Auditor {
+public final class ServerAudit implements HttpServer.Auditor, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerAudit.class);
   /** The chain name and file prefix of Vigil's own trail. */
   public static final String APP = "vigil";
+  /** Length of a denial window: like denials within it leave one record at once and one summary. */
+  public static final Duration DENIAL_WINDOW = Duration.ofSeconds(60);
+  private static final DenialKey OVERFLOW = new DenialKey("*", 0, "*", null);
 
   private final AuditLog log;
+  private final FloodWindow<DenialKey> denials;
+  private final MeterRegistry meters;
 
-  /** Writes to {@code log}. */
-  public ServerAudit(AuditLog log) {
+  /** Who was denied where and why: what makes two denials alike. */
+  private record DenialKey(String ip, int status, String route, String tokenId) {
+  }
+
+  /** Writes to {@code log}; denials aggregate per {@link #DENIAL_WINDOW} of {@code clock}. */
+  public ServerAudit(AuditLog log, Clock clock, MeterRegistry meters) {
     this.log = log;
+    this.meters = meters;
+    this.denials = new FloodWindow<>(DENIAL_WINDOW, 1, 10_000, OVERFLOW, clock, this::summarize,
+        "vigil-audit-denials");
+  }
+
+  @Override
+  public Optional<String> unavailable() {
+    return log.unavailable();
+  }
+
+  /** Writes the summaries of open denial windows. */
+  @Override
+  public void close() {
+    denials.close();
   }
 
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
@@ -51,7 +79,7 @@ public final class ServerAudit implements HttpServer.Auditor {
     facts.put("request_id", HttpServer.requestId(ctx));
     TokenInfo caller = HttpServer.caller(ctx);
     log.log(event.eventType(), caller == null ? "anonymous" : caller.id(), event.action(), event.resource(), facts,
-        ctx.ip());
+        HttpServer.clientIp(ctx));
   }
 
   /**
@@ -75,11 +103,20 @@ public final class ServerAudit implements HttpServer.Auditor {
   }
 
   /**
-   * Queues the denial without waiting for its fsync (a flood of refused requests must not hold server
-   * threads); it is durable within one group commit, and reports include it.
+   * Counts the denial ({@code vigil_http_denied_total{status}}) and audits it without amplifying a
+   * flood: the first denial of a source IP, status, route and token per {@link #DENIAL_WINDOW} is written
+   * at once, the rest only counted and written as one {@code access.denied} record with
+   * {@code aggregated: true}, {@code count}, {@code first_at} and {@code last_at} when the window ends.
+   * Writes are queued without waiting for their fsync (a flood must not hold server threads), and a
+   * failure to write (disk full) never turns the denial into an error.
    */
   @Override
   public void denied(Context ctx, HttpServer.Denial denial) {
+    meters.counter("vigil.http.denied", "status", Integer.toString(denial.status())).increment();
+    String route = denial.method() + " " + HttpServer.route(ctx);
+    if (!denials.admit(new DenialKey(denial.ip(), denial.status(), route, denial.tokenId()), denial)) {
+      return;
+    }
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("outcome", "denied");
     details.put("status", denial.status());
@@ -87,14 +124,40 @@ public final class ServerAudit implements HttpServer.Auditor {
     details.put("method", denial.method());
     details.put("path", denial.path().length() <= 200 ? denial.path() : denial.path().substring(0, 200) + "...");
     details.put("request_id", denial.requestId());
-    log.append("ACCESS_DENIED", denial.tokenId() == null ? "anonymous" : denial.tokenId(), "access.denied",
-        "route:" + denial.method() + " " + HttpServer.route(ctx), details, denial.ip())
-        .whenComplete((record, failure) -> {
-          if (failure != null) {
-            LOG.error("cannot audit the denial of {} {} (request id {})", denial.method(), denial.path(),
-                denial.requestId(), failure);
-          }
-        });
+    append(denial.tokenId(), "route:" + route, details, denial.ip());
+  }
+
+  /** The record of a denial window that had more denials than the one written at once. */
+  private void summarize(DenialKey key, long count, long suppressed, Instant first, Instant last, Object sample) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("outcome", "denied");
+    details.put("aggregated", true);
+    details.put("count", count);
+    details.put("not_written_singly", suppressed);
+    details.put("first_at", first.toString());
+    details.put("last_at", last.toString());
+    details.put("window_seconds", DENIAL_WINDOW.toSeconds());
+    if (key != OVERFLOW) {
+      details.put("status", key.status());
+    }
+    if (sample instanceof HttpServer.Denial d) {
+      details.put("reason", d.reason());
+    }
+    append(key.tokenId(), key == OVERFLOW ? "route:*" : "route:" + key.route(), details,
+        key == OVERFLOW ? null : key.ip());
+  }
+
+  private void append(String tokenId, String resource, Map<String, Object> details, String ip) {
+    try {
+      log.append("ACCESS_DENIED", tokenId == null ? "anonymous" : tokenId, "access.denied", resource, details, ip)
+          .whenComplete((record, failure) -> {
+            if (failure != null) {
+              LOG.error("cannot audit the denial on {} from {}: {}", resource, ip, failure.toString());
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.error("cannot audit the denial on {} from {}: {}", resource, ip, e.toString());
+    }
   }
 
 }

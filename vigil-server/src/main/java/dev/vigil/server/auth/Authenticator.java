@@ -3,25 +3,53 @@ package dev.vigil.server.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Resolves bearer tokens to their {@link TokenInfo}, remembering good answers for a few seconds so
- * that a busy client does not cost a store query per request. A token revoked through this server is
- * forgotten at once; one revoked from the CLI in another process stops working within {@link #TTL}.
+ * that a busy client does not cost a store query per request. Revocation is never cached: a token
+ * revoked through this server stops working at once ({@link #forget}), and one revoked elsewhere (the
+ * CLI, another server sharing a PostgreSQL store) within {@link #POLL} — the set of revoked ids is
+ * read from the store that often. Listeners ({@link #onRevoked}) hear of every revocation, so open
+ * streams of a revoked token end too.
  */
-public final class Authenticator {
+public final class Authenticator implements AutoCloseable {
   /** How long a good answer is remembered. */
   public static final Duration TTL = Duration.ofSeconds(10);
+  /** How often the store's revocations are read. */
+  public static final Duration POLL = Duration.ofMillis(500);
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
   private final TokenStore tokens;
   private final Cache<String, TokenInfo> recent = Caffeine.newBuilder()
       .maximumSize(10_000).expireAfterWrite(TTL).build();
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+  private final List<Consumer<Collection<String>>> listeners = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService poller;
 
-  /** Creates the authenticator over {@code tokens}. */
+  /** Creates the authenticator over {@code tokens}, reading its revocations every {@link #POLL}. */
   public Authenticator(TokenStore tokens) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
+    revoked.addAll(tokens.revokedIds());
+    poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-token-revocations");
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** The active token for {@code bearer}, or empty. */
@@ -31,15 +59,62 @@ public final class Authenticator {
     }
     TokenInfo known = recent.getIfPresent(bearer);
     if (known != null) {
-      return Optional.of(known);
+      if (!revoked.contains(known.id())) {
+        return Optional.of(known);
+      }
+      recent.invalidate(bearer);
+      return Optional.empty();
     }
     Optional<TokenInfo> found = tokens.authenticate(bearer);
-    found.ifPresent(info -> recent.put(bearer, info));
+    if (found.isPresent()) {
+      recent.put(bearer, found.get());
+      if (revoked.contains(found.get().id())) { // revoked while the store was read
+        recent.invalidate(bearer);
+        return Optional.empty();
+      }
+    }
     return found;
   }
 
-  /** Forgets every remembered answer for the token with {@code id}. */
+  /** Forgets the token with {@code id} at once (it was revoked) and tells the listeners. */
   public void forget(String id) {
+    revoked.add(id);
     recent.asMap().values().removeIf(info -> info.id().equals(id));
+    tell(List.of(id));
+  }
+
+  /** Tells {@code listener} the ids of tokens revoked from now on (on this server or in the store). */
+  public void onRevoked(Consumer<Collection<String>> listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void poll() {
+    try {
+      Set<String> fresh = new HashSet<>(tokens.revokedIds());
+      fresh.removeAll(revoked);
+      if (!fresh.isEmpty()) {
+        revoked.addAll(fresh);
+        recent.asMap().values().removeIf(info -> fresh.contains(info.id()));
+        tell(fresh);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("cannot read token revocations from the store; retrying in {} ms", POLL.toMillis(), e);
+    }
+  }
+
+  private void tell(Collection<String> ids) {
+    for (Consumer<Collection<String>> l : listeners) {
+      try {
+        l.accept(ids);
+      } catch (RuntimeException e) {
+        LOG.error("a revocation listener failed for tokens {}", ids, e);
+      }
+    }
+  }
+
+  /** Stops reading revocations. */
+  @Override
+  public void close() {
+    poller.shutdownNow();
   }
 }

@@ -39,12 +39,12 @@ final class TokenApi {
       }
       TokenStore.IssuedToken issued;
       try {
-        issued = tokens.create(req.name(), role);
+        // the audit record is written inside the token's transaction: no token without its record
+        issued = tokens.create(req.name(), role, i -> HttpServer.audit(ctx,
+            AuditEvent.success("token.create", "token:" + i.info().id()).with("role", role.label())));
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, "invalid_body", e.getMessage());
       }
-      HttpServer.audit(ctx, AuditEvent.success("token.create", "token:" + issued.info().id())
-          .with("role", role.label()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("token", issued.token());
       body.put("info", issued.info());

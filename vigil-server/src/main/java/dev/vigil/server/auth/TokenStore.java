@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,6 +59,17 @@ public final class TokenStore {
    * @throws IllegalArgumentException when the name is not 1–64 letters, digits, spaces or {@code ._@:-}
    */
   public IssuedToken create(String name, Role role) {
+    return create(name, role, issued -> {
+    });
+  }
+
+  /**
+   * Creates a token and runs {@code beforeCommit} (e.g. writing its audit record) inside the same
+   * transaction: when it throws, the token is not created.
+   *
+   * @throws IllegalArgumentException when the name is not 1–64 letters, digits, spaces or {@code ._@:-}
+   */
+  public IssuedToken create(String name, Role role, Consumer<IssuedToken> beforeCommit) {
     Objects.requireNonNull(role, "role");
     if (name == null || !NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("token name must be 1-64 letters, digits, spaces or ._@:()- characters");
@@ -70,11 +82,15 @@ public final class TokenStore {
     random.nextBytes(secret);
     String token = "vgl_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     Instant now = clock.instant();
-    store.jdbi().useHandle(h -> h.createUpdate(
-            "INSERT INTO vigil_token(id, name, role, hash, created_at) VALUES (:id, :name, :role, :hash, :created)")
-        .bind("id", id.toString()).bind("name", name).bind("role", role.label()).bind("hash", hash(token))
-        .bind("created", now.toString()).execute());
-    return new IssuedToken(new TokenInfo(id.toString(), name, role, now, null), token);
+    IssuedToken issued = new IssuedToken(new TokenInfo(id.toString(), name, role, now, null), token);
+    store.jdbi().useTransaction(h -> {
+      h.createUpdate(
+              "INSERT INTO vigil_token(id, name, role, hash, created_at) VALUES (:id, :name, :role, :hash, :created)")
+          .bind("id", id.toString()).bind("name", name).bind("role", role.label()).bind("hash", hash(token))
+          .bind("created", now.toString()).execute();
+      beforeCommit.accept(issued);
+    });
+    return issued;
   }
 
   /** The active token matching {@code bearer}, or empty for anything else (malformed, unknown, revoked). */
@@ -117,6 +133,12 @@ public final class TokenStore {
     return store.jdbi().withHandle(h -> h.createUpdate(
             "UPDATE vigil_token SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL")
         .bind("now", clock.instant().toString()).bind("id", id).execute()) == 1;
+  }
+
+  /** The ids of every revoked token (the authenticator reads them often; the table stays small). */
+  public List<String> revokedIds() {
+    return store.jdbi().withHandle(h -> h.createQuery("SELECT id FROM vigil_token WHERE revoked_at IS NOT NULL")
+        .mapTo(String.class).list());
   }
 
   /** Whether an active admin token exists. */

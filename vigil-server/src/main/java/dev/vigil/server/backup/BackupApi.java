@@ -50,7 +50,8 @@ final class BackupApi {
   /**
    * The optional body of {@code POST /api/backup/create}.
    *
-   * @param database the configured database name (default: the first one)
+   * @param database the configured database name (default: {@code default}, the one of {@code DATABASE_URL},
+   *     else the only one configured)
    * @param prefix the file name prefix (default {@code backup})
    */
   public record CreateRequest(@JsonProperty("database") String database, @JsonProperty("prefix") String prefix) {
@@ -211,10 +212,22 @@ final class BackupApi {
     return ctx.queryParam(DATABASE);
   }
 
-  /** The named database, or the first configured one when {@code name} is null. */
+  /**
+   * The named database; when {@code name} is null, {@code default} (the one of {@code DATABASE_URL}), else
+   * the only configured one.
+   *
+   * @throws ApiException 400 when no name is given and several databases but no {@code default} are configured
+   */
   private static DatabaseBackup database(BackupCatalog catalog, String name) {
     if (name == null) {
-      return catalog.all().get(0);
+      if (catalog.names().contains(DatabaseBackup.DEFAULT_NAME)) {
+        return catalog.database(DatabaseBackup.DEFAULT_NAME);
+      }
+      if (catalog.all().size() == 1) {
+        return catalog.all().get(0);
+      }
+      throw ApiException.badParameter(DATABASE, "one of the configured databases " + catalog.names()
+          + " (there is no default database: DATABASE_URL is not set)");
     }
     if (!catalog.names().contains(name)) {
       throw ApiException.badParameter(DATABASE, "one of the configured databases " + catalog.names());

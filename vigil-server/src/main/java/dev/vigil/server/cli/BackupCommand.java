@@ -65,7 +65,12 @@ public final class BackupCommand extends CommandGroup {
     @Override
     public Integer call() {
       BackupRecord r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
-          b -> b.database(common.database).createBackup(prefix));
+          b -> {
+            DatabaseBackup db = b.database(common.database);
+            return b.audited("backup.create", "database:" + db.name(), () -> db.createBackup(prefix),
+                rec -> Map.of("file", rec.filename(), "size_bytes", Long.toString(rec.sizeBytes()),
+                    "verified", Boolean.toString(rec.verified())));
+          });
       printBackups(spec.commandLine().getOut(), common.format, List.of(r), "created " + r.filename() + " ("
           + r.sizeMb() + " MB, " + (r.verified() ? "verified" : "NOT verified") + ")");
       return r.verification() != null && !r.verification().ok() ? 1 : 0;
@@ -132,7 +137,11 @@ public final class BackupCommand extends CommandGroup {
     @Override
     public Integer call() {
       VerificationResult v = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
-          b -> b.database(common.database).verifyBackup(file));
+          b -> {
+            DatabaseBackup db = b.database(common.database);
+            return b.audited("backup.verify", "backup:" + db.name() + "/" + file, () -> db.verifyBackup(file),
+                res -> res.ok() ? Map.of() : Map.of("outcome", "failure", "reason", String.valueOf(res.message())));
+          });
       common.format.print(spec.commandLine().getOut(), v,
           o -> o.println(file + ": " + (v.ok() ? "OK" : "FAILED: " + v.message())),
           o -> Output.table(o, List.of("FILE", "RESULT", "CHECKSUM", "TEST_RESTORE", "TABLES", "DETAIL"),
@@ -170,7 +179,8 @@ public final class BackupCommand extends CommandGroup {
         DatabaseBackup db = b.database(common.database);
         String target = file != null ? file : db.newestVerified().map(BackupRecord::filename).orElseThrow(
             () -> new IllegalStateException("database " + db.name() + " has no verified backup in " + db.backupDir()));
-        return db.restoreBackup(target);
+        return b.audited("backup.restore", "backup:" + db.name() + "/" + target, () -> db.restoreBackup(target),
+            res -> res.safetyBackup() == null ? Map.of() : Map.of("safety_backup", res.safetyBackup()));
       });
       common.format.print(spec.commandLine().getOut(), r, o -> o.println("restored " + r.database() + " from "
           + r.filename() + " in " + r.durationMs() + " ms"
@@ -196,10 +206,13 @@ public final class BackupCommand extends CommandGroup {
     public Integer call() {
       try (LocalBackups b = common.open()) {
         DatabaseBackup db = b.database(common.database);
-        if (!db.deleteBackup(file)) {
-          throw new IllegalArgumentException("no backup " + file + " of database " + db.name() + " in "
-              + db.backupDir());
-        }
+        b.audited("backup.delete", "backup:" + db.name() + "/" + file, () -> {
+          if (!db.deleteBackup(file)) {
+            throw new IllegalArgumentException("no backup " + file + " of database " + db.name() + " in "
+                + db.backupDir());
+          }
+          return true;
+        }, done -> Map.of());
         spec.commandLine().getOut().println("deleted " + file);
         spec.commandLine().getOut().flush();
         return 0;

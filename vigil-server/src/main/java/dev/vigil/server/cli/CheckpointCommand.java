@@ -46,7 +46,9 @@ public final class CheckpointCommand extends CommandGroup {
     @Override
     public Integer call() {
       Checkpoint cp = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
-          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name));
+          b -> b.audited("checkpoint.create", "checkpoint:" + name,
+              () -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).createCheckpoint(name),
+              c -> Map.of("backups", String.valueOf(c.backups()))));
       print(spec.commandLine().getOut(), common.format, List.of(cp), "checkpoint " + cp.name() + " created: "
           + cp.backups());
       return 0;
@@ -92,7 +94,9 @@ public final class CheckpointCommand extends CommandGroup {
             + name + " (each gets a safety backup first); add --yes to confirm");
       }
       RollbackResult r = LocalBackups.withProgress(common.config.load(), spec.commandLine().getErr(),
-          b -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name));
+          b -> b.audited("checkpoint.rollback", "checkpoint:" + name,
+              () -> new RecoveryCheckpoints(b.catalog, Clock.systemDefaultZone()).rollback(name),
+              res -> Map.of("restored", String.valueOf(res.restored().keySet()))));
       common.format.print(spec.commandLine().getOut(), r,
           o -> o.println("rolled back " + r.restored().keySet() + " to checkpoint " + name),
           o -> Output.table(o, List.of("DATABASE", "RESTORED_FROM", "SAFETY_BACKUP"),

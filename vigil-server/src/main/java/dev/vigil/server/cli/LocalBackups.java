@@ -6,11 +6,17 @@ import dev.vigil.backup.DatabaseBackup;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.server.audit.Actor;
+import dev.vigil.server.audit.AuditEvent;
+import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.backup.BackupSetup;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The configured databases and backup directory opened directly by a CLI command, with no server: emergency
@@ -63,9 +69,59 @@ final class LocalBackups implements AutoCloseable {
     }
   }
 
-  /** Database {@code name}, or the first configured one when {@code name} is null. */
+  /**
+   * Database {@code name}; when null, {@code default} (the one of {@code DATABASE_URL}), else the only
+   * configured one.
+   *
+   * @throws IllegalArgumentException when no name is given and several databases but no default exist
+   */
   DatabaseBackup database(String name) {
-    return name == null ? catalog.all().get(0) : catalog.database(name);
+    if (name != null) {
+      return catalog.database(name);
+    }
+    if (catalog.names().contains(DatabaseBackup.DEFAULT_NAME)) {
+      return catalog.database(DatabaseBackup.DEFAULT_NAME);
+    }
+    if (catalog.all().size() == 1) {
+      return catalog.all().get(0);
+    }
+    throw new IllegalArgumentException("name the database with --database, one of " + catalog.names()
+        + " (there is no default database: DATABASE_URL is not set)");
+  }
+
+  /**
+   * Runs {@code action} and writes its audit record (user {@code cli:<os user>}, {@code via: cli}) with
+   * its outcome, whether the server runs or not (the trail takes appends from several processes).
+   *
+   * @param resource what it acts on, e.g. {@code database:default}
+   * @param details facts of a success, from the action's result
+   */
+  <T> T audited(String action, String resource, Supplier<T> work, Function<T, Map<String, String>> details) {
+    T result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      String reason = String.valueOf(e.getMessage());
+      audit(AuditEvent.failure(action, resource, reason.length() <= 200 ? reason : reason.substring(0, 200) + "..."));
+      throw e;
+    }
+    Map<String, String> facts = details.apply(result);
+    AuditEvent event = "failure".equals(facts.get("outcome"))
+        ? AuditEvent.failure(action, resource, String.valueOf(facts.get("reason")))
+        : AuditEvent.success(action, resource);
+    for (Map.Entry<String, String> f : facts.entrySet()) {
+      if (!f.getKey().equals("outcome") && !f.getKey().equals("reason")) {
+        event = event.with(f.getKey(), f.getValue());
+      }
+    }
+    audit(event);
+    return result;
+  }
+
+  private void audit(AuditEvent event) {
+    try (AuditLog log = ServerAudit.open(config, store, Clock.systemUTC())) {
+      ServerAudit.write(log, Actor.cli(), event.with("via", "cli"));
+    }
   }
 
   /** Database {@code name}, or every configured one when {@code name} is null. */

@@ -2,6 +2,8 @@ package dev.vigil.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.VigilConfig;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.http.Json;
 import java.io.IOException;
@@ -17,13 +19,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * How a command reaches a running server: {@code --server} and a token from {@code --token}, else
+ * How a command reaches a running server: {@code --server}, else the configured {@code server.bind} and
+ * {@code server.port} (config file, {@code VIGIL_BIND}, {@code VIGIL_PORT}; a wildcard bind is reached on
+ * loopback), and a token from {@code --token}, else
  * {@code $VIGIL_TOKEN}, else the admin token file in the configured data dir (readable only by its
  * owner). Prefer {@code VIGIL_TOKEN}: a token on the command line is visible to other local users.
  */
 public final class ServerOptions {
-  @Option(names = "--server", paramLabel = "URL", defaultValue = "http://127.0.0.1:8080",
-      description = "the running server (default ${DEFAULT-VALUE})")
+  @Option(names = "--server", paramLabel = "URL",
+      description = "the running server (default: http://<server.bind>:<server.port> of the configuration)")
   String server;
 
   @Option(names = "--token", paramLabel = "TOKEN", description = "API token (prefer $VIGIL_TOKEN)")
@@ -54,12 +58,29 @@ public final class ServerOptions {
     return send(HttpRequest.newBuilder(uri(path)).DELETE());
   }
 
+  /** The server's base URL: {@code --server}, else the configured bind address and port. */
+  String base() {
+    if (server != null && !server.isBlank()) {
+      return server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    }
+    VigilConfig c = config.load();
+    String host = c.get(Settings.SERVER_BIND);
+    if (host.equals("0.0.0.0")) {
+      host = "127.0.0.1";
+    } else if (host.equals("::") || host.equals("[::]")) {
+      host = "[::1]";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + c.get(Settings.SERVER_PORT);
+  }
+
   private URI uri(String path) {
-    String base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    String base = base();
     try {
       return URI.create(base + path);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--server is not a valid URL: " + server, e);
+      throw new IllegalArgumentException("not a valid server URL: " + base, e);
     }
   }
 
@@ -69,22 +90,23 @@ public final class ServerOptions {
       request.header("Authorization", "Bearer " + bearer);
     }
     HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+    String address = base();
     HttpResponse<byte[]> response;
     try {
       response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
-      throw new IllegalStateException("no Vigil server answers at " + server + " (start it with 'vigil serve')", e);
+      throw new IllegalStateException("no Vigil server answers at " + address + " (start it with 'vigil serve')", e);
     } catch (IOException e) {
-      throw new IllegalStateException("talking to " + server + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException("talking to " + address + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + server, e);
+      throw new IllegalStateException("interrupted while waiting for " + address, e);
     }
     JsonNode body;
     try {
       body = response.body().length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(response.body());
     } catch (IOException e) {
-      throw new IllegalStateException(server + " answered " + response.statusCode() + " with a body that is not JSON",
+      throw new IllegalStateException(address + " answered " + response.statusCode() + " with a body that is not JSON",
           e);
     }
     if (response.statusCode() >= 400) {

@@ -50,9 +50,10 @@ public final class TokenCommand extends CommandGroup {
       Role r = Role.parse(role);
       VigilConfig c = config.load();
       try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
-        TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r);
-        ServerAudit.write(audit, Actor.cli(), AuditEvent.success("token.create", "token:" + issued.info().id())
-            .with("role", r.label()).with("via", "cli"));
+        // the audit record is written inside the token's transaction: no token without its record
+        TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r,
+            i -> ServerAudit.write(audit, Actor.cli(), AuditEvent.success("token.create", "token:" + i.info().id())
+                .with("role", r.label()).with("via", "cli")));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Created " + r.label() + " token " + issued.info().id() + " (" + name
             + "). It is shown only now:");

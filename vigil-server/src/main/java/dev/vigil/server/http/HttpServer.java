@@ -48,6 +48,10 @@ public final class HttpServer implements AutoCloseable {
   public static final String AUDITOR_ATTRIBUTE = "vigil.auditor";
   /** Context attribute set once the request's audit record was written. */
   public static final String AUDITED_ATTRIBUTE = "vigil.audited";
+  /** Context attribute marking a request answered with a long-lived stream (never "slow" in the request log). */
+  public static final String STREAM_ATTRIBUTE = "vigil.stream";
+  /** Context attribute holding the client's address (the peer, or what a trusted proxy says). */
+  public static final String CLIENT_IP_ATTRIBUTE = "vigil.clientIp";
   /** The Content-Security-Policy the dashboard lives under. */
   public static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
@@ -60,6 +64,7 @@ public final class HttpServer implements AutoCloseable {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final Auditor auditor;
+  private final ClientAddress clientAddress;
 
   /**
    * A request that was refused before its handler ran.
@@ -94,6 +99,7 @@ public final class HttpServer implements AutoCloseable {
     this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
     this.auditor = Objects.requireNonNull(auditor, "auditor");
     this.api = Objects.requireNonNull(api, "api");
+    this.clientAddress = ClientAddress.trusting(options.trustedProxies());
     this.app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.jetty.defaultHost = options.bind();
@@ -109,6 +115,8 @@ public final class HttpServer implements AutoCloseable {
       cfg.http.customCompression(gzip);
       cfg.jetty.modifyServletContextHandler(h -> {
         h.addFilter(new FilterHolder(new NoCompressionFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+        h.addFilter(new FilterHolder(new BodyLimitFilter(options.maxBodyBytes())), "/*",
+            EnumSet.of(DispatcherType.REQUEST));
         h.setErrorHandler(new JsonErrorHandler());
       });
       cfg.jetty.modifyServer(s -> {
@@ -129,6 +137,10 @@ public final class HttpServer implements AutoCloseable {
       });
       for (ApiRoute route : api.routes()) {
         cfg.router.mount(r -> r.addHttpHandler(route.method(), route.path(), guard(route)));
+        if (route.method() == HandlerType.GET) {
+          // HEAD is GET without a body (Jetty drops it): same auth, limits, audit and status
+          cfg.router.mount(r -> r.addHttpHandler(HandlerType.HEAD, route.path(), guard(route)));
+        }
       }
       options.staticFiles().forEach((classpathDir, urlPath) -> cfg.staticFiles.add(sf -> {
         sf.directory = classpathDir;
@@ -169,8 +181,15 @@ public final class HttpServer implements AutoCloseable {
    * @param port port, 0 for any free one
    * @param maxBodyBytes largest request body
    * @param staticFiles classpath directory → URL path of static files served without a token
+   * @param trustedProxies {@code server.trusted_proxies}: CIDRs whose forwarding headers are believed
+   *     ({@code null}: none)
    */
-  public record Options(String bind, int port, long maxBodyBytes, Map<String, String> staticFiles) {
+  public record Options(String bind, int port, long maxBodyBytes, Map<String, String> staticFiles,
+      String trustedProxies) {
+    /** Options trusting no proxy. */
+    public Options(String bind, int port, long maxBodyBytes, Map<String, String> staticFiles) {
+      this(bind, port, maxBodyBytes, staticFiles, null);
+    }
   }
 
   /**
@@ -185,6 +204,14 @@ public final class HttpServer implements AutoCloseable {
 
     /** A request refused before its handler ran. */
     void denied(Context ctx, Denial denial);
+
+    /**
+     * Why an action could not be audited now (e.g. the log disk is full), or empty when it can. A
+     * mutating request is refused with 503 before its handler runs while this says so.
+     */
+    default Optional<String> unavailable() {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -216,6 +243,12 @@ public final class HttpServer implements AutoCloseable {
    *     after a failed bind is only "STOPPED")
    */
   public HttpServer start() {
+    if (options.port() != 0) {
+      // a taken port is one clean line, not Jetty's stack trace of the failed start
+      bindFailure().ifPresent(why -> {
+        throw new IllegalStateException("cannot listen on " + options.bind() + ":" + options.port() + ": " + why);
+      });
+    }
     try {
       app.start();
     } catch (Exception e) {
@@ -267,6 +300,15 @@ public final class HttpServer implements AutoCloseable {
     return route == null ? "unmatched" : route;
   }
 
+  /**
+   * The client's address: the TCP peer, or the address a trusted proxy ({@code server.trusted_proxies})
+   * forwarded for.
+   */
+  public static String clientIp(Context ctx) {
+    String ip = ctx.attribute(CLIENT_IP_ATTRIBUTE);
+    return ip == null ? ctx.ip() : ip;
+  }
+
   /** The request id of {@code ctx}. */
   public static String requestId(Context ctx) {
     String id = ctx.attribute(REQUEST_ID_ATTRIBUTE);
@@ -275,6 +317,9 @@ public final class HttpServer implements AutoCloseable {
 
   private void stamp(Context ctx) {
     ctx.attribute(AUDITOR_ATTRIBUTE, auditor);
+    ctx.attribute(CLIENT_IP_ATTRIBUTE, clientAddress.trustsAnyProxy()
+        ? clientAddress.resolve(ctx.req().getRemoteAddr(), ctx.header("Forwarded"), ctx.header("X-Forwarded-For"))
+        : ctx.req().getRemoteAddr());
     String id = RequestIds.choose(ctx.header(RequestIds.HEADER));
     ctx.attribute(REQUEST_ID_ATTRIBUTE, id);
     MDC.remove(LogFields.USER_ID);
@@ -293,6 +338,7 @@ public final class HttpServer implements AutoCloseable {
       ctx.attribute(ROUTE_ATTRIBUTE, route.path());
       if (route.isPublic()) {
         limitIp(ctx);
+        limitCost(ctx, route, "ip:" + clientIp(ctx));
         route.handler().handle(ctx);
         return;
       }
@@ -317,15 +363,23 @@ public final class HttpServer implements AutoCloseable {
         throw deny(ctx, 403, "forbidden", "this route needs the " + route.role().label() + " role; the token is "
             + token.role().label(), token.id());
       }
+      limitCost(ctx, route, "token:" + token.id());
       ctx.attribute(TOKEN_ATTRIBUTE, token);
       MDC.put(LogFields.USER_ID, token.id());
       if (route.method() == HandlerType.GET) {
         route.handler().handle(ctx);
         return;
       }
+      Optional<String> unauditable = auditor.unavailable();
+      if (unauditable.isPresent()) {
+        // an action that cannot be audited is refused before it takes effect; reads keep working
+        ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
+        throw new ApiException(503, "audit_unavailable", "refused: this action cannot be audited now ("
+            + unauditable.get() + "); reads keep working, and actions resume by themselves once it can");
+      }
       try {
         route.handler().handle(ctx);
-      } catch (Exception e) {
+      } catch (Exception | Error e) { // an Error (OutOfMemoryError…) leaves its record too
         int status = statusOf(e);
         try {
           auditUnaudited(ctx, route, status, status < 500 ? e.getMessage() : "internal error");
@@ -340,7 +394,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** The status the client gets for {@code e}: its own, its mapping's, or 500. */
-  private int statusOf(Exception e) {
+  private int statusOf(Throwable e) {
     if (e instanceof ApiException a) {
       return a.status();
     }
@@ -364,11 +418,26 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private void limitIp(Context ctx) {
-    OptionalLong wait = rateLimiter.tryIp(ctx.ip());
+    OptionalLong wait = rateLimiter.tryIp(clientIp(ctx));
     if (wait.isPresent()) {
       ctx.header("Retry-After", Long.toString(wait.getAsLong()));
       throw deny(ctx, 429, "rate_limited", "too many requests from this address; retry after " + wait.getAsLong()
           + " s", null);
+    }
+  }
+
+  /** Takes an expensive route's cost from the caller's expensive-route bucket (cheap routes cost nothing). */
+  private void limitCost(Context ctx, ApiRoute route, String caller) {
+    int cost = RouteCost.of(route, ctx);
+    if (cost == 0) {
+      return;
+    }
+    OptionalLong wait = rateLimiter.tryExpensive(caller, cost);
+    if (wait.isPresent()) {
+      ctx.header("Retry-After", Long.toString(wait.getAsLong()));
+      throw deny(ctx, 429, "rate_limited", "too many expensive requests (" + route.method() + " " + route.path()
+          + " costs " + cost + "); retry after " + wait.getAsLong() + " s",
+          caller.startsWith("token:") ? caller.substring(6) : null);
     }
   }
 
@@ -378,7 +447,7 @@ public final class HttpServer implements AutoCloseable {
       ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
     }
     ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
-    auditor.denied(ctx, new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, ctx.ip(),
+    auditor.denied(ctx, new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, clientIp(ctx),
         requestId(ctx)));
     return new ApiException(status, code, message);
   }

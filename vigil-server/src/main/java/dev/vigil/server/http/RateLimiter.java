@@ -15,6 +15,7 @@ public final class RateLimiter {
   private final boolean enabled;
   private final int perIp;
   private final int perToken;
+  private final int expensivePerSecond;
   private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
       .maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
 
@@ -26,12 +27,28 @@ public final class RateLimiter {
    * @param perToken requests per second per token
    */
   public RateLimiter(boolean enabled, int perIp, int perToken) {
-    if (perIp < 1 || perToken < 1) {
+    this(enabled, perIp, perToken, DEFAULT_EXPENSIVE_PER_SECOND);
+  }
+
+  /** Cost units of expensive routes per second per caller when not configured. */
+  public static final int DEFAULT_EXPENSIVE_PER_SECOND = 10;
+
+  /**
+   * Creates the limiter.
+   *
+   * @param enabled false lets everything through
+   * @param perIp requests per second per client IP
+   * @param perToken requests per second per token
+   * @param expensivePerSecond cost units of expensive routes per second per caller ({@link RouteCost})
+   */
+  public RateLimiter(boolean enabled, int perIp, int perToken, int expensivePerSecond) {
+    if (perIp < 1 || perToken < 1 || expensivePerSecond < 1) {
       throw new IllegalArgumentException("rate limits must be at least 1 per second");
     }
     this.enabled = enabled;
     this.perIp = perIp;
     this.perToken = perToken;
+    this.expensivePerSecond = expensivePerSecond;
   }
 
   /** Takes one request from the IP's bucket; the wait in seconds when it is empty. */
@@ -44,14 +61,28 @@ public final class RateLimiter {
     return take("token:" + tokenId, perToken);
   }
 
+  /**
+   * Takes {@code cost} units from the caller's bucket of expensive routes (a separate budget, so cheap
+   * requests cannot pay for expensive ones); the wait in seconds when it has too few.
+   *
+   * @param caller {@code token:<id>} or {@code ip:<address>}
+   */
+  public OptionalLong tryExpensive(String caller, int cost) {
+    return take("expensive:" + caller, expensivePerSecond, Math.min(cost, 2L * expensivePerSecond));
+  }
+
   private OptionalLong take(String key, int rate) {
+    return take(key, rate, 1);
+  }
+
+  private OptionalLong take(String key, int rate, long cost) {
     if (!enabled) {
       return OptionalLong.empty();
     }
     Bucket bucket = buckets.get(key, k -> Bucket.builder()
         .addLimit(limit -> limit.capacity(2L * rate).refillGreedy(rate, Duration.ofSeconds(1)))
         .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
     if (probe.isConsumed()) {
       return OptionalLong.empty();
     }

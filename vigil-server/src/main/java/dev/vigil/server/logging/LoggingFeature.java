@@ -27,7 +27,8 @@ public final class LoggingFeature implements Feature {
   public void start(ServerContext context) {
     ConfiguredLogging logging = context.find(ConfiguredLogging.class)
         .orElseThrow(() -> new IllegalStateException("logging is configured by the server before its features"));
-    context.onRequest(ServerLogging.requestListener(new RequestLog(context.config().get(LoggingSettings.LOG_SLOW_REQUEST))));
+    RequestLog requests = new RequestLog(context.config().get(LoggingSettings.LOG_SLOW_REQUEST));
+    context.onRequest(context.closeOnStop(new RequestRecords(requests, context.clock())));
     ServerLogging.bindMetrics(logging, context.meters());
     LogsApi.register(context.routes(), logging.files());
   }

@@ -2,11 +2,8 @@ package dev.vigil.server.logging;
 
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.logging.LogLevel;
-import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingOptions;
-import dev.vigil.server.auth.TokenInfo;
-import dev.vigil.server.http.HttpServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -29,19 +26,6 @@ public final class ServerLogging {
         .withBackupCount(config.get(LoggingSettings.LOG_BACKUP_COUNT))
         .withConsole(config.get(LoggingSettings.LOG_CONSOLE))
         .withFiles(config.get(LoggingSettings.LOG_FILES));
-  }
-
-  /**
-   * The request hook writing one request record per answered request (denials included): method,
-   * path (without the query, which may hold secrets), status, time, the caller's token id as
-   * {@code user_id}, client address, user agent and request id.
-   */
-  public static HttpServer.RequestListener requestListener(RequestLog requests) {
-    return (ctx, millis) -> {
-      TokenInfo caller = HttpServer.caller(ctx);
-      requests.log(ctx.method().name(), ctx.path(), ctx.statusCode(), Math.max(0, millis),
-          caller == null ? null : caller.id(), ctx.ip(), ctx.userAgent(), HttpServer.requestId(ctx));
-    };
   }
 
   /** Exposes the records dropped by the async queue as {@code vigil_logging_dropped_events_total}. */
