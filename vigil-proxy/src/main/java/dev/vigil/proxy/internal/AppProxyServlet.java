@@ -184,7 +184,7 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       error(resp, x, 405, "method_not_allowed", "CONNECT is refused: this proxy only forwards to its configured upstream");
       return;
     }
-    if (base != null && base.getHttpURI().isAbsolute() || path == null || !path.startsWith("/")) {
+    if (base != null && base.getMetaData() != null && base.getMetaData().getURI().isAbsolute() || path == null || !path.startsWith("/")) {
       x.route = "invalid";
       error(resp, x, 400, "bad_request_target",
           "only origin-form request targets (/path) are accepted: this proxy only forwards to its configured upstream");
