@@ -76,6 +76,7 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     CacheOutcome cache = CacheOutcome.NONE;
     Limiter.Listener slot;
     boolean fallthrough;
+    volatile boolean clientFailed;
     String userId;
     ByteArrayOutputStream etagBuffer;
 
@@ -655,12 +656,17 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   @Override
   protected void onProxyResponseFailure(HttpServletRequest req, HttpServletResponse resp, Response server, Throwable failure) {
     Exchange x = (Exchange) req.getAttribute(EXCHANGE);
+    boolean clientSide = x != null && x.clientFailed;
     if (x != null) {
-      if (failure instanceof TimeoutException) {
+      if (failure instanceof TimeoutException && !clientSide) {
         x.release(true);
       } else {
         x.ignore();
       }
+    }
+    if (clientSide) {
+      sendProxyResponseError(req, resp, clientRequestStatus(failure));
+      return;
     }
     passiveFailure(failure);
     if (resp.isCommitted()) {
@@ -670,6 +676,16 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     resp.resetBuffer();
     upstreamError(resp, x, failure instanceof TimeoutException, describe(failure));
     completeIfAsync(req);
+  }
+
+  @Override
+  protected void onClientRequestFailure(HttpServletRequest req, Request proxyRequest, HttpServletResponse resp,
+      Throwable failure) {
+    Exchange x = (Exchange) req.getAttribute(EXCHANGE);
+    if (x != null) {
+      x.clientFailed = true;
+    }
+    super.onClientRequestFailure(req, proxyRequest, resp, failure);
   }
 
   @Override
