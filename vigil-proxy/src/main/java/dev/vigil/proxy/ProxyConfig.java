@@ -1,6 +1,7 @@
 package dev.vigil.proxy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.proxy.internal.Cidrs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +133,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     }
     atLeast("proxy.limits.client_burst", clientBurst, 1);
     trustedProxies = List.copyOf(trustedProxies == null ? List.of() : trustedProxies);
+    new Cidrs(trustedProxies);
     if (healthPath != null && !healthPath.startsWith("/")) {
       throw new IllegalArgumentException("proxy.health.path must start with '/', got '" + healthPath + "'");
     }

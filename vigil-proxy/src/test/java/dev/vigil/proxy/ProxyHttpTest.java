@@ -227,6 +227,8 @@ class ProxyHttpTest {
     Http.get(base + "/api/projects/3fa85f64-5717-4562-b3fc-2c963f66afa6");
     Http.get(base + "/api/projects/7/tasks/design", "User-Agent", "erp-test/1.0");
     Http.get(base + "/api/user");
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> LOG.stream().anyMatch(l -> l.path().equals("/api/user")));
     List<RouteStats> routes = proxy.routes();
     RouteStats projects = routes.stream().filter(r -> r.route().equals("/api/projects/{id}")).findFirst().orElseThrow();
     assertThat(projects.count()).isGreaterThanOrEqualTo(3);
