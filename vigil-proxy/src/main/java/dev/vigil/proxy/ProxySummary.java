@@ -1,5 +1,7 @@
 package dev.vigil.proxy;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 
 /**
@@ -23,6 +25,7 @@ import java.time.Instant;
  * @param rejected requests refused with 503 (over the concurrency limit) or 429 (over a client's rate)
  * @param webSockets WebSocket tunnels open now
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ProxySummary(String upstream, String listen, boolean upstreamUp, int consecutiveFailures,
     Instant lastCheck, String lastError, long requests, long errors, double errorRate, long cacheHits,
     long cacheMisses, double cacheHitRate, long staleServed, int concurrencyLimit, int inFlight, long rejected,

@@ -1,5 +1,8 @@
 package dev.vigil.proxy;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * What a purge removed.
  *
@@ -7,5 +10,6 @@ package dev.vigil.proxy;
  * @param value the prefix, tag or route template purged
  * @param removed cached responses removed (on every node sharing the cache)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PurgeResult(String by, String value, long removed) {
 }

@@ -1,5 +1,8 @@
 package dev.vigil.proxy;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * Traffic of one route template since the proxy started (percentiles over the last few minutes).
  *
@@ -15,6 +18,7 @@ package dev.vigil.proxy;
  * @param cacheMisses cacheable requests that went to the upstream
  * @param cacheHitRate hits / (hits + misses) (0 when the route is not cached)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RouteStats(String route, long count, long errors, double errorRate, double p50Ms, double p95Ms,
     double p99Ms, long bytes, long cacheHits, long cacheMisses, double cacheHitRate) {
 }

@@ -247,7 +247,7 @@ class ProxyHttpTest {
     assertThat(user.userId()).isEqualTo("123");
     assertThat(Http.get(base + "/api/user").headers().firstValue("X-Vigil-User")).isEmpty();
     String json = JSON.writeValueAsString(proxy.summary());
-    assertThat(json).contains("\"upstreamUp\":true");
+    assertThat(json).contains("\"upstream_up\":true");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.vigil.server.dashboard.DashboardFeature;
 import dev.vigil.server.logging.LoggingFeature;
 import dev.vigil.server.metrics.MetricsFeature;
 import dev.vigil.server.monitoring.MonitoringFeature;
+import dev.vigil.server.proxy.ProxyFeature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ public final class Features {
       new CacheFeature(),
       new MonitoringFeature(),
       new DashboardFeature(),
-      new BackupFeature());
+      new BackupFeature(),
+      new ProxyFeature());
 
   private Features() {
   }
