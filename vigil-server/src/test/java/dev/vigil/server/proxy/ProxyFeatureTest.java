@@ -6,9 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.cli.VigilCommand;
 import dev.vigil.server.http.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +40,8 @@ class ProxyFeatureTest {
     Process app = new ProcessBuilder("/usr/bin/python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1")
         .directory(dir.resolve("site").toFile()).redirectErrorStream(true).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
+      BufferedReader appOut = new BufferedReader(new InputStreamReader(app.getInputStream(), StandardCharsets.UTF_8));
+      String line = appOut.readLine();
       int appPort = Integer.parseInt(line.replaceAll(".*port (\\d+).*", "$1"));
       int listen;
       try (ServerSocket s = new ServerSocket(0)) {
@@ -86,6 +89,28 @@ class ProxyFeatureTest {
         HttpResponse<String> again = CLIENT.send(HttpRequest.newBuilder(URI.create(front + "/api/projects/1")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(again.headers().firstValue("X-Vigil-Cache")).hasValue("MISS");
+
+        String url = "http://127.0.0.1:" + s.server.port();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "app", "routes", "--server", url,
+            "--token", viewer);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ROUTE").contains("/api/projects/{id}");
+        out.getBuffer().setLength(0);
+        code = VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "app", "summary", "--server", url,
+            "--token", viewer, "--format", "summary");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains(" is up");
+        out.getBuffer().setLength(0);
+        code = VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "app", "purge", "--prefix", "/api",
+            "--server", url, "--token", operator, "--format", "summary");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("Purged 1 cached response(s) by prefix '/api'");
+        code = VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "app", "purge", "--server", url,
+            "--token", operator);
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("exactly one of");
 
         String metrics = s.get("/metrics", s.token(Role.ADMIN)).body();
         assertThat(metrics).contains("vigil_proxy_requests").contains("route=\"/api/projects/{id}\"");
