@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -265,7 +266,10 @@ public final class AppProxy implements AutoCloseable {
     }
   }
 
-  /** Skips compression for requests that opt out with {@code x-no-compression} and for upgrades. */
+  /**
+   * Skips the compression handler for requests that cannot use it (no gzip in {@code Accept-Encoding}),
+   * opt out with {@code x-no-compression}, or upgrade.
+   */
   private static final class CompressionOptOut extends HandlerWrapper {
     private final ServletContextHandler plain;
 
@@ -277,7 +281,9 @@ public final class AppProxy implements AutoCloseable {
     @Override
     public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
         throws IOException, ServletException {
-      if (req.getHeader("x-no-compression") != null || req.getHeader("Upgrade") != null) {
+      String accept = req.getHeader("Accept-Encoding");
+      if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("gzip")
+          || req.getHeader("x-no-compression") != null || req.getHeader("Upgrade") != null) {
         plain.handle(target, base, req, resp);
       } else {
         super.handle(target, base, req, resp);
