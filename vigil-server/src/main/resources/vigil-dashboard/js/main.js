@@ -9,6 +9,7 @@ import { renderHealth } from './panels/health.js';
 import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
+import { App } from './panels/app.js';
 import { Backups } from './panels/backups.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
 
@@ -54,7 +55,7 @@ class Session {
       else return true;
       return false;
     };
-    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
+    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'app', 'backups', 'errors', 'audit']
       .map((n) => [n, new Panel('panel-' + n)]));
     Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
 
@@ -84,6 +85,11 @@ class Session {
     if (usable(panels.cache, '/api/cache/stats')) {
       const cache = new Cache(panels.cache);
       this.every(10000, () => cache.refresh());
+    }
+
+    if (usable(panels.app, '/api/app/summary')) {
+      const app = new App(panels.app);
+      this.every(10000, () => app.refresh());
     }
 
     if (usable(panels.backups, '/api/backup/list')) {
