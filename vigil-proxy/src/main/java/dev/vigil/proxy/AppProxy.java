@@ -14,6 +14,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.HandlerWrapper;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.servlet.ServletContextHandler;
@@ -292,7 +294,7 @@ public final class AppProxy implements AutoCloseable {
   }
 
   /** Errors Jetty answers itself (bad requests, oversized heads) as JSON. */
-  private static final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+  private static final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateAcceptableResponse(Request base, HttpServletRequest req, HttpServletResponse resp, int code,
         String message) throws IOException {
@@ -300,7 +302,7 @@ public final class AppProxy implements AutoCloseable {
       resp.setContentType("application/json");
       String m = message == null ? "" : message.replace("\\", "\\\\").replace("\"", "\\\"");
       byte[] b = ("{\"error\":\"http_" + code + "\",\"status\":" + code + ",\"message\":\"" + m
-          + "\",\"source\":\"vigil-proxy\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          + "\",\"source\":\"vigil-proxy\"}").getBytes(StandardCharsets.UTF_8);
       resp.setContentLength(b.length);
       resp.getOutputStream().write(b);
     }

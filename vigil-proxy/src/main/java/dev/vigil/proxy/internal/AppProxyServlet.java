@@ -18,9 +18,9 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -558,7 +558,7 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     return addr.indexOf(':') >= 0 ? "\"[" + addr + "]\"" : addr;
   }
 
-  private static String join(java.util.Enumeration<String> values) {
+  private static String join(Enumeration<String> values) {
     if (values == null) {
       return null;
     }
@@ -792,9 +792,5 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     } catch (IOException e) {
       _log.debug("writing a {} to the client failed", status, e);
     }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

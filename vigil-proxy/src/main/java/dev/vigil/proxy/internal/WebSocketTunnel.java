@@ -63,7 +63,6 @@ final class WebSocketTunnel {
   }
 
   void tunnel(HttpServletRequest req, HttpServletResponse resp, String upstreamBase, AppProxyServlet.Exchange x) {
-    AppProxyServlet servlet = null;
     if (open.get() >= config.maxWebSockets()) {
       write(resp, 503, "{\"error\":\"too_many_websockets\",\"status\":503,\"source\":\"vigil-proxy\"}");
       return;
