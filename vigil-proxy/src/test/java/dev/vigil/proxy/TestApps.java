@@ -41,6 +41,8 @@ final class TestApps {
 
     @Override
     public void close() {
+      // php -S with workers forks children that outlive their parent unless ended too
+      process.descendants().forEach(ProcessHandle::destroy);
       process.destroy();
       try {
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
