@@ -9,6 +9,7 @@ import { renderHealth } from './panels/health.js';
 import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
+import { App } from './panels/app.js';
 import { Backups } from './panels/backups.js';
 import { Database } from './panels/database.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
@@ -39,6 +40,7 @@ function showLogin(messageKey) {
  */
 const PANELS = [
   { name: 'cache', feature: 'cache', route: '/api/cache/stats', every: 10000, make: (panel) => new Cache(panel) },
+  { name: 'app', feature: 'proxy', route: '/api/app/summary', every: 10000, make: (panel) => new App(panel) },
   {
     name: 'backups', feature: ['backups', 'backup_databases'], route: '/api/backup/list', every: 30000,
     make: (panel, routes) => new Backups(panel, routes.allows('POST', '/api/backup/create'),

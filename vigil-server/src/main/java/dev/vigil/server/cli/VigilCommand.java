@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {ServeCommand.class, ConfigCommand.class, TokenCommand.class, DoctorCommand.class,
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
-        CacheCommand.class,
+        CacheCommand.class, AppCommand.class,
         AuditCommand.class, DbCommand.class, OptimizeCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin

@@ -13,6 +13,7 @@ import dev.vigil.server.logging.LoggingFeature;
 import dev.vigil.server.metrics.MetricsFeature;
 import dev.vigil.server.monitoring.MonitoringFeature;
 import dev.vigil.server.optimizer.OptimizerFeature;
+import dev.vigil.server.proxy.ProxyFeature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class Features {
       new DashboardFeature(),
       new BackupFeature(),
       new InsightFeature(),
+      new ProxyFeature(),
       new OptimizerFeature());
 
   private Features() {

@@ -1,0 +1,310 @@
+package dev.vigil.proxy;
+
+import dev.vigil.cache.CacheManager;
+import dev.vigil.proxy.internal.AppProxyServlet;
+import dev.vigil.proxy.internal.Limits;
+import dev.vigil.proxy.internal.ResponseCache;
+import dev.vigil.proxy.internal.RouteStatsRegistry;
+import dev.vigil.proxy.internal.RouteStatsRegistry.CacheOutcome;
+import dev.vigil.proxy.internal.UpstreamHealth;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.HandlerWrapper;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An accelerating reverse proxy in front of the user's own application: it listens on its own port
+ * and forwards to one configured upstream only (never an open proxy), keeping per-route statistics
+ * and a request log, answering from the shared response cache by rules, compressing and tagging
+ * bodies with ETags, and shedding load when the upstream slows down.
+ *
+ * <pre>{@code
+ * ProxyConfig config = ProxyConfig.builder("http://127.0.0.1:5000")
+ *     .cacheRule(CacheRule.of("/api/projects/*", Duration.ofSeconds(30), "projects")).build();
+ * try (AppProxy proxy = AppProxy.start(config, cacheManager, meterRegistry, Clock.systemUTC())) {
+ *   proxy.routes();            // per route template: count, error rate, p50/p95/p99, bytes, hit rate
+ *   proxy.purgeTag("projects");
+ * }
+ * }</pre>
+ */
+public final class AppProxy implements AutoCloseable {
+  /** The SLF4J logger each proxied request is logged to when no listener is given. */
+  public static final String REQUEST_LOGGER = "vigil.proxy.requests";
+  private static final Logger LOG = LoggerFactory.getLogger(AppProxy.class);
+  private static final Logger REQUESTS = LoggerFactory.getLogger(REQUEST_LOGGER);
+
+  private final ProxyConfig config;
+  private final Server server;
+  private final AppProxyServlet servlet;
+  private final RouteStatsRegistry stats;
+  private final ResponseCache cache;
+  private final Limits limits;
+  private final UpstreamHealth health;
+  private final String listen;
+
+  private AppProxy(ProxyConfig config, CacheManager cacheManager, MeterRegistry meters, Clock clock,
+      Consumer<ProxyRequestRecord> requestListener) throws Exception {
+    this.config = config;
+    this.stats = new RouteStatsRegistry(meters, config.maxRoutes());
+    this.cache = config.cacheRules().isEmpty() || cacheManager == null ? null
+        : new ResponseCache(cacheManager, config.cacheRules());
+    if (!config.cacheRules().isEmpty() && cacheManager == null) {
+      throw new IllegalArgumentException("proxy.cache.rules are set but no CacheManager was given");
+    }
+    this.limits = new Limits(config);
+    QueuedThreadPool threads = new QueuedThreadPool(400, 8, 60_000);
+    threads.setName("vigil-proxy");
+    this.server = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(config.maxRequestHeaderBytes());
+    http.setResponseHeaderSize(64 * 1024);
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+    connector.setHost(config.listenHost());
+    connector.setPort(config.listenPort());
+    connector.setIdleTimeout(config.readTimeout().toMillis());
+    connector.setAcceptQueueSize(1024);
+    server.addConnector(connector);
+
+    this.servlet = new AppProxyServlet(config, clock, stats, cache, limits);
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+    context.setContextPath("/");
+    ServletHolder holder = new ServletHolder("vigil-proxy", servlet);
+    holder.setInitParameter("preserveHost", Boolean.toString(config.preserveHost()));
+    holder.setInitParameter("maxThreads", "-");
+    holder.setInitParameter("maxConnections", "512");
+    holder.setInitParameter("idleTimeout", Long.toString(config.readTimeout().toMillis()));
+    holder.setInitParameter("timeout", "0");
+    holder.setInitParameter("viaHost", "vigil");
+    holder.setAsyncSupported(true);
+    holder.setInitOrder(0);
+    context.addServlet(holder, "/*");
+    context.setErrorHandler(new JsonErrorHandler());
+    if (config.compression()) {
+      GzipHandler gzip = new GzipHandler();
+      gzip.setMinGzipSize(config.compressMinBytes());
+      gzip.setInflateBufferSize(0);
+      gzip.setHandler(context);
+      server.setHandler(new CompressionOptOut(gzip, context));
+    } else {
+      server.setHandler(context);
+    }
+    server.setErrorHandler(new JsonErrorHandler());
+    Consumer<ProxyRequestRecord> sink = requestListener != null ? requestListener : AppProxy::logRecord;
+    server.setRequestLog((request, response) -> record(request, response, sink, clock));
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw new IOException("the application proxy could not listen on " + config.listenHost() + ":"
+          + config.listenPort() + ": " + e.getMessage(), e);
+    }
+    this.listen = config.listenHost() + ":" + connector.getLocalPort();
+    this.health = new UpstreamHealth(config.upstream(), config.healthPath(), config.healthInterval(),
+        config.healthFailures(), config.connectTimeout(), clock, servlet.client());
+    servlet.health(health);
+    Gauge.builder("vigil.proxy.concurrency.limit", limits, Limits::limit).register(meters);
+    Gauge.builder("vigil.proxy.inflight", limits, Limits::inFlight).register(meters);
+    Gauge.builder("vigil.proxy.rejected", limits, Limits::rejected).register(meters);
+    Gauge.builder("vigil.proxy.upstream.up", health, h -> h.up() ? 1 : 0).register(meters);
+    LOG.info("application proxy listening on {} for {}", listen, config.upstream());
+  }
+
+  /**
+   * Starts a proxy. Requests are logged to the {@value #REQUEST_LOGGER} SLF4J logger.
+   *
+   * @param config what to proxy and how
+   * @param cacheManager the shared cache responses are kept in (may be null when there are no cache rules)
+   * @param meters where meters go (null: kept in memory only)
+   * @param clock time for cache freshness and the request log
+   * @throws IOException when the listen address cannot be bound
+   */
+  public static AppProxy start(ProxyConfig config, CacheManager cacheManager, MeterRegistry meters, Clock clock)
+      throws IOException {
+    return start(config, cacheManager, meters, clock, null);
+  }
+
+  /**
+   * Starts a proxy handing each proxied request's record to {@code requestListener} (instead of the
+   * SLF4J logger); the listener runs on the request's thread and must not block.
+   *
+   * @throws IOException when the listen address cannot be bound
+   */
+  public static AppProxy start(ProxyConfig config, CacheManager cacheManager, MeterRegistry meters, Clock clock,
+      Consumer<ProxyRequestRecord> requestListener) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(clock, "clock");
+    try {
+      return new AppProxy(config, cacheManager, meters == null ? new SimpleMeterRegistry() : meters, clock,
+          requestListener);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("the application proxy for " + config.upstream() + " could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The address clients connect to, {@code host:port}. */
+  public String listen() {
+    return listen;
+  }
+
+  /** The port clients connect to. */
+  public int port() {
+    return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+  }
+
+  /** The configuration. */
+  public ProxyConfig config() {
+    return config;
+  }
+
+  /** Traffic per route template, busiest first. */
+  public List<RouteStats> routes() {
+    return stats.snapshot();
+  }
+
+  /** The proxy at a glance, including whether the upstream is up. */
+  public ProxySummary summary() {
+    long total = stats.total();
+    long errors = stats.errors();
+    long hits = stats.hits();
+    long misses = stats.misses();
+    return new ProxySummary(config.upstream().toString(), listen, health.up(), health.consecutiveFailures(),
+        health.lastCheck(), health.lastError(), total, errors, total == 0 ? 0 : (double) errors / total, hits, misses,
+        hits + misses == 0 ? 0 : (double) hits / (hits + misses), stats.stale(), limits.limit(), limits.inFlight(),
+        limits.rejected(), servlet.openWebSockets());
+  }
+
+  /**
+   * Purges cached responses: {@code by} is {@code prefix} (a path prefix), {@code tag} (a rule tag),
+   * {@code route} (a route template) or {@code all}.
+   *
+   * @throws IllegalArgumentException for an unknown {@code by} or a malformed value
+   * @throws IllegalStateException when no cache rule is configured
+   */
+  public PurgeResult purge(String by, String value) {
+    if (cache == null) {
+      throw new IllegalStateException("the application proxy has no cache rules, so nothing is cached to purge");
+    }
+    return switch (by == null ? "" : by) {
+      case "prefix" -> cache.purgePrefix(value);
+      case "tag" -> cache.purgeTag(value);
+      case "route" -> cache.purgeRoute(value);
+      case "all" -> cache.purgeAll();
+      default -> throw new IllegalArgumentException("purge by must be prefix, tag, route or all, got '" + by + "'");
+    };
+  }
+
+  @Override
+  public void close() {
+    health.close();
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("stopping the application proxy on " + listen + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void record(Request request, Response response, Consumer<ProxyRequestRecord> sink, Clock clock) {
+    AppProxyServlet.Exchange x = (AppProxyServlet.Exchange) request.getAttribute(AppProxyServlet.EXCHANGE);
+    long nanos = x != null ? System.nanoTime() - x.startNanos()
+        : Math.max(0, clock.millis() - request.getTimeStamp()) * 1_000_000L;
+    String route = x != null && x.route() != null ? x.route() : "invalid";
+    int status = response.getCommittedMetaData().getStatus();
+    if (status < 100 || status > 599) {
+      status = response.getStatus();
+    }
+    long bytes = response.getHttpChannel().getBytesWritten();
+    CacheOutcome cache = x != null ? x.cache() : CacheOutcome.NONE;
+    stats.record(route, status, nanos, bytes, cache);
+    String path = request.getRequestURI();
+    if (path == null) {
+      path = "";
+    } else if (path.length() > 2048) {
+      path = path.substring(0, 2048) + "...";
+    }
+    String ua = request.getHeader("User-Agent");
+    if (ua != null && ua.length() > 512) {
+      ua = ua.substring(0, 512) + "...";
+    }
+    try {
+      sink.accept(new ProxyRequestRecord(clock.instant(), request.getMethod(), path, status, nanos / 1_000_000.0,
+          x != null ? x.userId() : null, x != null ? x.client() : request.getRemoteAddr(), ua, route,
+          cache == CacheOutcome.NONE ? null : cache.name().replace('_', '-')));
+    } catch (RuntimeException e) {
+      LOG.warn("the request-log listener failed for {} {}", request.getMethod(), path, e);
+    }
+  }
+
+  private static void logRecord(ProxyRequestRecord r) {
+    if (REQUESTS.isInfoEnabled()) {
+      REQUESTS.info("{} {} {} {}ms route={} cache={} ip={} user={}", r.method(), r.path(), r.statusCode(),
+          String.format("%.2f", r.responseTimeMs()), r.route(), r.cache(), r.ipAddress(), r.userId());
+    }
+  }
+
+  /**
+   * Skips the compression handler for requests that cannot use it (no gzip in {@code Accept-Encoding}),
+   * opt out with {@code x-no-compression}, or upgrade.
+   */
+  private static final class CompressionOptOut extends HandlerWrapper {
+    private final ServletContextHandler plain;
+
+    CompressionOptOut(GzipHandler gzip, ServletContextHandler plain) {
+      this.plain = plain;
+      setHandler(gzip);
+    }
+
+    @Override
+    public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
+        throws IOException, ServletException {
+      String accept = req.getHeader("Accept-Encoding");
+      if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("gzip")
+          || req.getHeader("x-no-compression") != null || req.getHeader("Upgrade") != null) {
+        plain.handle(target, base, req, resp);
+      } else {
+        super.handle(target, base, req, resp);
+      }
+    }
+  }
+
+  /** Errors Jetty answers itself (bad requests, oversized heads) as JSON. */
+  private static final class JsonErrorHandler extends ErrorHandler {
+    @Override
+    protected void generateAcceptableResponse(Request base, HttpServletRequest req, HttpServletResponse resp, int code,
+        String message) throws IOException {
+      base.setHandled(true);
+      resp.setContentType("application/json");
+      String m = message == null ? "" : message.replace("\\", "\\\\").replace("\"", "\\\"");
+      byte[] b = ("{\"error\":\"http_" + code + "\",\"status\":" + code + ",\"message\":\"" + m
+          + "\",\"source\":\"vigil-proxy\"}").getBytes(StandardCharsets.UTF_8);
+      resp.setContentLength(b.length);
+      resp.getOutputStream().write(b);
+    }
+  }
+}

@@ -1,0 +1,214 @@
+package dev.vigil.proxy.internal;
+
+import dev.vigil.cache.CacheManager;
+import dev.vigil.proxy.CacheRule;
+import dev.vigil.proxy.PurgeResult;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The proxy's response cache over the shared {@link CacheManager} (L1 in process, L2 Redis): rules,
+ * keys, one fill per key at a time, purges. Keys are {@code proxy:r:<path>?<query>|<variant>}, so a
+ * purge by path prefix is a key-prefix purge; tags are {@code proxy:tag:<tag>} and
+ * {@code proxy:route:<template>}.
+ */
+public final class ResponseCache {
+  /** Key prefix of cached responses. */
+  public static final String KEY_PREFIX = "proxy:r:";
+  private static final int MAX_KEY = 1000;
+
+  /** What a fill produced. */
+  public record Fill(CachedResponse response, boolean shared, boolean tooLarge, String error, boolean timeout,
+      String outcome) {
+    static Fill large() {
+      return new Fill(null, false, true, null, false, null);
+    }
+
+    static Fill failed(String error, boolean timeout, CachedResponse upstreamAnswer) {
+      return new Fill(upstreamAnswer, false, false, error, timeout, null);
+    }
+
+    static Fill rejected() {
+      return new Fill(null, false, false, null, false, "rejected");
+    }
+  }
+
+  /** A cacheable request: its key and the rule that applies. */
+  public record Keyed(String key, CacheRule rule) {
+  }
+
+  /** A fill in flight: its future and whether the caller leads it. */
+  public record Flight(CompletableFuture<Fill> future, boolean leader) {
+  }
+
+  private final CacheManager cache;
+  private final List<CacheRule> rules;
+  private final List<PathGlob> globs = new ArrayList<>();
+  private final ConcurrentHashMap<String, CompletableFuture<Fill>> flights = new ConcurrentHashMap<>();
+
+  /** A cache applying {@code rules} over {@code cache}. */
+  public ResponseCache(CacheManager cache, List<CacheRule> rules) {
+    this.cache = cache;
+    this.rules = rules;
+    for (CacheRule r : rules) {
+      globs.add(new PathGlob(r.path()));
+    }
+  }
+
+  /** The first rule matching a method and raw path, or null. */
+  public CacheRule rule(String method, String path) {
+    for (int i = 0; i < rules.size(); i++) {
+      CacheRule r = rules.get(i);
+      if (r.methods().contains(method) && globs.get(i).matches(path)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The key of a request under a rule, or null when the request must bypass the cache: it carries
+   * credentials ({@code Authorization}, {@code Cookie}) and the rule is not per-user, it asks for a
+   * range, or its key would be too long.
+   */
+  public Keyed key(CacheRule rule, HttpServletRequest req, String path, String query) {
+    boolean personal = req.getHeader("Authorization") != null || req.getHeader("Cookie") != null;
+    if (personal && !rule.perUser()) {
+      return null;
+    }
+    if (req.getHeader("Range") != null) {
+      return null;
+    }
+    String variant = "-";
+    if (!rule.vary().isEmpty() || personal) {
+      StringBuilder v = new StringBuilder();
+      for (String h : rule.vary()) {
+        v.append(h).append('=').append(String.valueOf(req.getHeader(h))).append('\n');
+      }
+      if (personal) {
+        v.append("authorization=").append(String.valueOf(req.getHeader("Authorization"))).append('\n');
+        v.append("cookie=").append(String.valueOf(req.getHeader("Cookie"))).append('\n');
+      }
+      variant = sha256Hex(v.toString()).substring(0, 24);
+    }
+    String key = KEY_PREFIX + path + (query == null ? "" : "?" + query) + "|" + variant;
+    return key.length() > MAX_KEY ? null : new Keyed(key, rule);
+  }
+
+  /** The cached response of a key, if any. */
+  public Optional<CachedResponse> get(String key) {
+    return cache.get(key, CachedResponse.class);
+  }
+
+  /** Stores a response, kept as long as it may be served fresh or stale. */
+  public void put(String key, CachedResponse r, CacheRule rule, String route) {
+    long keep = r.freshMs() + Math.max(r.staleWhileRevalidateMs(), r.staleIfErrorMs());
+    if (r.revalidatable()) {
+      keep = Math.max(keep, r.freshMs() * 2);
+    }
+    Set<String> tags = new HashSet<>();
+    for (String t : rule.tags()) {
+      tags.add("proxy:tag:" + t);
+    }
+    tags.add("proxy:route:" + route);
+    cache.set(key, r, Duration.ofMillis(Math.max(1000, keep)), tags);
+  }
+
+  /** Joins the fill of a key in flight, or starts one (the caller leads it and must complete it). */
+  public Flight join(String key) {
+    CompletableFuture<Fill> mine = new CompletableFuture<>();
+    CompletableFuture<Fill> existing = flights.putIfAbsent(key, mine);
+    return existing == null ? new Flight(mine, true) : new Flight(existing, false);
+  }
+
+  /** Whether a fill of the key is in flight. */
+  public boolean filling(String key) {
+    return flights.containsKey(key);
+  }
+
+  /** Ends the fill of a key: removes it, then hands the result to every waiter. */
+  public void complete(String key, CompletableFuture<Fill> future, Fill fill) {
+    flights.remove(key, future);
+    future.complete(fill);
+  }
+
+  /** Purges cached responses whose path starts with {@code prefix}. */
+  public PurgeResult purgePrefix(String prefix) {
+    if (prefix == null || !prefix.startsWith("/")) {
+      throw new IllegalArgumentException("purge prefix must start with '/', got '" + prefix + "'");
+    }
+    return new PurgeResult("prefix", prefix, cache.invalidatePrefix(KEY_PREFIX + prefix));
+  }
+
+  /** Purges cached responses stored under a rule tag. */
+  public PurgeResult purgeTag(String tag) {
+    if (tag == null || tag.isBlank()) {
+      throw new IllegalArgumentException("purge tag must not be blank");
+    }
+    return new PurgeResult("tag", tag, cache.invalidateTag("proxy:tag:" + tag));
+  }
+
+  /** Purges cached responses of a route template. */
+  public PurgeResult purgeRoute(String route) {
+    if (route == null || !route.startsWith("/")) {
+      throw new IllegalArgumentException("purge route must be a route template starting with '/', got '" + route + "'");
+    }
+    return new PurgeResult("route", route, cache.invalidateTag("proxy:route:" + route));
+  }
+
+  /** Purges every cached response. */
+  public PurgeResult purgeAll() {
+    return new PurgeResult("all", "", cache.invalidatePrefix(KEY_PREFIX));
+  }
+
+  /** A strong ETag for a body. */
+  public static String etagOf(byte[] body, int off, int len) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(body, off, len);
+      return "\"" + HexFormat.of().formatHex(md.digest(), 0, 16) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** Whether an If-None-Match value matches an ETag (weak comparison, as RFC 9110 asks for GET). */
+  public static boolean noneMatch(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null || etag == null) {
+      return false;
+    }
+    String mine = etag.startsWith("W/") ? etag.substring(2) : etag;
+    for (String part : ifNoneMatch.split(",")) {
+      String t = part.trim();
+      if (t.equals("*")) {
+        return true;
+      }
+      if (t.startsWith("W/")) {
+        t = t.substring(2);
+      }
+      if (t.equals(mine)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.vigil.proxy.internal;
+
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.ContentResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether the upstream is up: an active check every interval (GET of a health path, or a TCP
+ * connect) plus passive counting of the proxied requests' connection failures. Down after
+ * {@code failures} consecutive failures; up again on the first success.
+ */
+public final class UpstreamHealth implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamHealth.class);
+
+  private final URI upstream;
+  private final String path;
+  private final int failuresToDown;
+  private final Duration timeout;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private volatile int consecutiveFailures;
+  private volatile Instant lastCheck;
+  private volatile String lastError;
+  private volatile boolean up = true;
+
+  /** Starts active checks every {@code interval}. */
+  public UpstreamHealth(URI upstream, String path, Duration interval, int failuresToDown, Duration timeout,
+      Clock clock, HttpClient client) {
+    this.upstream = upstream;
+    this.path = path;
+    this.failuresToDown = failuresToDown;
+    this.timeout = timeout;
+    this.clock = clock;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "vigil-proxy-health");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleWithFixedDelay(() -> check(client), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void check(HttpClient client) {
+    try {
+      if (path == null) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(upstream.getHost(), port()), (int) timeout.toMillis());
+        }
+        success();
+      } else {
+        ContentResponse r = client.newRequest(upstream.toString() + path).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
+        if (r.getStatus() >= 500) {
+          failure("health check " + path + " answered " + r.getStatus());
+        } else {
+          success();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (TimeoutException e) {
+      failure("health check timed out after " + timeout.toMillis() + " ms");
+    } catch (Exception e) {
+      failure("health check failed: " + e);
+    }
+  }
+
+  private int port() {
+    return upstream.getPort() > 0 ? upstream.getPort() : 80;
+  }
+
+  /** A request or check reached the upstream. */
+  public void success() {
+    consecutiveFailures = 0;
+    lastCheck = clock.instant();
+    if (!up) {
+      LOG.info("upstream {} is up again", upstream);
+    }
+    up = true;
+  }
+
+  /** A request or check could not reach the upstream (or timed out). */
+  public void failure(String error) {
+    int n = ++consecutiveFailures;
+    lastCheck = clock.instant();
+    lastError = error;
+    if (n >= failuresToDown && up) {
+      up = false;
+      LOG.warn("upstream {} is down after {} consecutive failures: {}", upstream, n, error);
+    }
+  }
+
+  /** Whether the upstream is considered up. */
+  public boolean up() {
+    return up;
+  }
+
+  /** Failures since the last success. */
+  public int consecutiveFailures() {
+    return consecutiveFailures;
+  }
+
+  /** Last check or use, or null. */
+  public Instant lastCheck() {
+    return lastCheck;
+  }
+
+  /** Last failure, or null. */
+  public String lastError() {
+    return lastError;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
