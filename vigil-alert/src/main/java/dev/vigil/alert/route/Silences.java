@@ -22,7 +22,7 @@ public final class Silences {
   private final StateStore store;
   private final Clock clock;
   private volatile List<Silence> cached;
-  private volatile long cachedAt = Long.MIN_VALUE;
+  private volatile long cachedAt;
 
   /** Silences in {@code store} (migrating the alert tables). */
   public Silences(StateStore store, Clock clock) {
@@ -60,7 +60,7 @@ public final class Silences {
             + "created_by, comment, created_at) VALUES (:id, :m, :s, :e, :by, :c, :at)")
         .bind("id", s.id()).bind("m", json(matchers)).bind("s", start.toEpochMilli()).bind("e", endsAt.toEpochMilli())
         .bind("by", s.createdBy()).bind("c", s.comment()).bind("at", now.toEpochMilli()).execute());
-    cachedAt = Long.MIN_VALUE;
+    cached = null;
     return s;
   }
 
@@ -73,7 +73,7 @@ public final class Silences {
     long now = clock.millis();
     int n = store.jdbi().withHandle(h -> h.createUpdate("UPDATE vigil_alert_silence SET ends_at = :now "
         + "WHERE id = :id AND ends_at > :now").bind("now", now).bind("id", id).execute());
-    cachedAt = Long.MIN_VALUE;
+    cached = null;
     return n > 0;
   }
 
