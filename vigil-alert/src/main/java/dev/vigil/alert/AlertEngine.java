@@ -222,6 +222,20 @@ public final class AlertEngine implements AutoCloseable {
     return key;
   }
 
+  /**
+   * Delivers the due notifications of {@code receiver} on the calling thread (what its worker does;
+   * for tests with an injected clock and for a one-shot flush).
+   *
+   * @return how many deliveries were attempted
+   */
+  public int deliverDue(String receiver) {
+    Receiver r = receivers.get(receiver);
+    if (r == null) {
+      throw new IllegalArgumentException("no receiver named " + receiver + "; receivers are " + receivers.keySet());
+    }
+    return queue.runDue(receiver, "inline-" + ProcessHandle.current().pid(), job -> deliver(r, job));
+  }
+
   private void deliver(Receiver r, Job job) throws Exception {
     Notification n = JSON.readValue(job.payload(), Notification.class);
     try {

@@ -152,8 +152,8 @@ public final class EmailReceiver implements Receiver {
     sb.append("<tr><th>Status</th><th>Alert</th><th>Summary</th><th>Labels</th></tr>");
     for (Notification.Item i : n.alerts()) {
       sb.append("<tr><td>").append(i.resolved() ? "resolved" : "firing").append("</td><td>")
-          .append(esc(i.labels().getOrDefault("alertname", ""))).append("</td><td>")
-          .append(esc(i.annotations().getOrDefault("summary", "")));
+          .append(esc(i.labels().getOrDefault("alertname", ""))).append("</td><td><div dir=\"auto\">")
+          .append(esc(i.annotations().getOrDefault("summary", ""))).append("</div>");
       String ar = i.annotations().get("summary_ar");
       if (ar != null) {
         sb.append("<div dir=\"rtl\" lang=\"ar\">").append(esc(ar)).append("</div>");
