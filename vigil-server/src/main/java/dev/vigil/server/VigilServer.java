@@ -1,48 +1,36 @@
 package dev.vigil.server;
 
-import dev.vigil.backup.BackupCatalog;
-import dev.vigil.backup.BackupProgress;
-import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.cache.CacheManager;
-import dev.vigil.cache.stats.CacheMetrics;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
-import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
-import dev.vigil.logging.request.RequestLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.AuditApi;
-import dev.vigil.server.api.BackupApi;
-import dev.vigil.server.api.CacheApi;
-import dev.vigil.server.api.LogsApi;
-import dev.vigil.server.api.MetricsApi;
-import dev.vigil.server.api.MonitoringApi;
-import dev.vigil.server.api.StreamApi;
 import dev.vigil.server.api.SystemApi;
-import dev.vigil.server.api.TokenApi;
-import dev.vigil.server.api.WhoAmIApi;
+import dev.vigil.server.audit.Actor;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
+import dev.vigil.server.auth.Role;
 import dev.vigil.server.auth.TokenStore;
-import dev.vigil.server.backup.BackupSetup;
 import dev.vigil.server.cache.ServerCache;
 import dev.vigil.server.dashboard.DashboardFiles;
+import dev.vigil.server.feature.Feature;
+import dev.vigil.server.feature.Features;
+import dev.vigil.server.feature.ServerContext;
 import dev.vigil.server.http.Api;
+import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.RateLimiter;
 import dev.vigil.server.logging.ServerLogging;
 import dev.vigil.server.metrics.Metrics;
-import dev.vigil.server.monitoring.ServerMonitoring;
-import io.javalin.http.Context;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,8 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole Vigil program wired together by plain constructors: state store, tokens, HTTP API and
- * the feature modules. {@link #close()} stops everything it started, in reverse order.
+ * The whole Vigil program: the parts every feature stands on (logging, state store, tokens, meters,
+ * cache, audit trail), then the {@link Features#ALL} list started from one {@link ServerContext}, then
+ * the HTTP server over the route table they filled. {@link #close()} stops everything it started, in
+ * reverse order.
  */
 public final class VigilServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VigilServer.class);
@@ -62,13 +52,12 @@ public final class VigilServer implements AutoCloseable {
   private final HttpServer http;
   private final Api api = new Api();
   private final Optional<TokenStore.IssuedToken> createdAdmin;
-  private final Optional<ServerMonitoring> monitoring;
+  private final ServerContext context;
 
   private VigilServer(VigilConfig config, Clock clock, PrintStream out, Deque<AutoCloseable> started) {
     this.started = started;
     Instant startedAt = clock.instant();
-    // Logging (issue 5): Logback configured from logging.* first and closed last, so start-up and
-    // shutdown are in the files too.
+    // Logback first and closed last, so start-up and shutdown are in the files too.
     ConfiguredLogging logging = LoggingSetup.configure(ServerLogging.options(config));
     started.push(logging);
     StateStore store = StateStore.open(config.find(Settings.STORE_URL).orElse(null), config.dataDir());
@@ -83,70 +72,80 @@ public final class VigilServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(tokens);
     Metrics metrics = new Metrics();
     started.push(metrics);
-    List<HttpServer.RequestListener> requestListeners = new ArrayList<>();
-    requestListeners.add(metrics::recordRequest);
-    // Logging (issue 5): a request record per answered request, the dropped-records counter, recent records.
-    requestListeners.add(ServerLogging.requestListener(new RequestLog(config.get(Settings.LOG_SLOW_REQUEST))));
-    ServerLogging.bindMetrics(logging, metrics.registry());
-    LogsApi.register(api, logging.files());
-
-    // ---- cache (issue 4): the server's CacheManager, its meters and /api/cache routes
     CacheManager cache = ServerCache.open(config, clock);
     started.push(cache);
-    new CacheMetrics(cache, "vigil").bindTo(metrics.registry());
-    CacheApi.register(api, cache, VigilServer::audit);
     LOG.info("cache: {}{}", cache.cacheType(), cache.degraded() ? " (Redis unreachable, degraded to memory)" : "");
-    // ---- end cache
-
-    // --- audit trail (issue 5): vigil_audit.log in the log dir, indexed and checkpointed in the store ---
     AuditLog auditLog = ServerAudit.open(config, store, clock);
     started.push(auditLog);
     ServerAudit serverAudit = new ServerAudit(auditLog);
-    AuditApi.register(api, auditLog);
-    createdAdmin.ifPresent(t -> auditLog.log("TOKEN_CREATE", "system", "token.create", "token:" + t.info().id(),
-        Map.of("role", "admin", "reason", "first start", "outcome", "success"), null));
-    // --- end audit trail ---
+    createdAdmin.ifPresent(t -> serverAudit.record(Actor.system(), AuditEvent.success("token.create",
+        "token:" + t.info().id()).with("role", Role.ADMIN.label()).with("reason", "first start")));
 
-    SystemApi.register(api, clock, startedAt, () -> features(config), cache);
-    TokenApi.register(api, tokens, authenticator, VigilServer::audit);
-    MetricsApi.register(api, metrics);
-
-    // --- monitoring (issue 3): host sampling, history in the store, Prometheus meters, HTTP request tracking
-    monitoring = config.get(Settings.MONITORING_ENABLED)
-        ? Optional.of(ServerMonitoring.start(config, store, metrics.registry(), clock)) : Optional.empty();
-    monitoring.ifPresent(m -> {
-      started.push(m);
-      requestListeners.add(m::recordRequest);
-    });
-    MonitoringApi.register(api, monitoring, clock);
-    // --- end monitoring
-
-    // --- dashboard (issue 7): who the token is, the live sample stream, static files at / (below)
-    WhoAmIApi.register(api);
-    StreamApi.register(api, this::monitor, clock);
-    // --- end dashboard
-
-    // ---- backups (issue 6): one DatabaseBackup per configured database, schedulers, /api/backup/* ----
-    Optional<BackupCatalog> backups = BackupSetup.catalog(config, store, clock, BackupProgress.NONE);
-    backups.ifPresent(started::push);
-    Map<String, BackupScheduler> backupSchedulers = backups.isPresent() && config.get(Settings.BACKUP_SCHEDULER)
-        ? BackupSetup.schedulers(config, backups.get(), new FleetLock(store, clock), clock) : Map.of();
-    backupSchedulers.values().forEach(s -> {
-      started.push(s);
-      s.start();
-    });
-    BackupApi.register(api, backups.orElse(null), backupSchedulers, VigilServer::audit);
-    // ---- end backups ----
+    context = new ServerContext(config, store, clock, metrics.registry(), api, serverAudit, cache, started);
+    context.provide(ConfiguredLogging.class, logging);
+    context.provide(Metrics.class, metrics);
+    context.provide(AuditLog.class, auditLog);
+    context.provide(TokenStore.class, tokens);
+    context.provide(Authenticator.class, authenticator);
+    Map<String, Boolean> enabled = startFeatures(config, context);
+    SystemApi.register(api, clock, startedAt, () -> info(config, enabled), context::healthNow, cache);
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN));
+    List<HttpServer.RequestListener> requestListeners = context.requestListeners();
     http = new HttpServer(new HttpServer.Options(config.get(Settings.SERVER_BIND), config.get(Settings.SERVER_PORT),
         config.get(Settings.SERVER_MAX_BODY), DashboardFiles.STATIC_FILES), api, authenticator, limiter, serverAudit,
-        (ctx, millis) -> requestListeners.forEach(l -> l.answered(ctx, millis)));
+        (ctx, millis) -> {
+          for (HttpServer.RequestListener l : requestListeners) {
+            l.answered(ctx, millis);
+          }
+        });
     started.push(http);
     http.start();
     LOG.info("Vigil {} listening on http://{}:{} (store: {})", Version.get(), config.get(Settings.SERVER_BIND),
         http.port(), store);
+  }
+
+  /**
+   * Starts every enabled feature in list order; a feature that is off gets routes under its paths that
+   * answer 409 {@code not_enabled}.
+   *
+   * @return each feature's name and whether it runs
+   */
+  private static Map<String, Boolean> startFeatures(VigilConfig config, ServerContext context) {
+    Map<String, Boolean> enabled = new LinkedHashMap<>();
+    for (Feature feature : Features.ALL) {
+      boolean on = feature.enabled(config);
+      enabled.put(feature.name(), on);
+      if (on) {
+        try {
+          feature.start(context);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException("feature " + feature.name() + " failed to start: " + e.getMessage(), e);
+        }
+      } else {
+        notEnabled(context.routes(), feature);
+      }
+    }
+    return enabled;
+  }
+
+  private static void notEnabled(Api api, Feature feature) {
+    for (String path : feature.paths()) {
+      for (String p : List.of(path, path + "/*")) {
+        api.get(p, Role.VIEWER, feature.name() + " is not enabled on this server", ctx -> {
+          throw ApiException.notEnabled(feature.name(), feature.howToEnable());
+        });
+        api.post(p, Role.OPERATOR, feature.name() + " is not enabled on this server", ctx -> {
+          throw ApiException.notEnabled(feature.name(), feature.howToEnable());
+        });
+        api.delete(p, Role.OPERATOR, feature.name() + " is not enabled on this server", ctx -> {
+          throw ApiException.notEnabled(feature.name(), feature.howToEnable());
+        });
+      }
+    }
   }
 
   /**
@@ -189,7 +188,12 @@ public final class VigilServer implements AutoCloseable {
    * (listeners run on the sampling thread, so hand slow work such as network writes off to another).
    */
   public Optional<SystemMonitor> monitor() {
-    return monitoring.map(ServerMonitoring::monitor);
+    return context.find(SystemMonitor.class);
+  }
+
+  /** The context the features started from (their services, health checks and route table). */
+  public ServerContext context() {
+    return context;
   }
 
   /** The admin token created by this start, if it created one. */
@@ -222,19 +226,11 @@ public final class VigilServer implements AutoCloseable {
     }
   }
 
-  private static Map<String, Boolean> features(VigilConfig config) {
-    Map<String, Boolean> f = new LinkedHashMap<>();
-    f.put("monitoring", config.get(Settings.MONITORING_ENABLED));
+  /** {@code /api/info}'s {@code features}: each feature's state plus the seed-era switches. */
+  private static Map<String, Boolean> info(VigilConfig config, Map<String, Boolean> enabled) {
+    Map<String, Boolean> f = new LinkedHashMap<>(enabled);
     f.put("redis_cache", config.get(Settings.USE_REDIS));
     f.put("backup_scheduler", config.get(Settings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
     return f;
-  }
-
-  /**
-   * The audit hook every state-changing handler calls once per action: one record in the server's
-   * audit trail (user = caller token id or "anonymous", IP, request id). See {@link ServerAudit}.
-   */
-  private static void audit(Context ctx, Map<String, String> details) {
-    HttpServer.audit(ctx, details);
   }
 }

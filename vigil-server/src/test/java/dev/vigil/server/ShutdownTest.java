@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.server.cli.VigilCommand;
+import dev.vigil.server.feature.Features;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -64,7 +64,7 @@ class ShutdownTest {
   void aStartThatFailsClosesWhatItHadStarted(@TempDir Path dir) throws Exception {
     Set<Thread> before = vigilThreads();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      VigilConfig config = ConfigLoader.load(null, Map.of("VIGIL_DATA_DIR", dir.resolve("data").toString(),
+      VigilConfig config = Features.loadConfig(null, Map.of("VIGIL_DATA_DIR", dir.resolve("data").toString(),
           "LOG_DIR", dir.resolve("logs").toString(), "VIGIL_PORT", Integer.toString(taken.getLocalPort()),
           "ENABLE_MONITORING", "true"));
       assertThatThrownBy(() -> VigilServer.start(config, Clock.systemUTC(),

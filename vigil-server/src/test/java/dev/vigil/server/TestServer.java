@@ -1,8 +1,8 @@
 package dev.vigil.server;
 
-import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.feature.Features;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -37,7 +37,7 @@ public final class TestServer implements AutoCloseable {
     all.put("VIGIL_SERVER_RATE_LIMIT_IP_PER_SECOND", "100000");
     all.put("VIGIL_SERVER_RATE_LIMIT_TOKEN_PER_SECOND", "100000");
     all.putAll(env);
-    VigilConfig config = ConfigLoader.load(null, all);
+    VigilConfig config = Features.loadConfig(null, all);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     this.server = VigilServer.start(config, Clock.systemUTC(), new PrintStream(out, true, StandardCharsets.UTF_8));
     this.printed = out.toString(StandardCharsets.UTF_8);

@@ -1,9 +1,9 @@
 package dev.vigil.bench.monitor;
 
-import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.monitor.SystemMonitor;
 import dev.vigil.server.VigilServer;
+import dev.vigil.server.feature.Features;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -47,7 +47,7 @@ public final class ServerRssBench {
       env.put("ENABLE_MONITORING", Boolean.toString(on));
       env.put("MONITORING_INTERVAL", "1s");
       env.put("VIGIL_MONITORING_HISTORY", "1h");
-      VigilConfig config = ConfigLoader.load(null, env);
+      VigilConfig config = Features.loadConfig(null, env);
       try (VigilServer server = VigilServer.start(config, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()))) {
         int held = 0;
         if (on) {

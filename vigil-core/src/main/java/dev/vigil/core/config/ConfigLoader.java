@@ -38,6 +38,20 @@ public final class ConfigLoader {
    * @throws ConfigException naming the first bad key
    */
   public static VigilConfig load(Path configFile, Map<String, String> env) {
+    return load(configFile, env, List.of(), List.of());
+  }
+
+  /**
+   * Loads the configuration with the settings and sections that server features declare on top of
+   * {@link Settings#ALL}.
+   *
+   * @param extra settings beyond {@link Settings#ALL}, validated and printed like them
+   * @param sections dotted keys whose YAML subtree (lists and maps allowed) is kept whole for its
+   *     feature to parse, after {@code ${NAME}} references to environment variables are replaced
+   * @throws ConfigException naming the first bad key
+   */
+  public static VigilConfig load(Path configFile, Map<String, String> env, List<Setting<?>> extra,
+      List<String> sections) {
     Path file = configFile;
     if (file == null && env.get(CONFIG_ENV) != null && !env.get(CONFIG_ENV).isBlank()) {
       file = Path.of(env.get(CONFIG_ENV));
@@ -45,9 +59,18 @@ public final class ConfigLoader {
     if (file == null && Files.isRegularFile(Path.of("vigil.yml"))) {
       file = Path.of("vigil.yml");
     }
-    Map<String, String> fromFile = file == null ? Map.of() : readYaml(file);
+    Map<String, JsonNode> sectionNodes = new LinkedHashMap<>();
+    Map<String, String> fromFile = file == null ? Map.of() : readYaml(file, sections, sectionNodes);
+    List<Setting<?>> all = new ArrayList<>(Settings.ALL);
+    all.addAll(extra);
     Map<String, Setting<?>> known = new LinkedHashMap<>();
-    Settings.ALL.forEach(s -> known.put(s.key(), s));
+    for (Setting<?> s : all) {
+      if (known.put(s.key(), s) != null) {
+        throw new IllegalArgumentException("config key declared twice: " + s.key());
+      }
+    }
+    Map<String, JsonNode> resolvedSections = new LinkedHashMap<>();
+    sectionNodes.forEach((key, node) -> resolvedSections.put(key, EnvReferences.resolve(key, node, env)));
     Map<String, String> databases = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : fromFile.entrySet()) {
       String key = e.getKey();
@@ -65,7 +88,7 @@ public final class ConfigLoader {
     }
     Map<Setting<?>, Object> values = new LinkedHashMap<>();
     List<VigilConfig.Entry> entries = new ArrayList<>();
-    for (Setting<?> setting : Settings.ALL) {
+    for (Setting<?> setting : all) {
       String text = setting.defaultText();
       VigilConfig.Source source = VigilConfig.Source.DEFAULT;
       String origin = "default";
@@ -103,7 +126,7 @@ public final class ConfigLoader {
     checkThresholdOrder(values, Settings.CPU_WARNING, Settings.CPU_CRITICAL);
     checkThresholdOrder(values, Settings.RAM_WARNING, Settings.RAM_CRITICAL);
     checkThresholdOrder(values, Settings.DISK_WARNING, Settings.DISK_CRITICAL);
-    return new VigilConfig(values, entries, databases);
+    return new VigilConfig(values, entries, databases, resolvedSections);
   }
 
   private static void checkThresholdOrder(Map<Setting<?>, Object> values, Setting<Double> warning,
@@ -115,7 +138,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static Map<String, String> readYaml(Path file) {
+  private static Map<String, String> readYaml(Path file, List<String> sections, Map<String, JsonNode> sectionNodes) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException("--config", file.toString(), "a path to a readable YAML file");
     }
@@ -133,19 +156,22 @@ public final class ConfigLoader {
       if (!root.isObject()) {
         throw new ConfigException("--config", file.toString(), "a YAML mapping of keys at the top level");
       }
-      flatten("", root, flat);
+      flatten("", root, flat, sections, sectionNodes);
     }
     return flat;
   }
 
-  private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+  private static void flatten(String prefix, JsonNode node, Map<String, String> out, List<String> sections,
+      Map<String, JsonNode> sectionNodes) {
     Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String key = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
       JsonNode value = field.getValue();
-      if (value.isObject()) {
-        flatten(key, value, out);
+      if (sections.contains(key)) {
+        sectionNodes.put(key, value.deepCopy());
+      } else if (value.isObject()) {
+        flatten(key, value, out, sections, sectionNodes);
       } else if (value.isArray()) {
         throw new ConfigException(key, value.toString(), "a single value, not a list");
       } else {

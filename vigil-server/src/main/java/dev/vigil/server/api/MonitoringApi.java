@@ -22,12 +22,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code /api/monitoring/*}: host health, metrics, summary and top processes in the seed's shapes
  * (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
- * monitoring is disabled every route answers {@code 409 not_enabled}.
+ * monitoring is disabled the feature seam answers {@code 409 not_enabled} under {@code /api/monitoring}.
  */
 public final class MonitoringApi {
   /** Most processes one listing returns. */
@@ -65,27 +64,27 @@ public final class MonitoringApi {
   /**
    * Adds the routes.
    *
-   * @param monitoring the running monitoring, or empty when {@code monitoring.enabled} is false
+   * @param monitoring the running monitoring
    * @param clock the time that default ranges end at
    */
-  public static void register(Api api, Optional<ServerMonitoring> monitoring, Clock clock) {
+  public static void register(Api api, ServerMonitoring monitoring, Clock clock) {
     api.get("/api/monitoring/health", Role.VIEWER,
         "Health (healthy|warning|critical) of CPU, RAM and disk with a sentence per breached threshold",
-        ctx -> Json.respond(ctx, monitor(monitoring).healthStatus()));
+        ctx -> Json.respond(ctx, monitoring.monitor().healthStatus()));
     api.get("/api/monitoring/metrics", Role.VIEWER,
         "Current host metrics: CPU, load, RAM, swap, file systems, disk and network I/O, processes, uptime",
-        ctx -> Json.respond(ctx, monitor(monitoring).currentMetrics()));
+        ctx -> Json.respond(ctx, monitoring.monitor().currentMetrics()));
     api.get("/api/monitoring/summary", Role.VIEWER,
         "Average, min, max and current CPU, RAM and disk over the last N readings (?last=1..ring size, default 60)",
         ctx -> {
-          SystemMonitor m = monitor(monitoring);
+          SystemMonitor m = monitoring.monitor();
           int capacity = m.ringCapacity();
           int last = Params.intParam(ctx, "last", 1, capacity, Math.min(60, capacity));
           Json.respond(ctx, m.metricsSummary(last));
         });
     api.get("/api/monitoring/processes", Role.VIEWER,
         "Top processes (?top=1..100, default 10; ?sort=cpu|memory, default cpu)", ctx -> {
-          SystemMonitor m = monitor(monitoring);
+          SystemMonitor m = monitoring.monitor();
           int top = Params.intParam(ctx, "top", 1, MAX_TOP, 10);
           String sort = Params.textParam(ctx, "sort", "(?i)cpu|memory", "cpu or memory", "cpu");
           ProcessOrder order = ProcessOrder.parse(sort);
@@ -94,7 +93,7 @@ public final class MonitoringApi {
     api.get("/api/monitoring/history", Role.VIEWER,
         "History of one metric (?metric=cpu_percent|...|disk_percent:<mount>&from=&to=&step=): raw ring, "
             + "1-minute or 1-hour roll-ups by step and range", ctx -> {
-          SystemMonitor m = monitor(monitoring);
+          SystemMonitor m = monitoring.monitor();
           String metric = metric(ctx);
           Instant to = instant(ctx, "to", clock.instant());
           Instant from = instant(ctx, "from", to.minus(DEFAULT_RANGE));
@@ -113,14 +112,14 @@ public final class MonitoringApi {
     api.get("/api/monitoring/trends", Role.VIEWER,
         "Least-squares slope per hour of CPU, RAM, swap and each file system over ?window= (default 1h) "
             + "with the forecast crossing of the warning threshold", ctx -> {
-          SystemMonitor m = monitor(monitoring);
+          SystemMonitor m = monitoring.monitor();
           Duration window = duration(ctx, "window", WINDOW, DEFAULT_RANGE);
           Json.respond(ctx, new Trends(window.toSeconds(), m.trends(window)));
         });
     api.get("/api/monitoring/anomalies", Role.VIEWER,
         "Flagged anomalies (time, metric, value, score), oldest first (?from=&to= default the last day, "
             + "?metric=, limit/cursor pagination)", ctx -> {
-          SystemMonitor m = monitor(monitoring);
+          SystemMonitor m = monitoring.monitor();
           Instant to = instant(ctx, "to", clock.instant());
           Instant from = instant(ctx, "from", to.minus(DEFAULT_ANOMALY_RANGE));
           if (!from.isBefore(to)) {
@@ -132,18 +131,9 @@ public final class MonitoringApi {
         });
     api.get("/api/monitoring/performance", Role.VIEWER,
         "HTTP requests per route (count, errors, p50/p95/p99) and tracked queries and operations", ctx -> {
-          ServerMonitoring s = enabled(monitoring);
-          Json.respond(ctx, new Performance(s.requests().total(), s.requests().routes(), s.performance().report()));
+          Json.respond(ctx, new Performance(monitoring.requests().total(), monitoring.requests().routes(),
+              monitoring.performance().report()));
         });
-  }
-
-  private static ServerMonitoring enabled(Optional<ServerMonitoring> monitoring) {
-    return monitoring.orElseThrow(() -> new ApiException(409, "not_enabled",
-        "monitoring is disabled on this server; enable it with monitoring.enabled: true (ENABLE_MONITORING=true)"));
-  }
-
-  private static SystemMonitor monitor(Optional<ServerMonitoring> monitoring) {
-    return enabled(monitoring).monitor();
   }
 
   private static String metric(Context ctx) {

@@ -3,6 +3,7 @@ package dev.vigil.server.api;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.server.Version;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.feature.Health;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.OpenApiDocument;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -24,10 +26,11 @@ public final class SystemApi {
    * Adds {@code GET /api/health} (public), {@code GET /api/info} and {@code GET /api/openapi.json}.
    *
    * @param features which features are on, for {@code /api/info}
+   * @param health each health check's current state, for {@code /api/info}
    * @param cache holds the OpenAPI document, built once per version and route table rather than per request
    */
   public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features,
-      CacheManager cache) {
+      Supplier<Map<String, Health>> health, CacheManager cache) {
     byte[] up = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
         ctx -> ctx.contentType("application/json").result(up));
@@ -39,6 +42,10 @@ public final class SystemApi {
       info.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
       info.put("java_version", System.getProperty("java.version"));
       info.put("features", features.get());
+      Map<String, Object> checks = new LinkedHashMap<>();
+      health.get().forEach((name, h) -> checks.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
+          "message", h.message())));
+      info.put("health", checks);
       Json.respond(ctx, info);
     });
     api.get("/api/openapi.json", Role.VIEWER, "This OpenAPI description, with each route's role",

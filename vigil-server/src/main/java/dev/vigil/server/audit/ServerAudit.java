@@ -12,7 +12,6 @@ import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,19 +43,32 @@ public final class ServerAudit implements HttpServer.Auditor {
   }
 
   @Override
-  public void action(Context ctx, Map<String, String> details) {
-    String action = details.getOrDefault("action", "api.unknown");
-    Map<String, Object> rest = new LinkedHashMap<>();
-    details.forEach((k, v) -> {
-      if (!k.equals("action") && !k.equals("resource")) {
-        rest.put(k, v);
-      }
-    });
-    rest.putIfAbsent("outcome", "success");
-    rest.put("request_id", HttpServer.requestId(ctx));
+  public void action(Context ctx, AuditEvent event) {
+    Map<String, Object> facts = facts(event);
+    facts.put("request_id", HttpServer.requestId(ctx));
     TokenInfo caller = HttpServer.caller(ctx);
-    log.log(eventType(action), caller == null ? "anonymous" : caller.id(), action, details.get("resource"), rest,
+    log.log(event.eventType(), caller == null ? "anonymous" : caller.id(), event.action(), event.resource(), facts,
         ctx.ip());
+  }
+
+  /**
+   * Records an action done outside an HTTP request (a background job, the CLI with the server running)
+   * and waits until it is durable.
+   */
+  public AuditRecord record(Actor actor, AuditEvent event) {
+    return write(log, actor, event);
+  }
+
+  /** Records {@code event} by {@code actor} in {@code log} and waits until it is durable. */
+  public static AuditRecord write(AuditLog log, Actor actor, AuditEvent event) {
+    return log.log(event.eventType(), actor.user(), event.action(), event.resource(), facts(event), actor.ip());
+  }
+
+  private static Map<String, Object> facts(AuditEvent event) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("outcome", event.outcome().label());
+    facts.putAll(event.facts());
+    return facts;
   }
 
   /**
@@ -87,15 +99,12 @@ public final class ServerAudit implements HttpServer.Auditor {
    * {@code cli:<os user>}, no IP.
    */
   public static AuditRecord offline(AuditLog log, String action, String resource, Map<String, String> details) {
-    Map<String, Object> rest = new LinkedHashMap<>(details);
-    rest.putIfAbsent("outcome", "success");
-    rest.put("via", "cli");
-    return log.log(eventType(action), "cli:" + System.getProperty("user.name", "unknown"), action, resource, rest,
-        null);
+    Map<String, String> all = new LinkedHashMap<>(details);
+    all.put("action", action);
+    if (resource != null) {
+      all.put("resource", resource);
+    }
+    return write(log, Actor.cli(), AuditEvent.fromDetails(all).with("via", "cli"));
   }
 
-  /** {@code token.create} → {@code TOKEN_CREATE}. */
-  static String eventType(String action) {
-    return action.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
-  }
 }

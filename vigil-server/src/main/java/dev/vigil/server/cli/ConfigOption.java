@@ -1,7 +1,7 @@
 package dev.vigil.server.cli;
 
-import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.server.feature.Features;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,7 +16,7 @@ public final class ConfigOption {
   public VigilConfig load(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putAll(overrides);
-    return ConfigLoader.load(file, env);
+    return Features.loadConfig(file, env);
   }
 
   /** The effective configuration. */

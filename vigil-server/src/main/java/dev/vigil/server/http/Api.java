@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The table of every API route. Feature modules add their routes here; nothing is registered with
@@ -13,6 +14,26 @@ import java.util.List;
 public final class Api {
   private final List<ApiRoute> routes = new ArrayList<>();
   private final List<Runnable> stopHooks = new ArrayList<>();
+  private final List<ErrorMapping<?>> errors = new ArrayList<>();
+
+  /**
+   * How the API answers an exception of one type that a handler lets escape.
+   *
+   * @param type the exception type (subtypes included)
+   * @param status the HTTP status
+   * @param code the stable {@code error.code}
+   * @param <E> the exception type
+   */
+  public record ErrorMapping<E extends Exception>(Class<E> type, int status, String code) {
+    /** Validates the mapping. */
+    public ErrorMapping {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(code, "code");
+      if (status < 400 || status > 599) {
+        throw new IllegalArgumentException("error status must be 4xx or 5xx: " + status);
+      }
+    }
+  }
 
   /** Adds a GET route readable by {@code role} ({@code null}: public). */
   public Api get(String path, Role role, String summary, Handler handler) {
@@ -57,12 +78,34 @@ public final class Api {
    * that answer with a long-lived stream end their streams here, so shutdown does not wait for them.
    */
   public synchronized void onStop(Runnable hook) {
-    stopHooks.add(java.util.Objects.requireNonNull(hook, "hook"));
+    stopHooks.add(Objects.requireNonNull(hook, "hook"));
   }
 
   /** The hooks given to {@link #onStop}, in registration order. */
   public synchronized List<Runnable> stopHooks() {
     return List.copyOf(stopHooks);
+  }
+
+  /**
+   * Answers every {@code type} exception a handler lets escape with {@code status} and
+   * {@code {"error":{"code","message"}}}, the message being the exception's (so it must name the
+   * problem and hold no secret). Declared once per feature; handlers do not catch to re-map.
+   *
+   * @throws IllegalArgumentException when {@code type} is mapped already
+   */
+  public synchronized <E extends Exception> Api error(Class<E> type, int status, String code) {
+    for (ErrorMapping<?> e : errors) {
+      if (e.type().equals(type)) {
+        throw new IllegalArgumentException("error mapped twice: " + type.getName());
+      }
+    }
+    errors.add(new ErrorMapping<>(type, status, code));
+    return this;
+  }
+
+  /** The error mappings, in declaration order. */
+  public synchronized List<ErrorMapping<?>> errors() {
+    return List.copyOf(errors);
   }
 
   /** Every route, in registration order. */

@@ -30,6 +30,16 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "bad_parameter", "parameter '" + name + "' must be " + allowed);
   }
 
+  /**
+   * 409 {@code not_enabled}: the one answer of a feature that is off on this server.
+   *
+   * @param feature the feature's name
+   * @param howToEnable what turns it on, e.g. "set proxy.upstream"
+   */
+  public static ApiException notEnabled(String feature, String howToEnable) {
+    return new ApiException(409, "not_enabled", feature + " is not enabled on this server (" + howToEnable + ")");
+  }
+
   /** 404 for something that does not exist. */
   public static ApiException notFound(String what) {
     return new ApiException(404, "not_found", what + " not found");

@@ -1,6 +1,7 @@
 package dev.vigil.server.http;
 
 import dev.vigil.logging.LogFields;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import io.javalin.Javalin;
@@ -137,10 +138,18 @@ public final class HttpServer implements AutoCloseable {
     app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
     app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
         messageFor(ctx, e)));
+    for (Api.ErrorMapping<?> mapping : api.errors()) {
+      mapError(mapping);
+    }
     app.exception(Exception.class, (e, ctx) -> {
       LOG.error("request {} {} failed (request id {})", ctx.method(), ctx.path(), requestId(ctx), e);
       error(ctx, 500, "internal_error", "internal error; quote request id " + requestId(ctx));
     });
+  }
+
+  private <E extends Exception> void mapError(Api.ErrorMapping<E> mapping) {
+    app.exception(mapping.type(), (e, ctx) -> error(ctx, mapping.status(), mapping.code(),
+        String.valueOf(e.getMessage())));
   }
 
   /**
@@ -161,8 +170,8 @@ public final class HttpServer implements AutoCloseable {
    * outcome and status; every denied request (any method) leaves one too.
    */
   public interface Auditor {
-    /** A handler's record: {@code details} holds {@code action}, {@code resource} and further facts. */
-    void action(Context ctx, Map<String, String> details);
+    /** A handler's record of one action. */
+    void action(Context ctx, AuditEvent event);
 
     /** A request refused before its handler ran. */
     void denied(Context ctx, Denial denial);
@@ -175,12 +184,22 @@ public final class HttpServer implements AutoCloseable {
    * @throws IllegalStateException when {@code ctx} is not a request of an API route
    */
   public static void audit(Context ctx, Map<String, String> details) {
+    audit(ctx, AuditEvent.fromDetails(details));
+  }
+
+  /**
+   * Records {@code event} in the audit trail of the server answering {@code ctx}, as done by the
+   * request's caller (the hook every state-changing handler calls once per action).
+   *
+   * @throws IllegalStateException when {@code ctx} is not a request of an API route
+   */
+  public static void audit(Context ctx, AuditEvent event) {
     Auditor a = ctx.attribute(AUDITOR_ATTRIBUTE);
     if (a == null) {
-      throw new IllegalStateException("audit called outside an API request: " + details.get("action"));
+      throw new IllegalStateException("audit called outside an API request: " + event.action());
     }
     ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
-    a.action(ctx, details);
+    a.action(ctx, event);
   }
 
   /** Told of every answered request, for the request log and HTTP metrics. */
@@ -307,10 +326,9 @@ public final class HttpServer implements AutoCloseable {
       try {
         route.handler().handle(ctx);
       } catch (Exception e) {
-        int status = e instanceof ApiException a ? a.status() : e instanceof HttpResponseException h ? h.getStatus() : 500;
+        int status = statusOf(e);
         try {
-          auditUnaudited(ctx, route, status, e instanceof ApiException || e instanceof HttpResponseException
-              ? e.getMessage() : "internal error");
+          auditUnaudited(ctx, route, status, status < 500 ? e.getMessage() : "internal error");
         } catch (RuntimeException auditFailure) {
           auditFailure.addSuppressed(e);
           throw auditFailure;
@@ -319,6 +337,22 @@ public final class HttpServer implements AutoCloseable {
       }
       auditUnaudited(ctx, route, ctx.statusCode(), null);
     };
+  }
+
+  /** The status the client gets for {@code e}: its own, its mapping's, or 500. */
+  private int statusOf(Exception e) {
+    if (e instanceof ApiException a) {
+      return a.status();
+    }
+    if (e instanceof HttpResponseException h) {
+      return h.getStatus();
+    }
+    for (Api.ErrorMapping<?> mapping : api.errors()) {
+      if (mapping.type().isInstance(e)) {
+        return mapping.status();
+      }
+    }
+    return 500;
   }
 
   /** The generic record of a mutating request whose handler did not audit itself. */

@@ -9,10 +9,10 @@ import dev.vigil.backup.retention.RetentionPolicy;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.backup.schedule.JobInfo;
 import dev.vigil.core.config.ConfigException;
-import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
+import dev.vigil.server.feature.Features;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,6 +97,6 @@ class BackupSetupTest {
   private VigilConfig load(String yaml, Map<String, String> env) throws Exception {
     Path file = dir.resolve("vigil.yml");
     Files.writeString(file, yaml);
-    return ConfigLoader.load(file, env);
+    return Features.loadConfig(file, env);
   }
 }
