@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,9 +22,10 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a Micrometer registry under Prometheus names ({@code vigil.cache.degraded} →
- * {@code vigil_cache_degraded}; counters {@code _total}; timers {@code _seconds_count},
- * {@code _seconds_sum}, {@code _seconds_max}) and derives, over a sliding {@code window}:
+ * Reads a Micrometer registry under the names {@code /metrics} shows (the registry's naming
+ * convention with '.' as '_': {@code vigil.cache.degraded} → {@code vigil_cache_degraded},
+ * {@code jvm.threads.live} → {@code jvm_threads_live_threads} on a Prometheus registry; counters
+ * {@code _total}; timers {@code _seconds_count}, {@code _seconds_sum}, {@code _seconds_max}) and derives, over a sliding {@code window}:
  * <ul>
  *   <li>{@code vigil_http_error_ratio{scope}}: 5xx answers / all answers of the timer
  *       {@code http.server.requests} (scope {@code api}) and {@code vigil.proxy.requests} (scope
@@ -62,24 +64,28 @@ public final class RegistryMetricSource implements MetricSource {
 
   private List<Series> raw(String metric) {
     List<Series> out = new ArrayList<>();
+    NamingConvention convention = registry.config().namingConvention();
     for (Meter m : registry.getMeters()) {
-      String base = m.getId().getName().replace('.', '_');
-      if (!metric.startsWith(base)) {
+      Meter.Id id = m.getId();
+      String name = convention.name(id.getName(), id.getType(), id.getBaseUnit()).replace('.', '_');
+      if (!metric.startsWith(name) && !metric.startsWith(id.getName().replace('.', '_'))) {
         continue;
       }
+      String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
       Double v = null;
-      if (m instanceof Gauge g && metric.equals(base)) {
+      if (m instanceof Gauge g && metric.equals(name)) {
         v = g.value();
       } else if (m instanceof Counter c && metric.equals(base + "_total")) {
         v = c.count();
       } else if (m instanceof FunctionCounter c && metric.equals(base + "_total")) {
         v = c.count();
       } else if (m instanceof Timer t) {
-        if (metric.equals(base + "_seconds_count")) {
+        String seconds = base.endsWith("_seconds") ? base : base + "_seconds";
+        if (metric.equals(seconds + "_count")) {
           v = (double) t.count();
-        } else if (metric.equals(base + "_seconds_sum")) {
+        } else if (metric.equals(seconds + "_sum")) {
           v = t.totalTime(TimeUnit.SECONDS);
-        } else if (metric.equals(base + "_seconds_max")) {
+        } else if (metric.equals(seconds + "_max")) {
           v = t.max(TimeUnit.SECONDS);
         }
       }
