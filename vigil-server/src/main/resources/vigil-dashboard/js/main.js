@@ -9,6 +9,7 @@ import { renderHealth } from './panels/health.js';
 import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
+import { Alerts } from './panels/alerts.js';
 import { Backups } from './panels/backups.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
 
@@ -54,7 +55,7 @@ class Session {
       else return true;
       return false;
     };
-    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'errors', 'audit']
+    const panels = Object.fromEntries(['health', 'charts', 'processes', 'insights', 'cache', 'backups', 'alerts', 'errors', 'audit']
       .map((n) => [n, new Panel('panel-' + n)]));
     Object.values(panels).forEach((p) => { p.el.dataset.state = 'loading'; p.el.hidden = false; p.body.replaceChildren(); });
 
@@ -90,6 +91,11 @@ class Session {
       const backups = new Backups(panels.backups, routes.allows('POST', '/api/backup/create'),
         routes.allows('POST', '/api/backup/verify/{filename}'));
       this.every(30000, () => backups.refresh());
+    }
+
+    if (usable(panels.alerts, '/api/alerts')) {
+      const alerts = new Alerts(panels.alerts, routes.allows('POST', '/api/alerts/silences'));
+      this.every(10000, () => alerts.refresh());
     }
 
     if (usable(panels.errors, '/api/logs/recent')) {

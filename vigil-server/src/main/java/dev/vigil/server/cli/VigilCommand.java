@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class,
-        AuditCommand.class})
+        AuditCommand.class,
+        AlertsCommand.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;

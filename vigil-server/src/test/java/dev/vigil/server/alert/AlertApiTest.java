@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.cli.VigilCommand;
 import dev.vigil.server.http.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -102,6 +105,28 @@ class AlertApiTest {
         assertThat(s.get(path, viewer).body()).as(path).doesNotContain("very-secret-hmac");
       }
       assertThat(s.get("/api/alerts", null).statusCode()).isEqualTo(401);
+
+      // the CLI over the same routes
+      String url = "http://127.0.0.1:" + s.server.port();
+      StringWriter out = new StringWriter();
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "alerts", "list", "--server", url, "--token", operator)).isZero();
+      assertThat(out.toString()).contains("EngineRuns").contains("FIRING");
+      out.getBuffer().setLength(0);
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "alerts", "silence", "-m", "alertname=\"EngineRuns\"", "--duration", "30m", "--comment", "cli",
+          "--server", url, "--token", operator)).isZero();
+      String silenceId = out.toString().split(" ")[1];
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "alerts", "unsilence", silenceId, "--server", url, "--token", operator)).isZero();
+      StringWriter err = new StringWriter();
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true),
+          "alerts", "test", "nope", "--server", url, "--token", operator)).isNotZero();
+      assertThat(err.toString()).contains("receiver nope");
+      out.getBuffer().setLength(0);
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "alerts", "rules", "--format", "json", "--server", url, "--token", viewer)).isZero();
+      assertThat(out.toString()).contains("\"EngineRuns\"");
     } finally {
       hook.stop(0);
     }
