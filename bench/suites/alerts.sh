@@ -5,7 +5,7 @@
 #                           (goal <= 1 s + group_wait; group_wait 1 s here)
 #   alerts.queue            enqueue + complete per second on PostgreSQL: Vigil's JobQueue vs db-scheduler on the
 #                           same database, 4 workers each, 3 alternating rounds, median (goal ratio >= 1)
-# Optional args: [jobs per queue round (default 5000)]
+# Optional args: [jobs per queue round (default 5000)] [all|eval|fire|queue (default all)]
 set -euo pipefail
 : "${BENCH_JAR:?run through ./bench/run alerts}"
 work=$(mktemp -d /tmp/vigil-bench-alerts.XXXXXX)
