@@ -55,6 +55,20 @@ public record AlertsConfig(Duration evaluationInterval, String externalUrl, List
     }
   }
 
+  /** This configuration with {@code extra} rules after its own (e.g. the probe and SLO rules). */
+  public AlertsConfig withRules(List<Rule> extra) {
+    List<Rule> all = new ArrayList<>(rules);
+    Set<String> names = new HashSet<>();
+    all.forEach(r -> names.add(r.name()));
+    for (Rule r : extra) {
+      if (!names.add(r.name())) {
+        throw new IllegalArgumentException("alerts.rules: a rule is named " + r.name() + ", which Vigil uses for its own");
+      }
+      all.add(r);
+    }
+    return new AlertsConfig(evaluationInterval, externalUrl, all, route, inhibitRules, receivers);
+  }
+
   /**
    * Reads the section.
    *

@@ -11,4 +11,21 @@ import java.util.List;
 public interface MetricSource {
   /** The series of {@code metric} now; empty when the metric does not exist (yet). */
   List<Series> read(String metric);
+
+  /** This source followed by {@code other}: the series of both. */
+  default MetricSource and(MetricSource other) {
+    return metric -> {
+      List<Series> a = read(metric);
+      List<Series> b = other.read(metric);
+      if (a.isEmpty()) {
+        return b;
+      }
+      if (b.isEmpty()) {
+        return a;
+      }
+      List<Series> all = new java.util.ArrayList<>(a);
+      all.addAll(b);
+      return all;
+    };
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.alert.AlertEngine;
 import dev.vigil.alert.AlertsConfig;
 import dev.vigil.alert.Durations;
+import dev.vigil.alert.probe.Probes;
 import dev.vigil.alert.queue.Job;
 import dev.vigil.alert.route.Matcher;
 import dev.vigil.alert.route.Silence;
@@ -29,7 +30,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Alerts: the rules of {@code alerts.rules} plus the built-in ones evaluated over the server's meters
+ * Alerts and endpoint checks: the rules of {@code alerts.rules} plus the built-in ones (and the probe
+ * and SLO rules when {@code probes} are configured) evaluated over the server's meters
  * and monitoring, routed as Alertmanager does, delivered through the durable job queue; and the
  * routes {@code /api/alerts/*} and {@code /api/jobs}. Offers the {@link AlertEngine} to later
  * features (the application's {@code alert()} / {@code notifyAdmin}).
@@ -44,12 +46,12 @@ public final class AlertFeature implements Feature {
 
   @Override
   public List<String> sections() {
-    return List.of("alerts");
+    return List.of("alerts", "probes");
   }
 
   @Override
   public List<String> paths() {
-    return List.of("/api/alerts", "/api/jobs");
+    return List.of("/api/alerts", "/api/jobs", "/api/probes", "/api/slo");
   }
 
   @Override
@@ -60,10 +62,20 @@ public final class AlertFeature implements Feature {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("vigil.yml: " + e.getMessage(), e);
     }
+    Probes probes;
+    try {
+      probes = Probes.parse(context.config().section("probes").orElse(null), context.store(), context.clock());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("vigil.yml: " + e.getMessage(), e);
+    }
+    if (!probes.probes().isEmpty()) {
+      config = config.withRules(Probes.rules());
+    }
     RegistryMetricSource registry = new RegistryMetricSource(context.meters(), context.clock(),
         RegistryMetricSource.DEFAULT_WINDOW);
+    context.closeOnStop(probes).start();
     AlertEngine engine = context.closeOnStop(new AlertEngine(config, context.store(),
-        new ServerMetricSource(registry, context.find(ServerMonitoring.class)), context.clock()));
+        new ServerMetricSource(registry, context.find(ServerMonitoring.class)).and(probes), context.clock()));
     engine.bindTo(context.meters());
     engine.start();
     context.provide(AlertEngine.class, engine);
@@ -75,6 +87,17 @@ public final class AlertFeature implements Feature {
           : Health.up(text);
     });
     register(context.routes(), engine);
+    context.routes().get("/api/probes", Role.VIEWER, "Endpoint checks: last result, uptime and mean response time over 24 h",
+        ctx -> Json.respond(ctx, Map.of("probes", probes.status())));
+    context.routes().get("/api/probes/{name}/history", Role.VIEWER, "The latest results of one probe (?limit=)", ctx -> {
+      String name = ctx.pathParam("name");
+      if (probes.probes().stream().noneMatch(p -> p.name().equals(name))) {
+        throw ApiException.notFound("probe " + name);
+      }
+      Json.respond(ctx, Map.of("probe", name, "results", probes.history(name, limit(ctx))));
+    });
+    context.routes().get("/api/slo", Role.VIEWER, "SLOs: SLI, error budget left, burn rates over 5m/30m/1h/6h, burn alerts",
+        ctx -> Json.respond(ctx, Map.of("slos", probes.sloStatus())));
   }
 
   /**

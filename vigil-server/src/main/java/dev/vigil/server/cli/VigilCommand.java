@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class,
         AuditCommand.class,
-        AlertsCommand.class})
+        AlertsCommand.class, ProbeCommands.Probes.class, ProbeCommands.Slos.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;
