@@ -44,6 +44,8 @@ public final class Probes implements MetricSource, AutoCloseable {
   /** Slow burn: 6x over 6 h and 30 m (5 % of a 30-day budget in 6 hours). */
   public static final double SLOW_BURN = 6;
   private static final int MAX_BODY = 1 << 20;
+  /** Checks a burn alert's long window needs before it may fire. */
+  public static final int MIN_CHECKS = 10;
   private final StateStore store;
   private final Clock clock;
   private final Map<String, Probe> probes = new LinkedHashMap<>();
@@ -231,8 +233,8 @@ public final class Probes implements MetricSource, AutoCloseable {
    * @param sli share of good checks over the SLO window (null without checks)
    * @param errorBudgetRemaining 1 - spent share of the budget (negative when overspent)
    * @param burnRates error ratio / (1 - objective) over 5m, 30m, 1h, 6h
-   * @param fastBurn 14.4x over both 1 h and 5 m
-   * @param slowBurn 6x over both 6 h and 30 m
+   * @param fastBurn 14.4x over both 1 h and 5 m, with at least {@link #MIN_CHECKS} checks in the hour
+   * @param slowBurn 6x over both 6 h and 30 m, with at least {@link #MIN_CHECKS} checks in the 6 hours
    */
   public record SloStatus(@JsonProperty("slo") Slo slo, @JsonProperty("sli") Double sli,
       @JsonProperty("error_budget_remaining") Double errorBudgetRemaining,
@@ -247,24 +249,32 @@ public final class Probes implements MetricSource, AutoCloseable {
       double budget = 1 - s.objective();
       Double sli = goodRatio(s, s.window());
       Map<String, Double> burn = new LinkedHashMap<>();
+      Map<String, Long> checks = new LinkedHashMap<>();
       for (String w : List.of("5m", "30m", "1h", "6h")) {
-        Double good = goodRatio(s, Durations.parse(w, "window"));
-        burn.put(w, good == null ? 0.0 : (1 - good) / budget);
+        long[] c = counts(s, Durations.parse(w, "window"));
+        checks.put(w, c[0]);
+        burn.put(w, c[0] == 0 ? 0.0 : (1 - (double) c[1] / c[0]) / budget);
       }
-      boolean fast = burn.get("1h") > FAST_BURN && burn.get("5m") > FAST_BURN;
-      boolean slow = burn.get("6h") > SLOW_BURN && burn.get("30m") > SLOW_BURN;
+      // a burn alert needs enough checks in its long window: one failed first check is not a page
+      boolean fast = checks.get("1h") >= MIN_CHECKS && burn.get("1h") > FAST_BURN && burn.get("5m") > FAST_BURN;
+      boolean slow = checks.get("6h") >= MIN_CHECKS && burn.get("6h") > SLOW_BURN && burn.get("30m") > SLOW_BURN;
       out.add(new SloStatus(s, sli, sli == null ? null : 1 - (1 - sli) / budget, burn, fast, slow));
     }
     return out;
   }
 
   private Double goodRatio(Slo s, Duration window) {
+    long[] c = counts(s, window);
+    return c[0] == 0 ? null : (double) c[1] / c[0];
+  }
+
+  /** Checks and good checks of the SLO's probe over the last {@code window}. */
+  private long[] counts(Slo s, Duration window) {
     long since = clock.millis() - window.toMillis();
-    long[] c = store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*), SUM(CASE WHEN up AND (:lat = 0 OR millis <= :lat) "
+    return store.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*), SUM(CASE WHEN up AND (:lat = 0 OR millis <= :lat) "
             + "THEN 1 ELSE 0 END) FROM vigil_alert_probe_result WHERE probe = :p AND at > :since")
         .bind("p", s.probe()).bind("lat", s.latencyMs()).bind("since", since)
         .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one());
-    return c[0] == 0 ? null : (double) c[1] / c[0];
   }
 
   /**
@@ -319,10 +329,10 @@ public final class Probes implements MetricSource, AutoCloseable {
             "{{ labels.probe }} is down", "{{ labels.probe }} متوقف"),
         rule("ProbeCertificateExpiring", "vigil_probe_cert_expiry_seconds", Op.LT, 14 * 86400, Duration.ZERO, "warning",
             "TLS certificate of {{ labels.probe }} expires in {{ value }} s", "تنتهي شهادة TLS لـ {{ labels.probe }} خلال {{ value }} ث"),
-        rule("SloFastBurn", "vigil_slo_fast_burn", Op.EQ, 1, Duration.ZERO, "critical",
+        rule("SloFastBurn", "vigil_slo_fast_burn", Op.EQ, 1, Duration.ofMinutes(2), "critical",
             "SLO {{ labels.slo }} burns its error budget 14.4x too fast (1 h and 5 m)",
             "هدف الخدمة {{ labels.slo }} يستهلك ميزانية الأخطاء أسرع 14.4 مرة"),
-        rule("SloSlowBurn", "vigil_slo_slow_burn", Op.EQ, 1, Duration.ZERO, "warning",
+        rule("SloSlowBurn", "vigil_slo_slow_burn", Op.EQ, 1, Duration.ofMinutes(15), "warning",
             "SLO {{ labels.slo }} burns its error budget 6x too fast (6 h and 30 m)",
             "هدف الخدمة {{ labels.slo }} يستهلك ميزانية الأخطاء أسرع 6 مرات"));
   }

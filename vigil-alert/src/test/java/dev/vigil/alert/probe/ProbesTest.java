@@ -105,6 +105,14 @@ class ProbesTest {
       assertThat(probes.sloStatus().get(0).fastBurn()).isFalse();
       assertThat(probes.sloStatus().get(0).burnRates().get("1h")).isGreaterThan(Probes.FAST_BURN);
     }
+    // one failed first check is not a page
+    MutableClock fresh = new MutableClock(Instant.parse("2026-03-01T00:00:00Z"));
+    try (StateStore store = StateStore.open(null, dir.resolve("fresh"))) {
+      Probe p = new Probe("api", "http://127.0.0.1:1/", Duration.ofSeconds(30), Duration.ofSeconds(5), 200, null);
+      Probes probes = new Probes(store, fresh, List.of(p), List.of(new Slo("api", "api", 0.999, 0, null)));
+      probes.record(new ProbeResult("api", fresh.instant(), false, 0, 5000, "timed out after 5000 ms", null));
+      assertThat(probes.sloStatus().get(0).fastBurn()).isFalse();
+    }
     assertThatThrownBy(() -> new Probe("x", "ftp://h/", null, null, 200, null)).hasMessageContaining("http(s)");
     assertThatThrownBy(() -> new Slo("x", "x", 1.5, 0, null)).hasMessageContaining("objective");
   }

@@ -39,6 +39,12 @@ class AlertApiTest {
       ex.sendResponseHeaders(204, -1);
       ex.close();
     });
+    hook.createContext("/app", ex -> {
+      byte[] b = "ERP ready".getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(200, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
     hook.start();
     Path yml = dir.resolve("vigil.yml");
     Files.writeString(yml, """
@@ -46,7 +52,7 @@ class AlertApiTest {
           evaluation_interval: 200ms
           builtin: {enabled: false}
           receivers:
-            hook: {type: webhook, url: "http://127.0.0.1:%d/hook", secret: "${HOOK_SECRET}"}
+            hook: {type: webhook, url: "http://127.0.0.1:%1$d/hook", secret: "${HOOK_SECRET}"}
           route: {receiver: hook, group_wait: 0s}
           rules:
             - name: EngineRuns
@@ -56,6 +62,8 @@ class AlertApiTest {
               severity: warning
               summary: "evaluated {{ value }} times"
               summary_ar: "تم التقييم {{ value }} مرة"
+        probes:
+          - {name: erp-home, url: "http://127.0.0.1:%1$d/app", interval: 1s, timeout: 1s, expect_status: 200, expect_keyword: "ready", slo: {objective: 0.999, latency_ms: 2000}}
         """.formatted(hook.getAddress().getPort()));
     try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", yml.toString(), "HOOK_SECRET", "very-secret-hmac"))) {
       String viewer = s.token(Role.VIEWER);
@@ -64,7 +72,7 @@ class AlertApiTest {
       assertThat(signatures.get(0)).startsWith("sha256=");
 
       JsonNode alerts = Json.MAPPER.readTree(s.get("/api/alerts", viewer).body());
-      assertThat(alerts.path("firing").asInt()).isEqualTo(1);
+      assertThat(alerts.path("firing").asInt()).as(alerts.toString()).isEqualTo(1);
       assertThat(alerts.path("alerts").get(0).path("alert").path("labels").path("alertname").asText()).isEqualTo("EngineRuns");
       assertThat(alerts.path("receivers").path("hook").asText()).isEqualTo("webhook");
       JsonNode rules = Json.MAPPER.readTree(s.get("/api/alerts/rules", viewer).body());
@@ -95,8 +103,9 @@ class AlertApiTest {
       assertThat(post(s, "/api/alerts/test/nope", operator, "").statusCode()).isEqualTo(404);
       await().atMost(Duration.ofSeconds(10)).until(() -> bodies.stream().anyMatch(b -> b.contains("VigilTest")));
 
+      await().atMost(Duration.ofSeconds(10)).until(() -> Json.MAPPER.readTree(s.get("/api/jobs", viewer).body())
+          .path("counts").path("DONE").asInt() >= 2);
       JsonNode jobs = Json.MAPPER.readTree(s.get("/api/jobs", viewer).body());
-      assertThat(jobs.path("counts").path("DONE").asInt()).isGreaterThanOrEqualTo(2);
       assertThat(jobs.path("jobs").get(0).has("payload")).isFalse();
       assertThat(s.get("/api/jobs?status=bogus", viewer).statusCode()).isEqualTo(400);
       JsonNode log = Json.MAPPER.readTree(s.get("/api/alerts/notifications", viewer).body());
@@ -105,6 +114,21 @@ class AlertApiTest {
         assertThat(s.get(path, viewer).body()).as(path).doesNotContain("very-secret-hmac");
       }
       assertThat(s.get("/api/alerts", null).statusCode()).isEqualTo(401);
+
+      // probes and SLOs
+      await().atMost(Duration.ofSeconds(10)).until(() -> Json.MAPPER.readTree(s.get("/api/probes", viewer).body())
+          .path("probes").get(0).path("checks_24h").asInt() >= 2);
+      JsonNode probe = Json.MAPPER.readTree(s.get("/api/probes", viewer).body()).path("probes").get(0);
+      assertThat(probe.path("last").path("up").asBoolean()).isTrue();
+      // the first check may time out on a loaded machine (cold JIT); later ones pass
+      assertThat(probe.path("uptime_24h").asDouble()).isGreaterThan(0.5);
+      JsonNode slo = Json.MAPPER.readTree(s.get("/api/slo", viewer).body()).path("slos").get(0);
+      assertThat(slo.path("sli").asDouble()).isGreaterThan(0.5);
+      assertThat(slo.path("burn_rates").has("5m")).isTrue();
+      assertThat(slo.path("error_budget_remaining").isNumber()).isTrue();
+      assertThat(s.get("/api/probes/erp-home/history", viewer).body()).contains("\"up\":true");
+      assertThat(s.get("/api/probes/nope/history", viewer).statusCode()).isEqualTo(404);
+      assertThat(Json.MAPPER.readTree(s.get("/api/alerts/rules", viewer).body()).toString()).contains("SloFastBurn");
 
       // the CLI over the same routes
       String url = "http://127.0.0.1:" + s.server.port();
@@ -127,6 +151,14 @@ class AlertApiTest {
       assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
           "alerts", "rules", "--format", "json", "--server", url, "--token", viewer)).isZero();
       assertThat(out.toString()).contains("\"EngineRuns\"");
+      out.getBuffer().setLength(0);
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "probes", "--server", url, "--token", viewer)).isZero();
+      assertThat(out.toString()).contains("erp-home").contains("up");
+      out.getBuffer().setLength(0);
+      assertThat(VigilCommand.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true),
+          "slo", "--server", url, "--token", viewer)).isZero();
+      assertThat(out.toString()).contains("erp-home").contains("99.900%");
     } finally {
       hook.stop(0);
     }
