@@ -54,23 +54,22 @@ export function isNotEnabled(err) {
     || err.code === 'not_enabled');
 }
 
-const RANK = { public: 0, viewer: 1, operator: 2, admin: 3 };
-
 /**
  * The API's routes and the role each needs (from its OpenAPI description), so panels of absent features
- * never call them and a token never calls what its role may not use.
+ * never call them and a token never calls what its role may not use. The caller's roles come from
+ * `/api/whoami`: the roles whose routes its token may use.
  */
 export class Routes {
-  constructor(doc, role) {
+  constructor(doc, roles) {
     this.paths = doc?.paths || {};
-    this.role = role;
+    this.roles = roles || [];
   }
   has(method, path) {
     return Boolean(this.paths[path]?.[method.toLowerCase()]);
   }
-  /** Whether the route exists and the caller's role may use it. */
+  /** Whether the route exists and the caller's roles include the one it needs. */
   allows(method, path) {
     const needed = this.paths[path]?.[method.toLowerCase()]?.['x-vigil-role'];
-    return needed !== undefined && (RANK[this.role] ?? 0) >= (RANK[needed] ?? 99);
+    return needed !== undefined && (needed === 'public' || this.roles.includes(needed));
   }
 }

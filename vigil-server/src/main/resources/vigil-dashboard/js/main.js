@@ -103,7 +103,7 @@ class Session {
       this.every(15000, () => errors.refresh());
     }
 
-    if (me.role !== 'admin') {
+    if (!routes.allows('GET', '/api/audit')) {
       panels.audit.el.hidden = true;
       panels.audit.el.dataset.state = 'forbidden';
     } else if (usable(panels.audit, '/api/audit')) {
@@ -124,7 +124,7 @@ async function enter() {
   try {
     const [who, doc] = await Promise.all([get('/api/whoami'), get('/api/openapi.json')]);
     me = who;
-    routes = new Routes(doc, me.role);
+    routes = new Routes(doc, me.roles);
   } catch (e) {
     if (e.status !== 401) showLogin('login.unreachable');
     return;

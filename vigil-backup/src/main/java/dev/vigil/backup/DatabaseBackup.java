@@ -79,6 +79,10 @@ import org.slf4j.LoggerFactory;
 public final class DatabaseBackup implements AutoCloseable {
   /** The seed's default {@code max_backups}. */
   public static final int DEFAULT_MAX_BACKUPS = 7;
+  /** Compression of backup files unless the builder says otherwise. */
+  public static final Compression DEFAULT_COMPRESSION = Compression.GZIP;
+  /** The {@code pg_dump} format of PostgreSQL backups unless the builder says otherwise. */
+  public static final DumpFormat DEFAULT_POSTGRES_FORMAT = DumpFormat.CUSTOM;
   /** The name prefix of scheduled and seed-style backups: {@code backup_YYYYMMDD_HHMMSS…}. */
   public static final String DEFAULT_PREFIX = "backup";
   /** The name prefix of the backup taken before a restore. */
@@ -845,8 +849,8 @@ public final class DatabaseBackup implements AutoCloseable {
     private String name = DEFAULT_NAME;
     private int maxBackups = DEFAULT_MAX_BACKUPS;
     private RetentionPolicy retention;
-    private Compression compression = Compression.GZIP;
-    private DumpFormat postgresFormat = DumpFormat.CUSTOM;
+    private Compression compression = DEFAULT_COMPRESSION;
+    private DumpFormat postgresFormat = DEFAULT_POSTGRES_FORMAT;
     private Clock clock = Clock.systemDefaultZone();
     private StateStore store;
     private Tools tools = Tools.onPath();

@@ -82,6 +82,12 @@ import org.slf4j.LoggerFactory;
 public final class CacheManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CacheManager.class);
   private static final int MAX_KEY_LENGTH = 1024;
+  /** Most entries in the in-process level unless {@link Builder#maxEntries} says otherwise. */
+  public static final long DEFAULT_MAX_ENTRIES = 10_000;
+  /** Time to live of an entry set without one, unless {@link Builder#defaultTtl} says otherwise. */
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+  /** Prefix of every Redis key, channel and lock unless {@link Builder#keyPrefix} says otherwise. */
+  public static final String DEFAULT_KEY_PREFIX = "vigil:cache:";
   private static final int MAX_LIST_LIMIT = 10_000;
 
   private final CacheMode mode;
@@ -451,6 +457,21 @@ public final class CacheManager implements AutoCloseable {
   /** The live counters (for {@link dev.vigil.cache.stats.CacheMetrics}). */
   public CacheCounters counters() {
     return counters;
+  }
+
+  /** How many entries the in-process level holds at most. */
+  public long l1Capacity() {
+    return l1.memory().maximumSize();
+  }
+
+  /**
+   * Resizes the in-process level (e.g. to a memory budget under RAM pressure); shrinking evicts the
+   * least valuable entries at once. Redis, when used, keeps them.
+   *
+   * @throws IllegalArgumentException when {@code maxEntries} is below 1
+   */
+  public void resizeL1(long maxEntries) {
+    l1.memory().maximumSize(maxEntries);
   }
 
   /** Entries in the in-process level now. */
@@ -968,10 +989,10 @@ public final class CacheManager implements AutoCloseable {
    * the cache is in memory.
    */
   public static final class Builder {
-    private long maxEntries = 10_000;
-    private Duration defaultTtl = Duration.ofMinutes(5);
+    private long maxEntries = DEFAULT_MAX_ENTRIES;
+    private Duration defaultTtl = DEFAULT_TTL;
     private Duration l1MaxTtl = Duration.ofMinutes(1);
-    private String keyPrefix = "vigil:cache:";
+    private String keyPrefix = DEFAULT_KEY_PREFIX;
     private RedisOptions redis;
     private CacheMode mode = CacheMode.TWO_LEVEL;
     private Codec codec = new JsonCodec();

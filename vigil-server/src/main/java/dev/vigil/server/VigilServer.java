@@ -8,7 +8,6 @@ import dev.vigil.logging.audit.AuditLog;
 import dev.vigil.logging.setup.ConfiguredLogging;
 import dev.vigil.logging.setup.LoggingSetup;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.SystemApi;
 import dev.vigil.server.audit.Actor;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.ServerAudit;
@@ -16,6 +15,8 @@ import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.backup.BackupSettings;
+import dev.vigil.server.cache.CacheSettings;
 import dev.vigil.server.cache.ServerCache;
 import dev.vigil.server.dashboard.DashboardFiles;
 import dev.vigil.server.feature.Feature;
@@ -226,11 +227,11 @@ public final class VigilServer implements AutoCloseable {
     }
   }
 
-  /** {@code /api/info}'s {@code features}: each feature's state plus the seed-era switches. */
+  /** {@code /api/info}'s {@code features}: each feature's state plus the Redis cache and backup scheduler switches. */
   private static Map<String, Boolean> info(VigilConfig config, Map<String, Boolean> enabled) {
     Map<String, Boolean> f = new LinkedHashMap<>(enabled);
-    f.put("redis_cache", config.get(Settings.USE_REDIS));
-    f.put("backup_scheduler", config.get(Settings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
+    f.put("redis_cache", config.get(CacheSettings.USE_REDIS));
+    f.put("backup_scheduler", config.get(BackupSettings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
     return f;
   }
 }

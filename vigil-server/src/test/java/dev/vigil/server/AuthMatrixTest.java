@@ -99,7 +99,7 @@ class AuthMatrixTest {
         failures.add(where);
       }
     } else {
-      boolean allowed = Role.parse(who).includes(route.role());
+      boolean allowed = route.allows(Role.parse(who));
       if (allowed && (status == 401 || status == 403)) {
         failures.add(where);
       } else if (!allowed && status != 403) {

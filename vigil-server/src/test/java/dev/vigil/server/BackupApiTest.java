@@ -27,11 +27,15 @@ class BackupApiTest {
       String admin = s.adminToken;
       HttpResponse<String> create = post(s, "/api/backup/create", "{}", admin);
       assertThat(create.statusCode()).isEqualTo(409);
-      assertThat(create.body()).contains("backup_not_configured").contains("DATABASE_URL");
-      assertThat(s.get("/api/backup/list", admin).statusCode()).isEqualTo(409);
-      assertThat(s.get("/api/backup/stats", admin).statusCode()).isEqualTo(409);
-      assertThat(s.get("/api/backup/jobs", admin).statusCode()).isEqualTo(409);
-      assertThat(auditLines(s, "backup.create")).hasSize(1).allMatch(l -> l.contains("\"outcome\":\"failure\""));
+      assertThat(create.body()).contains("not_enabled").contains("DATABASE_URL");
+      for (String path : new String[] {"/api/backup/list", "/api/backup/stats", "/api/backup/jobs"}) {
+        HttpResponse<String> r = s.get(path, admin);
+        assertThat(r.statusCode()).as(path).isEqualTo(409);
+        assertThat(r.body()).as(path).contains("not_enabled").contains("backups");
+      }
+      assertThat(delete(s, "/api/backup/delete/backup_20250101_000000.sql.gz", admin).statusCode()).isEqualTo(409);
+      assertThat(auditLines(s, "api.post")).hasSize(1).allMatch(l -> l.contains("\"outcome\":\"failure\"")
+          && l.contains("not enabled"));
     }
   }
 

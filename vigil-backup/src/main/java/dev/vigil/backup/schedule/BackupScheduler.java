@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * each fire time runs on one instance only.
  */
 public final class BackupScheduler implements AutoCloseable {
+  /** Hour of the daily backup when none is configured (02:00 local time). */
+  public static final int DEFAULT_DAILY_HOUR = 2;
+  /** Minute of the daily backup when none is configured. */
+  public static final int DEFAULT_DAILY_MINUTE = 0;
+  /** When the newest backup is verified when nothing else is configured (Unix cron: 04:00 daily). */
+  public static final String DEFAULT_VERIFY_CRON = "0 4 * * *";
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
 
   /** What a job does. */

@@ -106,6 +106,19 @@ public final class MemoryCache {
     cache.invalidateAll();
   }
 
+  /** How many entries it holds at most. */
+  public long maximumSize() {
+    return cache.policy().eviction().orElseThrow().getMaximum();
+  }
+
+  /** Changes how many entries it holds at most; shrinking evicts the least valuable entries. */
+  public void maximumSize(long maxEntries) {
+    if (maxEntries < 1) {
+      throw new IllegalArgumentException("cache size must be at least 1 entry; got " + maxEntries);
+    }
+    cache.policy().eviction().orElseThrow().setMaximum(maxEntries);
+  }
+
   /** Entries held now, after pending expiries are applied. */
   public long size() {
     cache.cleanUp();

@@ -47,6 +47,13 @@ public record RedisEndpoint(Mode mode, List<RedisURI> uris) {
     uris = List.copyOf(uris);
   }
 
+  /** The host of a standalone Redis when none is configured. */
+  public static final String DEFAULT_HOST = "localhost";
+  /** Redis's own port. */
+  public static final int DEFAULT_PORT = RedisURI.DEFAULT_REDIS_PORT;
+  /** The logical database when none is configured. */
+  public static final int DEFAULT_DATABASE = 0;
+
   /**
    * Parses a Redis URI in one of the accepted forms.
    *

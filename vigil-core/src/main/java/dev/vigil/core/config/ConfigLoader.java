@@ -123,19 +123,7 @@ public final class ConfigLoader {
     if (values.get(Settings.DATABASE_URL) != null && !databases.containsKey("default")) {
       databases.put("default", (String) values.get(Settings.DATABASE_URL));
     }
-    checkThresholdOrder(values, Settings.CPU_WARNING, Settings.CPU_CRITICAL);
-    checkThresholdOrder(values, Settings.RAM_WARNING, Settings.RAM_CRITICAL);
-    checkThresholdOrder(values, Settings.DISK_WARNING, Settings.DISK_CRITICAL);
     return new VigilConfig(values, entries, databases, resolvedSections);
-  }
-
-  private static void checkThresholdOrder(Map<Setting<?>, Object> values, Setting<Double> warning,
-      Setting<Double> critical) {
-    double w = (Double) values.get(warning);
-    double c = (Double) values.get(critical);
-    if (w > c) {
-      throw new ConfigException(warning.key(), String.valueOf(w), "at most " + critical.key() + " (" + c + ")");
-    }
   }
 
   private static Map<String, String> readYaml(Path file, List<String> sections, Map<String, JsonNode> sectionNodes) {

@@ -1,5 +1,6 @@
 package dev.vigil.core.config;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -99,6 +100,45 @@ public interface ValueParser<T> {
         return null;
       }
     });
+  }
+
+  /**
+   * {@code d} as {@link #duration} reads it, in the largest unit that holds it exactly ({@code 5s},
+   * {@code 500ms}, {@code 5m}), so a setting's default text can be written from a library's constant.
+   */
+  static String durationText(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    if (s != 0 && s % 86_400 == 0) {
+      return s / 86_400 + "d";
+    }
+    if (s != 0 && s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    if (s != 0 && s % 60 == 0) {
+      return s / 60 + "m";
+    }
+    return s + "s";
+  }
+
+  /** {@code value} as {@link #decimal} reads it, without a trailing {@code .0} ({@code 80}, {@code 4.5}). */
+  static String decimalText(double value) {
+    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+  }
+
+  /** {@code bytes} as {@link #bytes} reads it, in the largest binary unit that holds it exactly ({@code 10MB}). */
+  static String bytesText(long bytes) {
+    String[] units = {"GB", "MB", "KB"};
+    for (int i = 0; i < units.length; i++) {
+      long unit = 1L << (10 * (units.length - i));
+      if (bytes != 0 && bytes % unit == 0) {
+        return bytes / unit + units[i];
+      }
+    }
+    return Long.toString(bytes);
   }
 
   /** One of the given words (case-insensitive); the value is returned lower-cased. */

@@ -86,11 +86,6 @@ public final class VigilConfig {
     return Path.of(get(Settings.DATA_DIR));
   }
 
-  /** The backup directory: {@code backup.dir}, or {@code <data_dir>/backups}. */
-  public Path backupDir() {
-    return find(Settings.BACKUP_DIR).map(Path::of).orElse(dataDir().resolve("backups"));
-  }
-
   /**
    * Named databases to back up: {@code backup.databases.<name>} entries, plus {@code DATABASE_URL}
    * as {@code default} when set. Values are URLs that may hold passwords: never print them.

@@ -14,6 +14,8 @@ import org.slf4j.MDC;
 public final class RequestLog {
   /** The logger request records go through. */
   public static final String LOGGER_NAME = "vigil.requests";
+  /** The slow threshold callers use unless configured otherwise. */
+  public static final Duration DEFAULT_SLOW_THRESHOLD = Duration.ofSeconds(1);
   private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
 
   private final double slowMs;

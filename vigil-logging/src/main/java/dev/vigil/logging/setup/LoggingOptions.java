@@ -34,6 +34,16 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
   public static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
   /** The seed's backup count. */
   public static final int DEFAULT_BACKUP_COUNT = 10;
+  /** Directory of the log files unless configured otherwise. */
+  public static final Path DEFAULT_LOG_DIR = Path.of("logs");
+  /** Lowest level written unless configured otherwise. */
+  public static final LogLevel DEFAULT_LEVEL = LogLevel.INFO;
+  /** Whether records also go to the console unless configured otherwise. */
+  public static final boolean DEFAULT_CONSOLE = true;
+  /** Whether the log files are written unless configured otherwise. */
+  public static final boolean DEFAULT_FILES = true;
+  /** Whether file records are JSON (else plain text) unless configured otherwise. */
+  public static final boolean DEFAULT_JSON = true;
 
   /** Checks every option, naming the bad one. */
   public LoggingOptions {
@@ -54,7 +64,8 @@ public record LoggingOptions(String appName, Path logDir, LogLevel level, boolea
 
   /** The seed's defaults for {@code appName}: dir {@code logs}, INFO, console, files, JSON, 10 MB, 10 backups. */
   public static LoggingOptions defaults(String appName) {
-    return new LoggingOptions(appName, Path.of("logs"), LogLevel.INFO, true, true, true, DEFAULT_MAX_BYTES,
+    return new LoggingOptions(appName, DEFAULT_LOG_DIR, DEFAULT_LEVEL, DEFAULT_CONSOLE, DEFAULT_FILES, DEFAULT_JSON,
+        DEFAULT_MAX_BYTES,
         DEFAULT_BACKUP_COUNT, ConsoleColour.AUTO, true, true, true, 8192, ZoneId.systemDefault());
   }
 

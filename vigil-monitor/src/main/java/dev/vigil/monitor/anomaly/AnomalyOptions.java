@@ -31,9 +31,12 @@ public record AnomalyOptions(int window, double bound, int warmup, int confirm) 
     }
   }
 
+  /** Robust score above which a reading is an anomaly by default. */
+  public static final double DEFAULT_BOUND = 4.5;
+
   /** Window 120 readings, bound 4.5, warm-up 20, level shift confirmed after 3 readings. */
   public static AnomalyOptions defaults() {
-    return new AnomalyOptions(120, 4.5, 20, 3);
+    return new AnomalyOptions(120, DEFAULT_BOUND, 20, 3);
   }
 
   /** These options with another bound. */

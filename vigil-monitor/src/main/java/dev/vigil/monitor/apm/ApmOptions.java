@@ -18,6 +18,10 @@ public record ApmOptions(Duration slowQuery, Duration slowOperation, Duration sl
     Clock clock) {
   /** The name that calls beyond {@code maxNames} distinct names are counted under. */
   public static final String OTHER = "(other)";
+  /** Queries slower than this are logged by default. */
+  public static final Duration DEFAULT_SLOW_QUERY = Duration.ofMillis(500);
+  /** Operations slower than this are logged by default. */
+  public static final Duration DEFAULT_SLOW_OPERATION = Duration.ofSeconds(1);
 
   /**
    * Checks the values.
@@ -47,7 +51,7 @@ public record ApmOptions(Duration slowQuery, Duration slowOperation, Duration sl
 
   /** 500 ms, 1 s, 200 ms, a 5-minute window, 500 names, the system clock. */
   public static ApmOptions defaults() {
-    return new ApmOptions(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(200), Duration.ofMinutes(5),
+    return new ApmOptions(DEFAULT_SLOW_QUERY, DEFAULT_SLOW_OPERATION, Duration.ofMillis(200), Duration.ofMinutes(5),
         500, Clock.systemUTC());
   }
 

@@ -21,6 +21,12 @@ import java.util.Objects;
 public record Thresholds(Limit cpu, Limit ram, Limit disk) {
   /** The default critical threshold of every metric. */
   public static final double DEFAULT_CRITICAL = 95.0;
+  /** The default CPU warning threshold, %. */
+  public static final double DEFAULT_CPU_WARNING = 80.0;
+  /** The default RAM warning threshold, %. */
+  public static final double DEFAULT_RAM_WARNING = 85.0;
+  /** The default disk warning threshold, % full. */
+  public static final double DEFAULT_DISK_WARNING = 90.0;
 
   /** Checks the fields. */
   public Thresholds {
@@ -31,7 +37,7 @@ public record Thresholds(Limit cpu, Limit ram, Limit disk) {
 
   /** The defaults: warning 80 / 85 / 90, critical 95. */
   public static Thresholds defaults() {
-    return warningAt(80, 85, 90);
+    return warningAt(DEFAULT_CPU_WARNING, DEFAULT_RAM_WARNING, DEFAULT_DISK_WARNING);
   }
 
   /**

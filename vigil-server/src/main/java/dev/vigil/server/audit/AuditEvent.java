@@ -70,24 +70,4 @@ public record AuditEvent(String action, String resource, Outcome outcome, Map<St
   public String eventType() {
     return action.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_");
   }
-
-  /**
-   * The event that a handler's details map describes ({@code action}, {@code resource} and
-   * {@code outcome} keys; the rest are facts), for callers still passing maps.
-   */
-  public static AuditEvent fromDetails(Map<String, String> details) {
-    String outcome = details.getOrDefault("outcome", "success");
-    Outcome o = switch (outcome) {
-      case "failure" -> Outcome.FAILURE;
-      case "denied" -> Outcome.DENIED;
-      default -> Outcome.SUCCESS;
-    };
-    Map<String, Object> facts = new LinkedHashMap<>();
-    details.forEach((k, v) -> {
-      if (!k.equals("action") && !k.equals("resource") && !k.equals("outcome")) {
-        facts.put(k, v);
-      }
-    });
-    return new AuditEvent(details.getOrDefault("action", "api.unknown"), details.get("resource"), o, facts);
-  }
 }

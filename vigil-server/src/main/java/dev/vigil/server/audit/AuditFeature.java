@@ -1,7 +1,6 @@
 package dev.vigil.server.audit;
 
 import dev.vigil.logging.audit.AuditLog;
-import dev.vigil.server.api.AuditApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
 

@@ -1,6 +1,5 @@
 package dev.vigil.server.audit;
 
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
@@ -8,11 +7,14 @@ import dev.vigil.logging.audit.AuditOptions;
 import dev.vigil.logging.audit.AuditRecord;
 import dev.vigil.server.auth.TokenInfo;
 import dev.vigil.server.http.HttpServer;
+import dev.vigil.server.logging.LoggingSettings;
 import io.javalin.http.Context;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Vigil's own audit trail: the API's actions and denials written to the {@link AuditLog} in the
@@ -20,7 +22,7 @@ import java.util.Map;
  * the request id; and the same for offline CLI actions.
  */
 public final class ServerAudit implements HttpServer.Auditor {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerAudit.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ServerAudit.class);
   /** The chain name and file prefix of Vigil's own trail. */
   public static final String APP = "vigil";
 
@@ -33,8 +35,8 @@ public final class ServerAudit implements HttpServer.Auditor {
 
   /** The audit options of {@code config}: log dir, data dir (key), rotation size, {@code clock}. */
   public static AuditOptions options(VigilConfig config, Clock clock) {
-    return AuditOptions.defaults(APP, Path.of(config.get(Settings.LOG_DIR)), config.dataDir())
-        .withMaxFileBytes(Math.max(4096, config.get(Settings.LOG_MAX_BYTES))).withClock(clock);
+    return AuditOptions.defaults(APP, Path.of(config.get(LoggingSettings.LOG_DIR)), config.dataDir())
+        .withMaxFileBytes(Math.max(4096, config.get(LoggingSettings.LOG_MAX_BYTES))).withClock(clock);
   }
 
   /** Opens the trail of {@code config} for writing. */
@@ -92,19 +94,6 @@ public final class ServerAudit implements HttpServer.Auditor {
                 denial.requestId(), failure);
           }
         });
-  }
-
-  /**
-   * Records an action done by the CLI without the server ({@code vigil token create} offline): user
-   * {@code cli:<os user>}, no IP.
-   */
-  public static AuditRecord offline(AuditLog log, String action, String resource, Map<String, String> details) {
-    Map<String, String> all = new LinkedHashMap<>(details);
-    all.put("action", action);
-    if (resource != null) {
-      all.put("resource", resource);
-    }
-    return write(log, Actor.cli(), AuditEvent.fromDetails(all).with("via", "cli"));
   }
 
 }

@@ -1,8 +1,15 @@
 package dev.vigil.server.auth;
 
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
-/** What a token may do; each role includes the ones before it. */
+/**
+ * What a token may do. A route names the set of roles allowed to call it ({@link #andAbove()} of its
+ * least role for the routes of this API); a token holds one role and may use the routes of every role
+ * it {@link #granted() is granted}.
+ */
 public enum Role {
   /** Reads everything. */
   VIEWER,
@@ -11,9 +18,29 @@ public enum Role {
   /** Also restores, deletes, manages tokens and config. */
   ADMIN;
 
+  static {
+    for (Role r : values()) {
+      r.andAbove = Collections.unmodifiableSet(EnumSet.range(r, ADMIN));
+      r.granted = Collections.unmodifiableSet(EnumSet.range(VIEWER, r));
+    }
+  }
+
+  private Set<Role> andAbove;
+  private Set<Role> granted;
+
+  /** The roles allowed on a route whose least role is this one: this role and every role above it. */
+  public Set<Role> andAbove() {
+    return andAbove;
+  }
+
+  /** The roles whose routes a holder of this role may use: this role and every role below it. */
+  public Set<Role> granted() {
+    return granted;
+  }
+
   /** Whether a holder of this role may use a route that requires {@code required}. */
   public boolean includes(Role required) {
-    return ordinal() >= required.ordinal();
+    return required.andAbove().contains(this);
   }
 
   /** The lower-case name used in the API and CLI. */

@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -65,7 +68,7 @@ public final class TokenStore {
     }
     byte[] secret = new byte[32];
     random.nextBytes(secret);
-    String token = "vgl_" + id + "_" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    String token = "vgl_" + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     Instant now = clock.instant();
     store.jdbi().useHandle(h -> h.createUpdate(
             "INSERT INTO vigil_token(id, name, role, hash, created_at) VALUES (:id, :name, :role, :hash, :created)")
@@ -123,7 +126,7 @@ public final class TokenStore {
         .mapTo(Integer.class).one()) > 0;
   }
 
-  private static TokenInfo info(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static TokenInfo info(ResultSet rs) throws SQLException {
     String revoked = rs.getString("revoked_at");
     return new TokenInfo(rs.getString("id"), rs.getString("name"), Role.parse(rs.getString("role")),
         Instant.parse(rs.getString("created_at")), revoked == null ? null : Instant.parse(revoked));

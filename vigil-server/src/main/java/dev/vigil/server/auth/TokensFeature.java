@@ -1,9 +1,7 @@
 package dev.vigil.server.auth;
 
-import dev.vigil.server.api.TokenApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
-import dev.vigil.server.http.HttpServer;
 
 /** Managing API tokens over HTTP ({@code /api/tokens}); the token store and authenticator belong to the server. */
 public final class TokensFeature implements Feature {
@@ -14,8 +12,7 @@ public final class TokensFeature implements Feature {
 
   @Override
   public void start(ServerContext context) {
-    TokenApi.register(context.routes(), require(context, TokenStore.class), require(context, Authenticator.class),
-        HttpServer::audit);
+    TokenApi.register(context.routes(), require(context, TokenStore.class), require(context, Authenticator.class));
   }
 
   private static <T> T require(ServerContext context, Class<T> type) {

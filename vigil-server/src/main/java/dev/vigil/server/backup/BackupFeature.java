@@ -3,20 +3,19 @@ package dev.vigil.server.backup;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.BackupProgress;
 import dev.vigil.backup.schedule.BackupScheduler;
-import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.Setting;
+import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
-import dev.vigil.server.api.BackupApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
-import dev.vigil.server.http.HttpServer;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Backups of the configured databases: one {@code DatabaseBackup} each, their schedulers (one run per
  * fleet through a lock in the store), and {@code /api/backup/*}. Offers the {@link BackupCatalog} to
- * later features.
+ * later features. Off while no database is configured.
  */
 public final class BackupFeature implements Feature {
   @Override
@@ -25,19 +24,38 @@ public final class BackupFeature implements Feature {
   }
 
   @Override
+  public List<Setting<?>> settings() {
+    return BackupSettings.ALL;
+  }
+
+  @Override
+  public boolean enabled(VigilConfig config) {
+    return !config.databases().isEmpty();
+  }
+
+  @Override
+  public String howToEnable() {
+    return "set DATABASE_URL or backup.databases.<name> in vigil.yml";
+  }
+
+  @Override
+  public List<String> paths() {
+    return List.of("/api/backup");
+  }
+
+  @Override
   public void start(ServerContext context) {
-    Optional<BackupCatalog> backups = BackupSetup.catalog(context.config(), context.store(), context.clock(),
-        BackupProgress.NONE);
-    backups.ifPresent(context::closeOnStop);
-    backups.ifPresent(b -> context.provide(BackupCatalog.class, b));
-    Map<String, BackupScheduler> schedulers = backups.isPresent() && context.config().get(Settings.BACKUP_SCHEDULER)
-        ? BackupSetup.schedulers(context.config(), backups.get(), new FleetLock(context.store(), context.clock()),
+    BackupCatalog backups = context.closeOnStop(BackupSetup.catalog(context.config(), context.store(),
+        context.clock(), BackupProgress.NONE).orElseThrow(() -> new IllegalStateException(
+            "backups started without a configured database")));
+    context.provide(BackupCatalog.class, backups);
+    Map<String, BackupScheduler> schedulers = context.config().get(BackupSettings.BACKUP_SCHEDULER)
+        ? BackupSetup.schedulers(context.config(), backups, new FleetLock(context.store(), context.clock()),
             context.clock())
         : Map.of();
     schedulers.values().forEach(s -> context.closeOnStop(s).start());
-    context.health(name(), () -> backups.isEmpty()
-        ? Health.degraded("no database is configured for backups")
-        : Health.up(schedulers.size() + " scheduled database(s)"));
-    BackupApi.register(context.routes(), backups.orElse(null), schedulers, HttpServer::audit);
+    context.health(name(), () -> Health.up(backups.names().size() + " database(s), " + schedulers.size()
+        + " scheduled"));
+    BackupApi.register(context.routes(), backups, schedulers);
   }
 }

@@ -15,6 +15,7 @@ import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.FleetLock;
 import dev.vigil.core.store.StateStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
@@ -48,9 +49,9 @@ public final class BackupSetup {
     }
     urls.forEach(BackupSetup::checkUrl);
     RetentionPolicy retention = retention(config);
-    Compression compression = Compression.ofId(config.get(Settings.BACKUP_COMPRESSION));
-    DumpFormat pgFormat = "plain".equals(config.get(Settings.BACKUP_PG_FORMAT)) ? DumpFormat.PLAIN : DumpFormat.CUSTOM;
-    return Optional.of(BackupCatalog.open(urls, config.backupDir(), b -> b.retention(retention)
+    Compression compression = Compression.ofId(config.get(BackupSettings.BACKUP_COMPRESSION));
+    DumpFormat pgFormat = "plain".equals(config.get(BackupSettings.BACKUP_PG_FORMAT)) ? DumpFormat.PLAIN : DumpFormat.CUSTOM;
+    return Optional.of(BackupCatalog.open(urls, BackupSettings.backupDir(config), b -> b.retention(retention)
         .compression(compression).postgresFormat(pgFormat).clock(local(clock)).stateStore(store)
         .progress(progress)));
   }
@@ -61,7 +62,7 @@ public final class BackupSetup {
         : Settings.BACKUP_DATABASES + "." + name;
     try {
       DatabaseUrl.parse(url);
-      DatabaseBackup.builder(url, java.nio.file.Path.of(".")).name(name);
+      DatabaseBackup.builder(url, Path.of(".")).name(name);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, Setting.maskUrlPassword(url), "a usable database URL and name (" + e.getMessage()
           + ")");
@@ -79,14 +80,14 @@ public final class BackupSetup {
    */
   public static Map<String, BackupScheduler> schedulers(VigilConfig config, BackupCatalog catalog, FleetLock fleetLock,
       Clock clock) {
-    Trigger cron = config.find(Settings.BACKUP_CRON).map(e -> trigger(Settings.BACKUP_CRON, e)).orElse(null);
-    Trigger verify = config.get(Settings.BACKUP_VERIFY)
-        ? trigger(Settings.BACKUP_VERIFY_CRON, config.get(Settings.BACKUP_VERIFY_CRON)) : null;
+    Trigger cron = config.find(BackupSettings.BACKUP_CRON).map(e -> trigger(BackupSettings.BACKUP_CRON, e)).orElse(null);
+    Trigger verify = config.get(BackupSettings.BACKUP_VERIFY)
+        ? trigger(BackupSettings.BACKUP_VERIFY_CRON, config.get(BackupSettings.BACKUP_VERIFY_CRON)) : null;
     Map<String, BackupScheduler> out = new LinkedHashMap<>();
     for (DatabaseBackup db : catalog.all()) {
       BackupScheduler s = BackupScheduler.builder(db).clock(local(clock)).fleetLock(fleetLock).build();
-      s.scheduleDaily(config.get(Settings.BACKUP_HOUR), config.get(Settings.BACKUP_MINUTE));
-      int every = config.get(Settings.BACKUP_EVERY_HOURS);
+      s.scheduleDaily(config.get(BackupSettings.BACKUP_HOUR), config.get(BackupSettings.BACKUP_MINUTE));
+      int every = config.get(BackupSettings.BACKUP_EVERY_HOURS);
       if (every > 0) {
         s.scheduleEvery(every);
       }
@@ -103,9 +104,9 @@ public final class BackupSetup {
 
   /** The retention policy: {@code MAX_BACKUPS} newest plus the optional daily/weekly/monthly/yearly slots. */
   public static RetentionPolicy retention(VigilConfig config) {
-    return RetentionPolicy.keepLast(config.get(Settings.MAX_BACKUPS))
-        .withDaily(config.get(Settings.KEEP_DAILY)).withWeekly(config.get(Settings.KEEP_WEEKLY))
-        .withMonthly(config.get(Settings.KEEP_MONTHLY)).withYearly(config.get(Settings.KEEP_YEARLY));
+    return RetentionPolicy.keepLast(config.get(BackupSettings.MAX_BACKUPS))
+        .withDaily(config.get(BackupSettings.KEEP_DAILY)).withWeekly(config.get(BackupSettings.KEEP_WEEKLY))
+        .withMonthly(config.get(BackupSettings.KEEP_MONTHLY)).withYearly(config.get(BackupSettings.KEEP_YEARLY));
   }
 
   private static Trigger trigger(Setting<String> key, String expression) {

@@ -2,11 +2,11 @@ package dev.vigil.server.cache;
 
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.stats.CacheMetrics;
-import dev.vigil.server.api.CacheApi;
+import dev.vigil.core.config.Setting;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
-import dev.vigil.server.http.HttpServer;
+import java.util.List;
 
 /**
  * The server's cache as a feature: its meters, {@code /api/cache/*} and a health check that says
@@ -20,12 +20,17 @@ public final class CacheFeature implements Feature {
   }
 
   @Override
+  public List<Setting<?>> settings() {
+    return CacheSettings.ALL;
+  }
+
+  @Override
   public void start(ServerContext context) {
     CacheManager cache = context.cache();
     new CacheMetrics(cache, "vigil").bindTo(context.meters());
     context.health(name(), () -> cache.degraded()
         ? Health.degraded("Redis is unreachable; serving from memory only")
         : Health.up(cache.cacheType()));
-    CacheApi.register(context.routes(), cache, HttpServer::audit);
+    CacheApi.register(context.routes(), cache);
   }
 }

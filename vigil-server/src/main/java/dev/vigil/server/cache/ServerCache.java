@@ -3,7 +3,6 @@ package dev.vigil.server.cache;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.redis.RedisEndpoint;
 import dev.vigil.cache.redis.RedisOptions;
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import java.time.Clock;
 
@@ -20,11 +19,11 @@ public final class ServerCache {
   /** Opens the cache {@code config} describes; the caller closes it. */
   public static CacheManager open(VigilConfig config, Clock clock) {
     CacheManager.Builder b = CacheManager.builder()
-        .maxEntries(config.get(Settings.CACHE_MAX_ENTRIES))
-        .defaultTtl(config.get(Settings.CACHE_DEFAULT_TTL))
-        .keyPrefix(config.get(Settings.CACHE_KEY_PREFIX))
+        .maxEntries(config.get(CacheSettings.CACHE_MAX_ENTRIES))
+        .defaultTtl(config.get(CacheSettings.CACHE_DEFAULT_TTL))
+        .keyPrefix(config.get(CacheSettings.CACHE_KEY_PREFIX))
         .clock(clock);
-    if (config.get(Settings.USE_REDIS)) {
+    if (config.get(CacheSettings.USE_REDIS)) {
       b.redis(RedisOptions.of(endpoint(config)));
     }
     return b.build();
@@ -32,8 +31,8 @@ public final class ServerCache {
 
   /** Where Redis is: {@code REDIS_URL} when set, else host, port, db and password. */
   public static RedisEndpoint endpoint(VigilConfig config) {
-    return config.find(Settings.REDIS_URI).map(RedisEndpoint::parse)
-        .orElseGet(() -> RedisEndpoint.standalone(config.get(Settings.REDIS_HOST), config.get(Settings.REDIS_PORT),
-            config.get(Settings.REDIS_DB), config.find(Settings.REDIS_PASSWORD).orElse(null)));
+    return config.find(CacheSettings.REDIS_URI).map(RedisEndpoint::parse)
+        .orElseGet(() -> RedisEndpoint.standalone(config.get(CacheSettings.REDIS_HOST), config.get(CacheSettings.REDIS_PORT),
+            config.get(CacheSettings.REDIS_DB), config.find(CacheSettings.REDIS_PASSWORD).orElse(null)));
   }
 }

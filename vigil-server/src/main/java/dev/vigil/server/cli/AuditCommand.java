@@ -7,7 +7,7 @@ import dev.vigil.logging.audit.AuditPage;
 import dev.vigil.logging.audit.AuditQuery;
 import dev.vigil.logging.audit.AuditRecord;
 import dev.vigil.logging.audit.VerifyResult;
-import dev.vigil.server.api.AuditApi;
+import dev.vigil.server.audit.AuditApi;
 import dev.vigil.server.audit.ServerAudit;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -8,8 +8,8 @@ import dev.vigil.backup.restore.RestoreResult;
 import dev.vigil.backup.schedule.BackupScheduler;
 import dev.vigil.backup.schedule.JobInfo;
 import dev.vigil.backup.verify.VerificationResult;
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.store.FleetLock;
+import dev.vigil.server.backup.BackupSettings;
 import dev.vigil.server.backup.BackupSetup;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil backup create|list|stats|verify|restore|delete|jobs}: works on the configured databases
- * and backup directory directly, with no server running (the seed's emergency recovery). A progress
+ * and backup directory directly, with no server running (emergency recovery). A progress
  * bar shows on create, verify and restore when the output is a terminal.
  */
 @Command(name = "backup", mixinStandardHelpOptions = true, description = "Back up, verify and restore databases.",
@@ -231,7 +231,7 @@ public final class BackupCommand extends CommandGroup {
             s.jobs().forEach(j -> rows.add(new JobRow(name, j)));
           }
         });
-        boolean enabled = b.config.get(Settings.BACKUP_SCHEDULER);
+        boolean enabled = b.config.get(BackupSettings.BACKUP_SCHEDULER);
         common.format.print(spec.commandLine().getOut(), Map.of("scheduler_enabled", enabled, "jobs", rows),
             o -> o.println(rows.size() + " job(s), scheduler " + (enabled ? "enabled" : "disabled")),
             o -> Output.table(o, List.of("DATABASE", "JOB", "TRIGGER", "NEXT_RUN", "LAST_RUN", "LAST_STATUS",

@@ -26,7 +26,7 @@ public final class CacheCommand extends CommandGroup {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** {@code vigil cache stats}: the seed's stats, per level and per namespace. */
+  /** {@code vigil cache stats}: hits, misses, hit rate and keys, per level and per namespace. */
   @Command(name = "stats", mixinStandardHelpOptions = true, description = "Hits, misses, hit rate, keys, per level.")
   static final class Stats implements Callable<Integer> {
     @Mixin

@@ -17,8 +17,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vigil checkpoint create NAME|list|rollback NAME}: recovery checkpoints (seed 000
- * {@code DisasterRecovery}) over every configured database, worked on directly with no server.
+ * {@code vigil checkpoint create NAME|list|rollback NAME}: recovery checkpoints over every configured database, worked on directly with no server.
  */
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
     description = "Recovery checkpoints: back up every database together, and roll back to such a set.",

@@ -8,7 +8,10 @@ import dev.vigil.backup.engine.Tools;
 import dev.vigil.cache.redis.RedisEndpoint;
 import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.server.cache.CacheSettings;
+import dev.vigil.server.backup.BackupSettings;
 import dev.vigil.server.cache.ServerCache;
+import dev.vigil.server.logging.LoggingSettings;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,6 +19,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,8 +83,8 @@ public final class DoctorCommand implements Callable<Integer> {
         "Java " + System.getProperty("java.version") + (feature >= 17 ? "" : " (17 or newer needed)")));
     checks.add(writable("data dir", c.dataDir()));
     checks.add(freeDisk(c.dataDir()));
-    checks.add(writable("backup dir", c.backupDir()));
-    checks.add(writable("log dir", Path.of(c.get(Settings.LOG_DIR))));
+    checks.add(writable("backup dir", BackupSettings.backupDir(c)));
+    checks.add(writable("log dir", Path.of(c.get(LoggingSettings.LOG_DIR))));
     checks.add(port(c.get(Settings.SERVER_BIND), c.get(Settings.SERVER_PORT)));
     boolean needsPg = c.databases().values().stream().anyMatch(u -> u.startsWith("postgres"));
     boolean needsMy = c.databases().values().stream().anyMatch(u -> u.startsWith("mysql") || u.startsWith("mariadb"));
@@ -88,7 +92,7 @@ public final class DoctorCommand implements Callable<Integer> {
     checks.add(tool("pg_restore", needsPg, "pg_restore", "--version"));
     checks.add(tool("mariadb-dump", needsMy, "mariadb-dump", "--version"));
     c.databases().forEach((name, url) -> checks.add(database(name, url)));
-    if (c.get(Settings.USE_REDIS)) {
+    if (c.get(CacheSettings.USE_REDIS)) {
       checks.add(redis(ServerCache.endpoint(c)));
     } else {
       checks.add(new Check("redis", Status.OK, "not used (cache in memory)"));
@@ -193,11 +197,11 @@ public final class DoctorCommand implements Callable<Integer> {
       if (tls) {
         return new Check("redis", Status.OK, host + ":" + port + " accepts connections (TLS, not pinged)");
       }
-      s.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
       s.setSoTimeout(2000);
       byte[] buf = new byte[64];
       int n = s.getInputStream().read(buf);
-      String reply = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII).trim() : "";
+      String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII).trim() : "";
       if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
         return new Check("redis", Status.OK, host + ":" + port + " answers" + (reply.startsWith("-NOAUTH")
             ? " (password required)" : ""));

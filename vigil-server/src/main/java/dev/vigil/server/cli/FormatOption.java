@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --format table|json|summary} option of data-printing commands (seed 002), and the one
+ * The {@code --format table|json|summary} option of data-printing commands, and the one
  * place that prints a result in the chosen format, so each command only says what each format shows.
  */
 public final class FormatOption {
@@ -16,7 +16,7 @@ public final class FormatOption {
    * Prints {@code json} as indented JSON, or lets {@code summary} or {@code table} print the other
    * formats, then flushes {@code out}.
    */
-  void print(PrintWriter out, Object json, Consumer<PrintWriter> summary, Consumer<PrintWriter> table) {
+  public void print(PrintWriter out, Object json, Consumer<PrintWriter> summary, Consumer<PrintWriter> table) {
     switch (format) {
       case JSON -> Output.json(out, json);
       case SUMMARY -> summary.accept(out);

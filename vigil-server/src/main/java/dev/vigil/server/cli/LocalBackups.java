@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The configured databases and backup directory opened directly by a CLI command, with no server: the
- * seed's emergency recovery works while the application and Vigil are down. Runs are recorded in the
+ * The configured databases and backup directory opened directly by a CLI command, with no server: emergency
+ * recovery works while the application and Vigil are down. Runs are recorded in the
  * same state store the server uses.
  */
 final class LocalBackups implements AutoCloseable {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** Prints command results as an aligned table, JSON, or a one-line summary ({@code --format}). */
 public final class Output {
-  /** The output formats of data-printing commands (seed 002). */
+  /** The output formats of data-printing commands. */
   public enum Format { TABLE, JSON, SUMMARY }
 
   private Output() {

@@ -1,5 +1,6 @@
 package dev.vigil.server.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.server.auth.AdminToken;
 import dev.vigil.server.http.Json;
@@ -43,7 +44,7 @@ public final class ServerOptions {
     try {
       return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofByteArray(Json.MAPPER.writeValueAsBytes(body))));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode request to " + path, e);
     }
   }

@@ -4,6 +4,8 @@ import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.logging.audit.AuditLog;
+import dev.vigil.server.audit.Actor;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.audit.ServerAudit;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.auth.TokenInfo;
@@ -11,7 +13,6 @@ import dev.vigil.server.auth.TokenStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,7 +51,8 @@ public final class TokenCommand extends CommandGroup {
       VigilConfig c = config.load();
       try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
         TokenStore.IssuedToken issued = new TokenStore(store, Clock.systemUTC()).create(name, r);
-        ServerAudit.offline(audit, "token.create", "token:" + issued.info().id(), Map.of("role", r.label()));
+        ServerAudit.write(audit, Actor.cli(), AuditEvent.success("token.create", "token:" + issued.info().id())
+            .with("role", r.label()).with("via", "cli"));
         PrintWriter out = spec.commandLine().getOut();
         out.println("Created " + r.label() + " token " + issued.info().id() + " (" + name
             + "). It is shown only now:");
@@ -101,12 +103,12 @@ public final class TokenCommand extends CommandGroup {
       VigilConfig c = config.load();
       try (StateStore store = open(c); AuditLog audit = ServerAudit.open(c, store, Clock.systemUTC())) {
         if (!new TokenStore(store, Clock.systemUTC()).revoke(id)) {
-          ServerAudit.offline(audit, "token.revoke", "token:" + id, Map.of("outcome", "failure",
-              "reason", "no active token with this id"));
+          ServerAudit.write(audit, Actor.cli(), AuditEvent.failure("token.revoke", "token:" + id,
+              "no active token with this id").with("via", "cli"));
           spec.commandLine().getErr().println("vigil: no active token with id " + id);
           return 1;
         }
-        ServerAudit.offline(audit, "token.revoke", "token:" + id, Map.of());
+        ServerAudit.write(audit, Actor.cli(), AuditEvent.success("token.revoke", "token:" + id).with("via", "cli"));
         spec.commandLine().getOut().println("Revoked token " + id);
         spec.commandLine().getOut().flush();
       }

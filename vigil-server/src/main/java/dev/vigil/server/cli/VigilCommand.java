@@ -2,6 +2,8 @@ package dev.vigil.server.cli;
 
 import dev.vigil.core.config.ConfigException;
 import dev.vigil.server.Version;
+import dev.vigil.server.optimizer.OptimizeCommand;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Mixin;
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class,
-        AuditCommand.class,
+        AuditCommand.class, OptimizeCommand.class,
         AlertsCommand.class, ProbeCommands.Probes.class, ProbeCommands.Slos.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
@@ -30,11 +32,11 @@ public final class VigilCommand implements Callable<Integer> {
 
   /** Runs the command line on the standard streams and returns its exit code. */
   public static int run(String... args) {
-    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
   }
 
   /** Runs the command line printing to {@code out} and {@code err}, and returns its exit code. */
-  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new VigilCommand());
     String rootConfig = rootConfig(args);
     if (rootConfig != null) {

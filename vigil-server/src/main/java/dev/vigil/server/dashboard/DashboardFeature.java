@@ -1,11 +1,9 @@
 package dev.vigil.server.dashboard;
 
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.StreamApi;
-import dev.vigil.server.api.WhoAmIApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
-import java.util.Optional;
+import dev.vigil.server.monitoring.MonitoringFeature;
 
 /**
  * What the dashboard needs beyond the other features' routes: who the caller is ({@code /api/whoami})
@@ -21,7 +19,7 @@ public final class DashboardFeature implements Feature {
   @Override
   public void start(ServerContext context) {
     WhoAmIApi.register(context.routes());
-    SystemMonitor monitor = context.find(SystemMonitor.class).orElse(null);
-    StreamApi.register(context.routes(), () -> Optional.ofNullable(monitor), context.clock());
+    StreamApi.register(context.routes(), context.find(SystemMonitor.class), MonitoringFeature.HOW_TO_ENABLE,
+        context.clock());
   }
 }

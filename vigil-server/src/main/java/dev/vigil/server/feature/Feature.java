@@ -31,6 +31,15 @@ public interface Feature {
     return List.of();
   }
 
+  /**
+   * Checks what single settings cannot check alone (e.g. a warning threshold not above its critical
+   * one); run on every load, whether or not the feature is enabled.
+   *
+   * @throws dev.vigil.core.config.ConfigException in one line naming the key
+   */
+  default void validate(VigilConfig config) {
+  }
+
   /** Whether the feature runs under {@code config}. */
   default boolean enabled(VigilConfig config) {
     return true;

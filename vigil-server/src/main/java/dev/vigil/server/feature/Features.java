@@ -12,6 +12,7 @@ import dev.vigil.server.dashboard.DashboardFeature;
 import dev.vigil.server.logging.LoggingFeature;
 import dev.vigil.server.metrics.MetricsFeature;
 import dev.vigil.server.monitoring.MonitoringFeature;
+import dev.vigil.server.optimizer.OptimizerFeature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ public final class Features {
       new MonitoringFeature(),
       new DashboardFeature(),
       new BackupFeature(),
+      new OptimizerFeature(),
       new AlertFeature());
 
   private Features() {
@@ -53,12 +55,15 @@ public final class Features {
   }
 
   /**
-   * Loads the configuration with every feature's settings and sections.
+   * Loads the configuration with every feature's settings and sections, and lets every feature
+   * {@link Feature#validate validate} it.
    *
    * @param file the {@code --config} file, or {@code null} for {@code VIGIL_CONFIG}, then {@code ./vigil.yml}
    * @param env the environment
    */
   public static VigilConfig loadConfig(Path file, Map<String, String> env) {
-    return ConfigLoader.load(file, env, settings(), sections());
+    VigilConfig config = ConfigLoader.load(file, env, settings(), sections());
+    ALL.forEach(f -> f.validate(config));
+    return config;
   }
 }

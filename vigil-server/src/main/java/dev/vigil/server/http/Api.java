@@ -6,6 +6,7 @@ import io.javalin.http.HandlerType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The table of every API route. Feature modules add their routes here; nothing is registered with
@@ -101,6 +102,21 @@ public final class Api {
     }
     errors.add(new ErrorMapping<>(type, status, code));
     return this;
+  }
+
+  /**
+   * The mapping that answers {@code e}: the one of its own class, else of its nearest mapped superclass
+   * (as Javalin picks its exception handler), or empty when none is declared.
+   */
+  public synchronized Optional<ErrorMapping<?>> mappingOf(Throwable e) {
+    for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+      for (ErrorMapping<?> m : errors) {
+        if (m.type().equals(c)) {
+          return Optional.of(m);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The error mappings, in declaration order. */

@@ -1,7 +1,9 @@
 package dev.vigil.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.logging.LogFields;
 import dev.vigil.server.audit.AuditEvent;
+import dev.vigil.server.audit.AuditEvent.Outcome;
 import dev.vigil.server.auth.Authenticator;
 import dev.vigil.server.auth.TokenInfo;
 import io.javalin.Javalin;
@@ -9,8 +11,10 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -129,7 +133,7 @@ public final class HttpServer implements AutoCloseable {
       options.staticFiles().forEach((classpathDir, urlPath) -> cfg.staticFiles.add(sf -> {
         sf.directory = classpathDir;
         sf.hostedPath = urlPath;
-        sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+        sf.location = Location.CLASSPATH;
         sf.precompress = false;
         sf.headers = Map.of("Cache-Control", "no-cache");
       }));
@@ -148,8 +152,14 @@ public final class HttpServer implements AutoCloseable {
   }
 
   private <E extends Exception> void mapError(Api.ErrorMapping<E> mapping) {
-    app.exception(mapping.type(), (e, ctx) -> error(ctx, mapping.status(), mapping.code(),
-        String.valueOf(e.getMessage())));
+    app.exception(mapping.type(), (e, ctx) -> {
+      if (mapping.status() >= 500) {
+        // the answer carries the message only: the cause and stack trace go to the server log
+        LOG.error("request {} {} failed (request id {}): {}", ctx.method(), ctx.path(), requestId(ctx),
+            e.getMessage(), e);
+      }
+      error(ctx, mapping.status(), mapping.code(), String.valueOf(e.getMessage()));
+    });
   }
 
   /**
@@ -175,16 +185,6 @@ public final class HttpServer implements AutoCloseable {
 
     /** A request refused before its handler ran. */
     void denied(Context ctx, Denial denial);
-  }
-
-  /**
-   * Records {@code details} in the audit trail of the server answering {@code ctx} (the hook every
-   * state-changing handler calls once per action).
-   *
-   * @throws IllegalStateException when {@code ctx} is not a request of an API route
-   */
-  public static void audit(Context ctx, Map<String, String> details) {
-    audit(ctx, AuditEvent.fromDetails(details));
   }
 
   /**
@@ -299,27 +299,27 @@ public final class HttpServer implements AutoCloseable {
       String header = ctx.header("Authorization");
       if (header == null || header.isBlank()) {
         limitIp(ctx);
-        deny(ctx, 401, "unauthorized", "a bearer token is required", null);
+        throw deny(ctx, 401, "unauthorized", "a bearer token is required", null);
       }
       String bearer = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
       TokenInfo token = authenticator.authenticate(bearer).orElse(null);
       if (token == null) {
         limitIp(ctx);
-        deny(ctx, 401, "unauthorized", "the bearer token is not valid", null);
+        throw deny(ctx, 401, "unauthorized", "the bearer token is not valid", null);
       }
       OptionalLong wait = rateLimiter.tryToken(token.id());
       if (wait.isPresent()) {
         ctx.header("Retry-After", Long.toString(wait.getAsLong()));
-        deny(ctx, 429, "rate_limited", "too many requests for this token; retry after " + wait.getAsLong() + " s",
-            token.id());
+        throw deny(ctx, 429, "rate_limited", "too many requests for this token; retry after " + wait.getAsLong()
+            + " s", token.id());
       }
-      if (!token.role().includes(route.role())) {
-        deny(ctx, 403, "forbidden", "this route needs the " + route.role().label() + " role; the token is "
+      if (!route.allows(token.role())) {
+        throw deny(ctx, 403, "forbidden", "this route needs the " + route.role().label() + " role; the token is "
             + token.role().label(), token.id());
       }
       ctx.attribute(TOKEN_ATTRIBUTE, token);
       MDC.put(LogFields.USER_ID, token.id());
-      if (route.method() == io.javalin.http.HandlerType.GET) {
+      if (route.method() == HandlerType.GET) {
         route.handler().handle(ctx);
         return;
       }
@@ -347,12 +347,7 @@ public final class HttpServer implements AutoCloseable {
     if (e instanceof HttpResponseException h) {
       return h.getStatus();
     }
-    for (Api.ErrorMapping<?> mapping : api.errors()) {
-      if (mapping.type().isInstance(e)) {
-        return mapping.status();
-      }
-    }
-    return 500;
+    return api.mappingOf(e).map(Api.ErrorMapping::status).orElse(500);
   }
 
   /** The generic record of a mutating request whose handler did not audit itself. */
@@ -360,42 +355,39 @@ public final class HttpServer implements AutoCloseable {
     if (Boolean.TRUE.equals(ctx.attribute(AUDITED_ATTRIBUTE))) {
       return;
     }
-    Map<String, String> details = new java.util.LinkedHashMap<>();
-    details.put("action", "api." + route.method().name().toLowerCase(Locale.ROOT));
-    details.put("resource", "route:" + route.method() + " " + route.path());
-    details.put("path", shorten(ctx.path()));
-    details.put("status", Integer.toString(status));
-    details.put("outcome", status < 400 ? "success" : "failure");
-    if (reason != null) {
-      details.put("reason", reason.length() <= 200 ? reason : reason.substring(0, 200) + "...");
-    }
-    audit(ctx, details);
+    AuditEvent event = new AuditEvent("api." + route.method().name().toLowerCase(Locale.ROOT),
+        "route:" + route.method() + " " + route.path(), status < 400 ? Outcome.SUCCESS : Outcome.FAILURE, Map.of())
+        .with("path", shorten(ctx.path()))
+        .with("status", Integer.toString(status))
+        .with("reason", reason == null || reason.length() <= 200 ? reason : reason.substring(0, 200) + "...");
+    audit(ctx, event);
   }
 
   private void limitIp(Context ctx) {
     OptionalLong wait = rateLimiter.tryIp(ctx.ip());
     if (wait.isPresent()) {
       ctx.header("Retry-After", Long.toString(wait.getAsLong()));
-      deny(ctx, 429, "rate_limited", "too many requests from this address; retry after " + wait.getAsLong() + " s",
-          null);
+      throw deny(ctx, 429, "rate_limited", "too many requests from this address; retry after " + wait.getAsLong()
+          + " s", null);
     }
   }
 
-  private void deny(Context ctx, int status, String code, String message, String tokenId) {
+  /** Audits the refusal of {@code ctx} and returns the error to throw. */
+  private ApiException deny(Context ctx, int status, String code, String message, String tokenId) {
     if (status == 401) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"vigil\"");
     }
     ctx.attribute(AUDITED_ATTRIBUTE, Boolean.TRUE);
     auditor.denied(ctx, new Denial(ctx.method().name(), ctx.path(), status, message, tokenId, ctx.ip(),
         requestId(ctx)));
-    throw new ApiException(status, code, message);
+    return new ApiException(status, code, message);
   }
 
   private static void error(Context ctx, int status, String code, String message) {
     ctx.status(status).contentType("application/json");
     try {
       ctx.result(Json.MAPPER.writeValueAsBytes(Map.of("error", Map.of("code", code, "message", message))));
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write error body", e);
     }
   }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -83,7 +84,7 @@ public final class Json {
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
           + e.getLocation().getColumnNr();
       throw new ApiException(400, "malformed_json", "request body is not valid JSON" + where);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new ApiException(400, "malformed_json", "request body could not be read");
     }
   }

@@ -1,5 +1,6 @@
 package dev.vigil.server.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * Jetty's own error answers (a header too large, a URI it refuses) in the API's JSON error shape
  * instead of an HTML page, and never with a stack trace.
  */
-public final class JsonErrorHandler extends ErrorHandler {
+final class JsonErrorHandler extends ErrorHandler {
   /** Creates the handler with stack traces off. */
   public JsonErrorHandler() {
     setShowStacks(false);
@@ -44,7 +45,7 @@ public final class JsonErrorHandler extends ErrorHandler {
     try {
       return Json.MAPPER.writeValueAsString(Map.of("error", Map.of("code", code, "message", message)))
           .getBytes(StandardCharsets.UTF_8);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write error body", e);
     }
   }

@@ -12,10 +12,10 @@ import java.util.Collections;
 import java.util.Enumeration;
 
 /**
- * Honours the {@code x-no-compression} request header (seed 003): the request is seen without its
+ * Honours the {@code x-no-compression} request header: the request is seen without its
  * {@code Accept-Encoding}, so the response goes out uncompressed whatever its size.
  */
-public final class NoCompressionFilter implements Filter {
+final class NoCompressionFilter implements Filter {
   /** The opt-out header. */
   public static final String HEADER = "x-no-compression";
 

@@ -1,6 +1,5 @@
 package dev.vigil.server.logging;
 
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.logging.LogLevel;
 import dev.vigil.logging.request.RequestLog;
@@ -20,16 +19,16 @@ public final class ServerLogging {
   private ServerLogging() {
   }
 
-  /** The server's logging options from the {@code logging.*} settings (seed: LOG_DIR, LOG_LEVEL, …). */
+  /** The server's logging options from the {@code logging.*} settings (LOG_DIR, LOG_LEVEL, …). */
   public static LoggingOptions options(VigilConfig config) {
     return LoggingOptions.defaults(APP_NAME)
-        .withLogDir(Path.of(config.get(Settings.LOG_DIR)))
-        .withLevel(LogLevel.parse(config.get(Settings.LOG_LEVEL)))
-        .withJson(config.get(Settings.LOG_JSON))
-        .withMaxBytes(config.get(Settings.LOG_MAX_BYTES))
-        .withBackupCount(config.get(Settings.LOG_BACKUP_COUNT))
-        .withConsole(config.get(Settings.LOG_CONSOLE))
-        .withFiles(config.get(Settings.LOG_FILES));
+        .withLogDir(Path.of(config.get(LoggingSettings.LOG_DIR)))
+        .withLevel(LogLevel.parse(config.get(LoggingSettings.LOG_LEVEL)))
+        .withJson(config.get(LoggingSettings.LOG_JSON))
+        .withMaxBytes(config.get(LoggingSettings.LOG_MAX_BYTES))
+        .withBackupCount(config.get(LoggingSettings.LOG_BACKUP_COUNT))
+        .withConsole(config.get(LoggingSettings.LOG_CONSOLE))
+        .withFiles(config.get(LoggingSettings.LOG_FILES));
   }
 
   /**

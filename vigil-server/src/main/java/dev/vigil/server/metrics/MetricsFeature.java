@@ -1,6 +1,5 @@
 package dev.vigil.server.metrics;
 
-import dev.vigil.server.api.MetricsApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.ServerContext;
 

@@ -1,9 +1,8 @@
 package dev.vigil.server.monitoring;
 
-import dev.vigil.core.config.Settings;
+import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.server.api.MonitoringApi;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
@@ -15,19 +14,32 @@ import java.util.List;
  * to later features.
  */
 public final class MonitoringFeature implements Feature {
+  /** How monitoring is turned on, as the "not enabled" answers say it. */
+  public static final String HOW_TO_ENABLE = "ENABLE_MONITORING=true turns it on";
+
   @Override
   public String name() {
     return "monitoring";
   }
 
   @Override
+  public List<Setting<?>> settings() {
+    return MonitoringSettings.ALL;
+  }
+
+  @Override
+  public void validate(VigilConfig config) {
+    MonitoringSettings.checkThresholdOrder(config);
+  }
+
+  @Override
   public boolean enabled(VigilConfig config) {
-    return config.get(Settings.MONITORING_ENABLED);
+    return config.get(MonitoringSettings.MONITORING_ENABLED);
   }
 
   @Override
   public String howToEnable() {
-    return "ENABLE_MONITORING=true turns it on";
+    return HOW_TO_ENABLE;
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.vigil.server.monitoring;
 
 import dev.vigil.core.config.Setting;
-import dev.vigil.core.config.Settings;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.core.store.StateStore;
 import dev.vigil.monitor.SystemMonitor;
@@ -47,17 +46,17 @@ public final class ServerMonitoring implements AutoCloseable {
   public static ServerMonitoring start(VigilConfig config, StateStore store, MeterRegistry registry, Clock clock) {
     Objects.requireNonNull(registry, "registry");
     Thresholds thresholds = new Thresholds(
-        limit(config, Settings.CPU_WARNING, Settings.CPU_CRITICAL),
-        limit(config, Settings.RAM_WARNING, Settings.RAM_CRITICAL),
-        limit(config, Settings.DISK_WARNING, Settings.DISK_CRITICAL));
+        limit(config, MonitoringSettings.CPU_WARNING, MonitoringSettings.CPU_CRITICAL),
+        limit(config, MonitoringSettings.RAM_WARNING, MonitoringSettings.RAM_CRITICAL),
+        limit(config, MonitoringSettings.DISK_WARNING, MonitoringSettings.DISK_CRITICAL));
     ApmOptions apm = ApmOptions.defaults().withClock(clock)
-        .withSlow(config.get(Settings.SLOW_QUERY), config.get(Settings.SLOW_OPERATION));
+        .withSlow(config.get(MonitoringSettings.SLOW_QUERY), config.get(MonitoringSettings.SLOW_OPERATION));
     SystemMonitor monitor = SystemMonitor.builder()
         .thresholds(thresholds)
         .clock(clock)
         .store(store)
-        .history(config.get(Settings.MONITORING_HISTORY))
-        .anomalies(AnomalyOptions.defaults().withBound(config.get(Settings.ANOMALY_BOUND)))
+        .history(config.get(MonitoringSettings.MONITORING_HISTORY))
+        .anomalies(AnomalyOptions.defaults().withBound(config.get(MonitoringSettings.ANOMALY_BOUND)))
         .build();
     HostMetricsBinder binder = new HostMetricsBinder(monitor);
     try {
@@ -65,7 +64,7 @@ public final class ServerMonitoring implements AutoCloseable {
       PerformanceMonitor performance = new PerformanceMonitor(apm);
       performance.bindTo(registry);
       ServerMonitoring started = new ServerMonitoring(monitor, binder, new RequestTracker(apm), performance);
-      monitor.start(config.get(Settings.MONITORING_INTERVAL));
+      monitor.start(config.get(MonitoringSettings.MONITORING_INTERVAL));
       return started;
     } catch (RuntimeException e) {
       binder.close();

@@ -68,6 +68,7 @@ class DashboardFilesTest {
   void whoamiNamesTheCallersRole() throws Exception {
     JsonNode me = Json.MAPPER.readTree(s.get("/api/whoami", s.token(Role.OPERATOR)).body());
     assertThat(me.path("role").asText()).isEqualTo("operator");
+    assertThat(me.path("roles").toString()).as("the roles whose routes it may use").isEqualTo("[\"viewer\",\"operator\"]");
     assertThat(me.path("id").asText()).matches("[a-z0-9]{10}");
     assertThat(s.get("/api/whoami", null).statusCode()).isEqualTo(401);
   }

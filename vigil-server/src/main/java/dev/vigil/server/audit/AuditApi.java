@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.audit;
 
 import dev.vigil.logging.audit.AuditLog;
 import dev.vigil.logging.audit.AuditPage;
@@ -37,18 +37,16 @@ public final class AuditApi {
               Params.textParam(ctx, "action", NAME, allowed, null),
               Params.textParam(ctx, "event_type", NAME, allowed, null),
               Params.intParam(ctx, "cursor", 0, Integer.MAX_VALUE, 0),
-              Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT));
+              Page.limit(ctx));
           AuditPage page = audit.report(q);
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("events", page.records().stream().map(AuditApi::json).toList());
-          body.put("next_cursor", page.nextCursor() == null ? null : page.nextCursor().toString());
-          Json.respond(ctx, body);
+          Json.respond(ctx, Page.of(json(page.records()), page.nextCursor() == null ? null
+              : page.nextCursor().toString()).body("events"));
         });
     api.get("/api/audit/verify", Role.ADMIN, "Verify the audit chain: intact, or the first bad seq and why",
         ctx -> Json.respond(ctx, json(audit.verify())));
   }
 
-  /** A record with the seed's field names. */
+  /** A record with the published field names ({@code event_type}, {@code user_id}, {@code ip_address}, …). */
   public static Map<String, Object> json(AuditRecord r) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("seq", r.seq());

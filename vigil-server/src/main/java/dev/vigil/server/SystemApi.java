@@ -1,12 +1,12 @@
-package dev.vigil.server.api;
+package dev.vigil.server;
 
 import dev.vigil.cache.CacheManager;
-import dev.vigil.server.Version;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.OpenApiDocument;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /** Liveness, version and the OpenAPI description. */
-public final class SystemApi {
+final class SystemApi {
   private static final Duration OPENAPI_TTL = Duration.ofMinutes(10);
 
   private SystemApi() {
@@ -29,9 +29,9 @@ public final class SystemApi {
    * @param health each health check's current state, for {@code /api/info}
    * @param cache holds the OpenAPI document, built once per version and route table rather than per request
    */
-  public static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features,
+  static void register(Api api, Clock clock, Instant startedAt, Supplier<Map<String, Boolean>> features,
       Supplier<Map<String, Health>> health, CacheManager cache) {
-    byte[] up = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] up = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
     api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
         ctx -> ctx.contentType("application/json").result(up));
     api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {

@@ -1,16 +1,15 @@
-package dev.vigil.server.api;
+package dev.vigil.server.metrics;
 
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Api;
-import dev.vigil.server.metrics.Metrics;
 
 /** {@code GET /metrics}: the Prometheus scrape endpoint, readable with any viewer token. */
-public final class MetricsApi {
+final class MetricsApi {
   private MetricsApi() {
   }
 
   /** Adds the route. */
-  public static void register(Api api, Metrics metrics) {
+  static void register(Api api, Metrics metrics) {
     api.get("/metrics", Role.VIEWER, "Prometheus text format of host, JVM, HTTP and module metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
   }

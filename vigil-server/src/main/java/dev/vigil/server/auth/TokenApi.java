@@ -1,9 +1,7 @@
-package dev.vigil.server.api;
+package dev.vigil.server.auth;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.vigil.server.auth.Authenticator;
-import dev.vigil.server.auth.Role;
-import dev.vigil.server.auth.TokenStore;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.HttpServer;
@@ -11,10 +9,9 @@ import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 /** Token management over HTTP, for admins. */
-public final class TokenApi {
+final class TokenApi {
   private TokenApi() {
   }
 
@@ -28,22 +25,10 @@ public final class TokenApi {
       @JsonProperty(value = "role", required = true) String role) {
   }
 
-  /**
-   * Adds {@code GET /api/tokens}, {@code POST /api/tokens} and {@code DELETE /api/tokens/{id}}.
-   *
-   * @param audit told of each change as (action, token id)
-   */
-  public static void register(Api api, TokenStore tokens, Authenticator authenticator,
-      BiConsumer<io.javalin.http.Context, Map<String, String>> audit) {
+  /** Adds {@code GET /api/tokens}, {@code POST /api/tokens} and {@code DELETE /api/tokens/{id}}; changes are audited. */
+  static void register(Api api, TokenStore tokens, Authenticator authenticator) {
     api.get("/api/tokens", Role.ADMIN, "List tokens (never their secrets)",
-        ctx -> {
-          Page<dev.vigil.server.auth.TokenInfo> page = Page.of(ctx, tokens.list());
-          Map<String, Object> body = new LinkedHashMap<>();
-          body.put("tokens", page.items());
-          body.put("next_cursor", page.nextCursor());
-          body.put("total", page.total());
-          Json.respond(ctx, body);
-        });
+        ctx -> Json.respond(ctx, Page.of(ctx, tokens.list()).body("tokens")));
     api.post("/api/tokens", Role.ADMIN, "Create a token; the secret is in this answer only", ctx -> {
       CreateRequest req = Json.read(ctx, CreateRequest.class);
       Role role;
@@ -58,8 +43,8 @@ public final class TokenApi {
       } catch (IllegalArgumentException e) {
         throw new ApiException(400, "invalid_body", e.getMessage());
       }
-      audit.accept(ctx, Map.of("action", "token.create", "resource", "token:" + issued.info().id(),
-          "role", role.label()));
+      HttpServer.audit(ctx, AuditEvent.success("token.create", "token:" + issued.info().id())
+          .with("role", role.label()));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("token", issued.token());
       body.put("info", issued.info());
@@ -77,7 +62,7 @@ public final class TokenApi {
         throw ApiException.notFound("active token " + id);
       }
       authenticator.forget(id);
-      audit.accept(ctx, Map.of("action", "token.revoke", "resource", "token:" + id));
+      HttpServer.audit(ctx, AuditEvent.success("token.revoke", "token:" + id));
       Json.respond(ctx, Map.of("success", true));
     });
   }

@@ -1,13 +1,15 @@
-package dev.vigil.server.api;
+package dev.vigil.server.cache;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.cache.CacheException;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.cache.KeyPage;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Api;
 import dev.vigil.server.http.ApiException;
+import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import dev.vigil.server.http.Params;
@@ -15,7 +17,6 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -23,7 +24,7 @@ import java.util.function.LongSupplier;
  * operator-only because key names carry data identifiers (user ids, e-mail addresses) that a viewer,
  * who sees only counts in the stats, must not learn.
  */
-public final class CacheApi {
+final class CacheApi {
   /** What a cache key, prefix or tag may hold in a request: printable text up to the library's 1024 characters. */
   private static final String TEXT = "[^\\p{Cntrl}]{1,1024}";
   /** Cursors {@link CacheManager#keys} hands out: a SCAN cursor, a cluster node:cursor pair or an in-memory position. */
@@ -36,23 +37,24 @@ public final class CacheApi {
    * Adds {@code GET /api/cache/stats}, {@code POST /api/cache/clear}, {@code GET /api/cache/keys} and
    * {@code DELETE /api/cache/keys/{key}}. The clear body is optional: none or {@code {}} clears everything,
    * {@code {"prefix":"user:"}} or {@code {"tag":"prices"}} (one of them, a non-empty string) only those keys.
-   *
-   * @param audit told of each clear and delete, once, with its outcome
+   * Each clear and delete is audited once with its outcome; a cache that cannot be reached answers
+   * 503 {@code cache_unavailable}.
    */
-  public static void register(Api api, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+  static void register(Api api, CacheManager cache) {
+    api.error(CacheException.class, 503, "cache_unavailable");
     api.get("/api/cache/stats", Role.VIEWER,
         "Cache stats: cache_type, total_keys, hits, misses, total_requests, hit_rate, per level and namespace",
         ctx -> Json.respond(ctx, cache.stats()));
     api.post("/api/cache/clear", Role.OPERATOR,
         "Clear the cache, or only the keys of a prefix or tag (body {\"prefix\":..} or {\"tag\":..})",
-        ctx -> clear(ctx, cache, audit));
+        ctx -> clear(ctx, cache));
     api.get("/api/cache/keys", Role.OPERATOR, "List cache keys by prefix, a page at a time (SCAN, never KEYS)",
         ctx -> keys(ctx, cache));
     api.delete("/api/cache/keys/{key}", Role.OPERATOR, "Delete one cache key on every level and node",
-        ctx -> delete(ctx, cache, audit));
+        ctx -> delete(ctx, cache));
   }
 
-  private static void clear(Context ctx, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+  private static void clear(Context ctx, CacheManager cache) {
     ObjectNode body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8).isBlank()
         ? Json.MAPPER.createObjectNode() : Json.read(ctx, ObjectNode.class);
     body.fieldNames().forEachRemaining(name -> {
@@ -80,7 +82,7 @@ public final class CacheApi {
         return -1;
       };
     }
-    long removed = run(ctx, audit, "cache.clear", resource, action);
+    long removed = run(ctx, "cache.clear", resource, action);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("success", true);
     answer.put("message", "Cache cleared successfully");
@@ -93,7 +95,7 @@ public final class CacheApi {
   private static void keys(Context ctx, CacheManager cache) {
     String prefix = Params.textParam(ctx, "prefix", TEXT, "printable text up to 1024 characters", "");
     String cursor = Params.textParam(ctx, "cursor", CURSOR, "a next_cursor from a previous page", "0");
-    int limit = Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT);
+    int limit = Page.limit(ctx);
     KeyPage page;
     try {
       page = cache.keys(prefix, cursor, limit);
@@ -102,12 +104,10 @@ public final class CacheApi {
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("prefix", prefix);
-    body.put("keys", page.keys());
-    body.put("next_cursor", page.finished() ? null : page.cursor());
-    Json.respond(ctx, body);
+    Json.respond(ctx, Page.of(page.keys(), page.finished() ? null : page.cursor()).into(body, "keys"));
   }
 
-  private static void delete(Context ctx, CacheManager cache, BiConsumer<Context, Map<String, String>> audit) {
+  private static void delete(Context ctx, CacheManager cache) {
     String key = ctx.pathParam("key");
     if (!key.matches(TEXT) || key.startsWith("__vigil__:")) {
       throw ApiException.badParameter("key", "a cache key: printable text up to 1024 characters, not starting with"
@@ -117,39 +117,30 @@ public final class CacheApi {
     try {
       removed = cache.delete(key);
     } catch (CacheException e) {
-      audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "failure",
-          "reason", e.getMessage()));
-      throw new ApiException(503, "cache_unavailable", e.getMessage());
+      HttpServer.audit(ctx, AuditEvent.failure("cache.delete", "cache:" + key, e.getMessage()));
+      throw e;
     }
     if (!removed) {
-      audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "failure",
-          "reason", "no such key"));
+      HttpServer.audit(ctx, AuditEvent.failure("cache.delete", "cache:" + key, "no such key"));
       throw ApiException.notFound("cache key '" + key + "'");
     }
-    audit.accept(ctx, Map.of("action", "cache.delete", "resource", "cache:" + key, "outcome", "success"));
+    HttpServer.audit(ctx, AuditEvent.success("cache.delete", "cache:" + key));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("success", true);
     body.put("key", key);
     Json.respond(ctx, body);
   }
 
-  private static long run(Context ctx, BiConsumer<Context, Map<String, String>> audit, String action, String resource,
-      LongSupplier work) {
+  private static long run(Context ctx, String action, String resource, LongSupplier work) {
     long removed;
     try {
       removed = work.getAsLong();
     } catch (CacheException e) {
-      audit.accept(ctx, Map.of("action", action, "resource", resource, "outcome", "failure", "reason", e.getMessage()));
-      throw new ApiException(503, "cache_unavailable", e.getMessage());
+      HttpServer.audit(ctx, AuditEvent.failure(action, resource, e.getMessage()));
+      throw e;
     }
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("action", action);
-    details.put("resource", resource);
-    details.put("outcome", "success");
-    if (removed >= 0) {
-      details.put("removed", Long.toString(removed));
-    }
-    audit.accept(ctx, details);
+    HttpServer.audit(ctx, AuditEvent.success(action, resource).with("removed", removed >= 0 ? Long.toString(removed)
+        : null));
     return removed;
   }
 

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.logging;
 
 import dev.vigil.logging.LogFiles;
 import dev.vigil.logging.LogLevel;
@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The server's own log records over HTTP, for the dashboard's "recent errors" panel. */
-public final class LogsApi {
+final class LogsApi {
   /** Deepest page reachable with {@code cursor}: older records are for the files and {@code jq}. */
   public static final int MAX_CURSOR = 10_000;
   private static final String LEVELS = "one of trace, debug, info, warning (or warn), error, critical";
@@ -30,25 +30,23 @@ public final class LogsApi {
    *
    * @param files the server's log files, empty when file logging is off
    */
-  public static void register(Api api, Optional<LogFiles> files) {
+  static void register(Api api, Optional<LogFiles> files) {
     api.get("/api/logs/recent", Role.OPERATOR, "Newest log records at or above a level (default ERROR)", ctx -> {
       String levelText = Params.textParam(ctx, "level", "[A-Za-z]{1,10}", LEVELS, "error");
       LogLevel level = LogLevel.find(levelText).orElseThrow(() -> ApiException.badParameter("level", LEVELS));
-      int limit = Params.intParam(ctx, "limit", 1, Page.MAX_LIMIT, Page.DEFAULT_LIMIT);
+      int limit = Page.limit(ctx);
       int cursor = Params.intParam(ctx, "cursor", 0, MAX_CURSOR, 0);
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("level", level.name().toLowerCase(Locale.ROOT));
       body.put("files_enabled", files.isPresent());
       if (files.isEmpty()) {
-        body.put("records", List.of());
-        body.put("next_cursor", null);
-        Json.respond(ctx, body);
+        Json.respond(ctx, Page.of(List.of(), null).into(body, "records"));
         return;
       }
       RecentRecords.Result result = RecentRecords.read(files.get(), level, cursor, limit);
-      body.put("records", result.records());
       int next = cursor + result.records().size();
-      body.put("next_cursor", result.more() && next <= MAX_CURSOR ? Integer.toString(next) : null);
+      Page.of(result.records(), result.more() && next <= MAX_CURSOR ? Integer.toString(next) : null)
+          .into(body, "records");
       body.put("skipped_lines", result.skippedLines());
       body.put("truncated", result.truncated());
       Json.respond(ctx, body);

@@ -1,4 +1,4 @@
-package dev.vigil.server.api;
+package dev.vigil.server.dashboard;
 
 import dev.vigil.monitor.Sample;
 import dev.vigil.monitor.SampleListener;
@@ -22,7 +22,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * never hangs on it). Each stream lasts at most {@code max_seconds} (the client reconnects), sends a
  * comment every 15 s to keep proxies from closing it, and ends when the server stops.
  */
-public final class StreamApi {
+final class StreamApi {
   /** Longest a stream may be asked to last. */
   public static final int MAX_SECONDS = 3600;
   /** How long a stream lasts when the client does not say. */
@@ -49,10 +48,11 @@ public final class StreamApi {
   /**
    * Adds the route.
    *
-   * @param monitor the running host monitor, if monitoring is enabled (asked on every request)
+   * @param monitor the host monitor, empty when monitoring is off
+   * @param howToEnable how monitoring is turned on, for the "not enabled" answer
    * @param clock the time the stream lengths are measured by
    */
-  public static void register(Api api, Supplier<Optional<SystemMonitor>> monitor, Clock clock) {
+  static void register(Api api, Optional<SystemMonitor> monitor, String howToEnable, Clock clock) {
     Set<BlockingQueue<Object>> open = ConcurrentHashMap.newKeySet();
     AtomicBoolean stopping = new AtomicBoolean();
     api.onStop(() -> {
@@ -67,8 +67,8 @@ public final class StreamApi {
                 "this route streams Server-Sent Events; send the header Accept: text/event-stream");
           }
           int maxSeconds = Params.intParam(ctx, "max_seconds", 1, MAX_SECONDS, DEFAULT_SECONDS);
-          SystemMonitor m = monitor.get().filter(SystemMonitor::isRunning).orElseThrow(() -> new ApiException(409,
-              "not_enabled", "monitoring is not enabled on this server (ENABLE_MONITORING=true turns it on)"));
+          SystemMonitor m = monitor.filter(SystemMonitor::isRunning)
+              .orElseThrow(() -> ApiException.notEnabled("monitoring", howToEnable));
           if (stopping.get()) {
             throw new ApiException(503, "stopping", "the server is stopping");
           }

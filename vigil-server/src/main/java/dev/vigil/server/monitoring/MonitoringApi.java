@@ -1,9 +1,8 @@
-package dev.vigil.server.api;
+package dev.vigil.server.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.vigil.core.config.ValueParser;
 import dev.vigil.monitor.SystemMonitor;
-import dev.vigil.monitor.anomaly.Anomaly;
 import dev.vigil.monitor.apm.LatencyStats;
 import dev.vigil.monitor.apm.PerformanceReport;
 import dev.vigil.monitor.host.Metric;
@@ -16,19 +15,21 @@ import dev.vigil.server.http.ApiException;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.http.Page;
 import dev.vigil.server.http.Params;
-import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * {@code /api/monitoring/*}: host health, metrics, summary and top processes in the seed's shapes
- * (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
+ * {@code /api/monitoring/*}: host health, metrics, summary and top processes in their published
+ * shapes (SPEC §2), history, trends, anomalies and application performance. All readable by viewers. When
  * monitoring is disabled the feature seam answers {@code 409 not_enabled} under {@code /api/monitoring}.
  */
-public final class MonitoringApi {
+final class MonitoringApi {
   /** Most processes one listing returns. */
   public static final int MAX_TOP = 100;
   private static final ValueParser<Duration> STEP = ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(365));
@@ -50,12 +51,6 @@ public final class MonitoringApi {
   public record Trends(@JsonProperty("window_seconds") long windowSeconds, @JsonProperty("trends") List<Trend> trends) {
   }
 
-  /** One page of flagged anomalies, oldest first ({@code GET /api/monitoring/anomalies}). */
-  public record Anomalies(@JsonProperty("from") String from, @JsonProperty("to") String to,
-      @JsonProperty("anomalies") List<Anomaly> anomalies, @JsonProperty("next_cursor") String nextCursor,
-      @JsonProperty("total") int total) {
-  }
-
   /** HTTP requests per route plus tracked queries and operations ({@code GET /api/monitoring/performance}). */
   public record Performance(@JsonProperty("requests") LatencyStats requests,
       @JsonProperty("routes") List<LatencyStats> routes, @JsonProperty("application") PerformanceReport application) {
@@ -67,7 +62,7 @@ public final class MonitoringApi {
    * @param monitoring the running monitoring
    * @param clock the time that default ranges end at
    */
-  public static void register(Api api, ServerMonitoring monitoring, Clock clock) {
+  static void register(Api api, ServerMonitoring monitoring, Clock clock) {
     api.get("/api/monitoring/health", Role.VIEWER,
         "Health (healthy|warning|critical) of CPU, RAM and disk with a sentence per breached threshold",
         ctx -> Json.respond(ctx, monitoring.monitor().healthStatus()));
@@ -88,7 +83,7 @@ public final class MonitoringApi {
           int top = Params.intParam(ctx, "top", 1, MAX_TOP, 10);
           String sort = Params.textParam(ctx, "sort", "(?i)cpu|memory", "cpu or memory", "cpu");
           ProcessOrder order = ProcessOrder.parse(sort);
-          Json.respond(ctx, new Processes(m.processMetrics(top, order), order.name().toLowerCase(java.util.Locale.ROOT)));
+          Json.respond(ctx, new Processes(m.processMetrics(top, order), order.name().toLowerCase(Locale.ROOT)));
         });
     api.get("/api/monitoring/history", Role.VIEWER,
         "History of one metric (?metric=cpu_percent|...|disk_percent:<mount>&from=&to=&step=): raw ring, "
@@ -126,8 +121,10 @@ public final class MonitoringApi {
             throw ApiException.badParameter("from", "before 'to' (" + to + ")");
           }
           String metric = ctx.queryParam("metric") == null || ctx.queryParam("metric").isEmpty() ? null : metric(ctx);
-          Page<Anomaly> page = Page.of(ctx, m.anomalies(from, to, metric));
-          Json.respond(ctx, new Anomalies(from.toString(), to.toString(), page.items(), page.nextCursor(), page.total()));
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("from", from.toString());
+          body.put("to", to.toString());
+          Json.respond(ctx, Page.of(ctx, m.anomalies(from, to, metric)).into(body, "anomalies"));
         });
     api.get("/api/monitoring/performance", Role.VIEWER,
         "HTTP requests per route (count, errors, p50/p95/p99) and tracked queries and operations", ctx -> {

@@ -1,0 +1,28 @@
+CREATE TABLE vigil_optimizer_action (
+  id TEXT PRIMARY KEY,
+  proposal_key TEXT NOT NULL,
+  tuning TEXT NOT NULL,
+  family TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  level TEXT NOT NULL,
+  target TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  details TEXT NOT NULL,
+  undo TEXT NOT NULL,
+  status TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  applied_at BIGINT NOT NULL,
+  baseline_from BIGINT NOT NULL,
+  observe_until BIGINT NOT NULL,
+  decided_at BIGINT,
+  before_value DOUBLE PRECISION,
+  after_value DOUBLE PRECISION,
+  confidence DOUBLE PRECISION,
+  decision_reason TEXT
+);
+CREATE INDEX vigil_optimizer_action_status ON vigil_optimizer_action(status, applied_at);
+CREATE TABLE vigil_optimizer_setting (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
