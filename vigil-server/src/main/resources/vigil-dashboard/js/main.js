@@ -10,6 +10,7 @@ import { Processes } from './panels/processes.js';
 import { Insights } from './panels/insights.js';
 import { Cache } from './panels/cache.js';
 import { App } from './panels/app.js';
+import { Alerts } from './panels/alerts.js';
 import { Backups } from './panels/backups.js';
 import { Database } from './panels/database.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
@@ -47,6 +48,10 @@ const PANELS = [
       routes.allows('POST', '/api/backup/verify/{filename}')),
   },
   { name: 'database', feature: 'insight', route: '/api/db', every: 60000, make: (panel) => new Database(panel) },
+  {
+    name: 'alerts', feature: 'alerts', route: '/api/alerts', every: 10000,
+    make: (panel, routes) => new Alerts(panel, routes.allows('POST', '/api/alerts/silences')),
+  },
   {
     name: 'errors', feature: 'logging', route: '/api/logs/recent', every: 15000,
     make: (panel) => new Feed(panel, '/api/logs/recent?level=ERROR&limit=20', errorLine, 'errors.none'),

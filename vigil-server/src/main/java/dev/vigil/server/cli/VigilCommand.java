@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
         MonitoringCommands.Status.class, MonitoringCommands.Metrics.class, MonitoringCommands.Processes.class,
         BackupCommand.class, CheckpointCommand.class,
         CacheCommand.class, AppCommand.class,
-        AuditCommand.class, DbCommand.class, OptimizeCommand.class})
+        AuditCommand.class, DbCommand.class, OptimizeCommand.class,
+        AlertsCommand.class, ProbeCommands.Probes.class, ProbeCommands.Slos.class})
 public final class VigilCommand implements Callable<Integer> {
   @Mixin
   ConfigOption config;

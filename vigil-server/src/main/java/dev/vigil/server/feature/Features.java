@@ -3,6 +3,7 @@ package dev.vigil.server.feature;
 import dev.vigil.core.config.ConfigLoader;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.server.alert.AlertFeature;
 import dev.vigil.server.audit.AuditFeature;
 import dev.vigil.server.auth.TokensFeature;
 import dev.vigil.server.backup.BackupFeature;
@@ -37,7 +38,8 @@ public final class Features {
       new BackupFeature(),
       new InsightFeature(),
       new ProxyFeature(),
-      new OptimizerFeature());
+      new OptimizerFeature(),
+      new AlertFeature());
 
   private Features() {
   }
