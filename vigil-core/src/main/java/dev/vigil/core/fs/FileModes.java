@@ -123,7 +123,8 @@ public record FileModes(String group) {
   }
 
   private void apply(Path p, Set<PosixFilePermission> perms) throws IOException {
-    if (!POSIX) {
+    // nothing can be written to a read-only file system either, so writers fail there with their own error
+    if (!POSIX || Files.getFileStore(p).isReadOnly()) {
       return;
     }
     PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
