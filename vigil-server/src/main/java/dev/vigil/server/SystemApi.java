@@ -34,13 +34,15 @@ final class SystemApi {
     byte[] up = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
     api.get("/api/health", null, "Liveness: {\"status\":\"UP\"} while the server answers",
         ctx -> ctx.contentType("application/json").result(up));
+    String started = startedAt.toString();
+    String javaVersion = System.getProperty("java.version");
     api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("name", "vigil");
       info.put("version", Version.get());
-      info.put("started_at", startedAt.toString());
+      info.put("started_at", started);
       info.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
-      info.put("java_version", System.getProperty("java.version"));
+      info.put("java_version", javaVersion);
       info.put("features", features.get());
       Map<String, Object> checks = new LinkedHashMap<>();
       health.get().forEach((name, h) -> checks.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),

@@ -35,7 +35,8 @@ import oshi.software.os.OperatingSystem;
  *
  * <p>Cheap enough to sample every second: the lists of file systems, disks and interfaces are taken
  * from OSHI once a minute; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
- * Linux disk counters from one read of {@code /proc/diskstats}. Rates cover the time since the newest
+ * Linux disk and network counters from one read each of {@code /proc/diskstats} and
+ * {@code /proc/net/dev}. Rates cover the time since the newest
  * earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
  * even its first {@link #read} is a real rate (waiting out the rest of the window if called sooner).
  *
@@ -50,6 +51,8 @@ public final class OshiMetricSource implements MetricSource {
   private static final Set<String> SKIPPED_TYPES = Set.of("tmpfs", "devtmpfs", "ramfs", "squashfs", "iso9660", "udf",
       "nsfs", "autofs", "fuse.lxcfs", "fuse.snapfuse", "fuse.gvfsd-fuse", "fuse.portal", "zfs_member");
   private static final Path DISKSTATS = Path.of("/proc/diskstats");
+  private static final Path NET_DEV = Path.of("/proc/net/dev");
+  private static final Path PROC = Path.of("/proc");
 
   private final HardwareAbstractionLayer hal;
   private final OperatingSystem os;
@@ -59,6 +62,8 @@ public final class OshiMetricSource implements MetricSource {
   private final ProcessTable processes;
   private final CounterWindow<Counters> window = new CounterWindow<>(Duration.ofMillis(MIN_WINDOW_MILLIS));
   private final boolean procDiskstats;
+  private final boolean procNetDev;
+  private final boolean procPids;
   private List<Mount> mounts = List.of();
   private List<HWDiskStore> disks = List.of();
   private List<NetworkIF> interfaces = List.of();
@@ -88,6 +93,8 @@ public final class OshiMetricSource implements MetricSource {
     this.memory = hal.getMemory();
     this.cgroups = cgroups;
     this.procDiskstats = Files.isReadable(DISKSTATS);
+    this.procNetDev = Files.isReadable(NET_DEV);
+    this.procPids = Files.isDirectory(PROC.resolve("self")) && System.getProperty("os.name", "").startsWith("Linux");
     this.memoryTotal = memory.getTotal();
     this.processes = new ProcessTable(os, () -> memoryTotal);
     synchronized (this) {
@@ -148,7 +155,7 @@ public final class OshiMetricSource implements MetricSource {
     return new HostMetrics(timestamp, cpuPercent, perCore, processor.getLogicalProcessorCount(), loadAverage,
         total, available, memory.getVirtualMemory().getSwapTotal(), memory.getVirtualMemory().getSwapUsed(),
         fileSystems(), diskIo(base.value().disks(), now.disks(), seconds), networkIo(base.value().nets(), now.nets(), seconds),
-        os.getProcessCount(), os.getSystemUptime(), container);
+        processCount(), os.getSystemUptime(), container);
   }
 
   @Override
@@ -202,7 +209,7 @@ public final class OshiMetricSource implements MetricSource {
     if (procDiskstats) {
       Map<String, long[]> all = new HashMap<>();
       try {
-        for (String line : Files.readAllLines(DISKSTATS, StandardCharsets.US_ASCII)) {
+        for (String line : Files.readString(DISKSTATS, StandardCharsets.US_ASCII).lines().toList()) {
           String[] f = line.trim().split("\\s+");
           if (f.length >= 10) {
             // reads completed, sectors read, writes completed, sectors written; a sector here is always 512 bytes
@@ -230,11 +237,72 @@ public final class OshiMetricSource implements MetricSource {
 
   private Map<String, long[]> netCounters() {
     Map<String, long[]> out = new HashMap<>();
+    Map<String, long[]> all = procNetDev ? procNetDev() : Map.of();
     for (NetworkIF n : interfaces) {
-      n.updateAttributes();
-      out.put(n.getName(), new long[] {n.getBytesRecv(), n.getBytesSent(), n.getInErrors(), n.getOutErrors()});
+      long[] c = all.get(n.getName());
+      if (c == null) {
+        n.updateAttributes();
+        c = new long[] {n.getBytesRecv(), n.getBytesSent(), n.getInErrors(), n.getOutErrors()};
+      }
+      out.put(n.getName(), c);
     }
     return out;
+  }
+
+  /**
+   * Bytes received and sent and receive and transmit errors of every interface from one read of
+   * {@code /proc/net/dev}: the kernel counters OSHI reads from about ten sysfs files per interface.
+   */
+  private static Map<String, long[]> procNetDev() {
+    Map<String, long[]> all = new HashMap<>();
+    try {
+      for (String line : Files.readString(NET_DEV, StandardCharsets.US_ASCII).lines().toList()) {
+        int colon = line.indexOf(':');
+        if (colon < 0) {
+          continue;
+        }
+        String[] f = line.substring(colon + 1).trim().split("\\s+");
+        if (f.length >= 11) {
+          // receive: bytes packets errs ...; transmit (from the ninth field): bytes packets errs ...
+          all.put(line.substring(0, colon).trim(), new long[] {Long.parseLong(f[0]), Long.parseLong(f[8]),
+              Long.parseLong(f[2]), Long.parseLong(f[10])});
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + NET_DEV, e);
+    }
+    return all;
+  }
+
+  /** Processes on the host: the numeric entries of {@code /proc} (what OSHI counts, without a regex and a File per entry). */
+  private int processCount() {
+    if (!procPids) {
+      return os.getProcessCount();
+    }
+    String[] names = PROC.toFile().list();
+    if (names == null) {
+      return os.getProcessCount();
+    }
+    int n = 0;
+    for (String name : names) {
+      if (isDigits(name)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static boolean isDigits(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private List<FileSystemUsage> fileSystems() {

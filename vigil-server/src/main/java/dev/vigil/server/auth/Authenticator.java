@@ -34,8 +34,9 @@ public final class Authenticator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
   private final TokenStore tokens;
+  // maintenance runs on the calling thread: cheap, and no hand-off to the common pool on a hot path
   private final Cache<String, TokenInfo> recent = Caffeine.newBuilder()
-      .maximumSize(10_000).expireAfterWrite(TTL).build();
+      .maximumSize(10_000).expireAfterWrite(TTL).executor(Runnable::run).build();
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Collection<String>>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller;

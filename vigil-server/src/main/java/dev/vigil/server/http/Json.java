@@ -26,6 +26,8 @@ public final class Json {
       .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+  /** One SHA-256 per thread: looking the algorithm up among the security providers costs more than hashing a body. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(Json::sha256);
 
   private Json() {
   }
@@ -90,9 +92,13 @@ public final class Json {
   }
 
   static String etag(byte[] bytes) {
+    byte[] digest = SHA_256.get().digest(bytes);
+    return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
+  }
+
+  private static MessageDigest sha256() {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 27) + "\"";
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
