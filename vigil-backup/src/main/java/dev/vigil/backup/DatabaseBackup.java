@@ -143,13 +143,28 @@ public final class DatabaseBackup implements AutoCloseable {
     this.url = DatabaseUrl.parse(b.databaseUrl);
     this.redactor = Redactor.of(url);
     this.dir = b.backupDir.toAbsolutePath().normalize();
+    if (Files.isDirectory(dir)) {
+      try {
+        b.fileModes.directory(dir);
+      } catch (UncheckedIOException e) {
+        // a folder that cannot be changed (read-only media holding backups to restore) is used as it is;
+        // nothing is written to it, so its permissions do not widen anything
+        LOG.warn("cannot set the permissions of backup directory {}; using it as it is: {}", dir, e.getMessage());
+      }
+    } else {
+      try {
+        b.fileModes.directory(dir);
+      } catch (UncheckedIOException e) {
+        throw new BackupException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
+      }
+    }
+    this.credentialsDir = (b.credentialsDir != null ? b.credentialsDir : dir.resolve(".vigil").resolve("credentials"))
+        .toAbsolutePath().normalize();
     try {
-      b.fileModes.directory(dir);
-      this.credentialsDir = FileModes.PRIVATE.directory(b.credentialsDir != null ? b.credentialsDir.toAbsolutePath()
-          : dir.resolve(".vigil").resolve("credentials"));
       CredentialFile.sweep(credentialsDir);
-    } catch (UncheckedIOException e) {
-      throw new BackupException("cannot create backup directory " + dir + ": " + e.getMessage(), e);
+    } catch (BackupException e) {
+      // checked again before each backup, which needs the folder; opening for listing or restore does not
+      LOG.warn("cannot clean up credentials folder {} now: {}", credentialsDir, e.getMessage());
     }
     this.verifyUrl = b.verifyUrl == null ? null : DatabaseUrl.parse(b.verifyUrl);
     this.workDir = b.workDir == null ? dir : b.workDir.toAbsolutePath().normalize();

@@ -66,7 +66,8 @@ public final class CredentialFile implements AutoCloseable {
 
   /**
    * Deletes the credential files in {@code dir} left by processes that no longer run (a kill -9 mid
-   * backup) and by this process when no longer in use; files of live runs stay.
+   * backup) and by this process when no longer in use; files of live runs stay. The folder is made
+   * 0700 if it was not.
    *
    * @return how many files were deleted
    * @throws BackupException naming the folder when it cannot be read
@@ -74,6 +75,11 @@ public final class CredentialFile implements AutoCloseable {
   public static int sweep(Path dir) {
     if (dir == null || !Files.isDirectory(dir)) {
       return 0;
+    }
+    try {
+      FileModes.PRIVATE.directory(dir);
+    } catch (UncheckedIOException e) {
+      throw new BackupException("cannot make the credentials folder " + dir + " private (0700): " + e.getMessage(), e);
     }
     int deleted = 0;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
