@@ -84,7 +84,14 @@ class CrashRecoveryTest {
     try (TestPostgres pg = TestPostgres.create("optcrash")) {
       try (Connection c = pg.connect(); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE big(id bigserial PRIMARY KEY, v text, w text)");
-        s.execute("INSERT INTO big(v, w) SELECT md5(g::text), md5((g * 7)::text) FROM generate_series(1, 800000) g");
+        s.execute("INSERT INTO big(v, w) SELECT md5(g::text), md5((g * 7)::text) FROM generate_series(1, 100000) g");
+      }
+      // a transaction holding the table's SHARE UPDATE EXCLUSIVE lock keeps the concurrent build waiting,
+      // so the child is killed mid-build however fast this machine is
+      Connection blocker = pg.connect();
+      blocker.setAutoCommit(false);
+      try (Statement s = blocker.createStatement()) {
+        s.execute("LOCK TABLE big IN SHARE UPDATE EXCLUSIVE MODE");
       }
       Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
           System.getProperty("java.class.path"), ApplyInChild.class.getName(), dir.resolve("state").toString(),
@@ -98,13 +105,21 @@ class CrashRecoveryTest {
         assertThat(line).as("child started applying").isEqualTo("applying");
         await().atMost(Duration.ofSeconds(30)).until(() -> {
           try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-              "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%'")) {
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+                  + "AND query LIKE 'CREATE INDEX CONCURRENTLY%'")) {
             rs.next();
             return rs.getInt(1) > 0;
           }
         });
       } finally {
         child.destroyForcibly().waitFor();
+        // the dead client's session ends too (as with client_connection_check_interval), then the lock goes
+        try (Statement s = blocker.createStatement()) {
+          s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+              + "AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()");
+        }
+        blocker.rollback();
+        blocker.close();
       }
       try (StateStore store = StateStore.open(null, dir.resolve("state"))) {
         Optimizer restarted = optimizer(store, pg.jdbcUrl());

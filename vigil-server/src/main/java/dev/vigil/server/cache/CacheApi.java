@@ -28,7 +28,10 @@ final class CacheApi {
   /** What a cache key, prefix or tag may hold in a request: printable text up to the library's 1024 characters. */
   private static final String TEXT = "[^\\p{Cntrl}]{1,1024}";
   /** Cursors {@link CacheManager#keys} hands out: a SCAN cursor, a cluster node:cursor pair or an in-memory position. */
-  private static final String CURSOR = "[0-9]{1,20}|[0-9]{1,4}:[0-9]{1,20}|m:[^\\p{Cntrl}]{1,1024}";
+  // a SCAN step (on a cluster: node:step), optionally followed by |<base64url of the last key returned>;
+  // or m:<key> in memory
+  private static final String CURSOR = "([0-9]{1,20}|[0-9]{1,4}:[0-9]{1,20})(\\|[A-Za-z0-9_-]{1,1400})?"
+      + "|m:[^\\p{Cntrl}]{1,1024}";
 
   private CacheApi() {
   }
