@@ -69,17 +69,22 @@ public final class InsightScheduler implements AutoCloseable {
       Tags tags = Tags.of("database", db.name());
       s.timer = Timer.builder("vigil.insight.collection").description("time one snapshot spent on the database")
           .tags(tags).register(meters);
-      s.failures = Counter.builder("vigil.insight.collection.failures").tags(tags).register(meters);
+      s.failures = Counter.builder("vigil.insight.collection.failures").description("snapshots that failed")
+          .tags(tags).register(meters);
       Gauge.builder("vigil.insight.collection.overhead", s, x -> x.overhead)
           .description("share of the interval the last snapshot spent on the database").tags(tags).register(meters);
       Gauge.builder("vigil.insight.up", s, x -> x.up).description("1 when the last collection succeeded")
           .tags(tags).register(meters);
       Gauge.builder("vigil.insight.slow.shapes", s, x -> x.slowShapes)
           .description("shapes at or above the slow-query threshold in the last interval").tags(tags).register(meters);
-      Gauge.builder("vigil.insight.cache.hit.ratio", s, x -> x.cacheHit).tags(tags).register(meters);
-      Gauge.builder("vigil.insight.connections", s, x -> x.connections).tags(tags).register(meters);
-      Gauge.builder("vigil.insight.blocked.sessions", s, x -> x.blocked).tags(tags).register(meters);
-      Gauge.builder("vigil.insight.wraparound.remaining", s, x -> x.wraparound).tags(tags).register(meters);
+      Gauge.builder("vigil.insight.cache.hit.ratio", s, x -> x.cacheHit)
+          .description("share of table and index reads served from the database's cache").tags(tags).register(meters);
+      Gauge.builder("vigil.insight.connections", s, x -> x.connections).description("open connections to the database")
+          .tags(tags).register(meters);
+      Gauge.builder("vigil.insight.blocked.sessions", s, x -> x.blocked).description("sessions waiting on another's lock")
+          .tags(tags).register(meters);
+      Gauge.builder("vigil.insight.wraparound.remaining", s, x -> x.wraparound)
+          .description("transaction ids left before wraparound protection").tags(tags).register(meters);
     }
   }
 

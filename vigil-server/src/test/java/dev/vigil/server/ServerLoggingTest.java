@@ -178,7 +178,8 @@ class ServerLoggingTest {
     // the audit trail is never switched off: with files off it is all the log dir holds
     try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("logs"))) {
       assertThat(files.map(f -> f.getFileName().toString())).isNotEmpty()
-          .allMatch(name -> name.startsWith("vigil_audit.log") || name.equals(".vigil_audit.lock"));
+          .allMatch(name -> name.startsWith("vigil_audit.log") || name.equals("vigil_audit.checkpoints")
+              || name.equals(".vigil_audit.lock"));
     }
   }
 

@@ -25,6 +25,8 @@ public final class StateStore implements AutoCloseable {
   private final Jdbi jdbi;
   private final String description;
 
+  private static final int MIGRATE_ATTEMPTS = 10;
+
   /** The engine behind the store. */
   public enum Kind {
     SQLITE, POSTGRESQL;
@@ -119,19 +121,37 @@ public final class StateStore implements AutoCloseable {
     if (!component.matches("[a-z][a-z0-9_]{0,30}")) {
       throw new IllegalArgumentException("component name must be lower-case letters, digits or '_': " + component);
     }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Flyway.configure(getClass().getClassLoader())
+            .dataSource(dataSource)
+            .table("vigil_" + component + "_schema_history")
+            .locations("classpath:db/vigil/" + component + "/" + kind.folder())
+            .baselineOnMigrate(true)
+            .baselineVersion("0")
+            .failOnMissingLocations(true)
+            .load()
+            .migrate();
+        return;
+      } catch (FlywayException e) {
+        // SQLite has one writer: a migration whose snapshot another connection wrote past (a feature
+        // already running) is rolled back whole and can simply run again
+        if (kind == Kind.SQLITE && attempt < MIGRATE_ATTEMPTS && rootMessage(e).contains("SQLITE_BUSY")) {
+          pause(attempt);
+          continue;
+        }
+        throw new StoreException("migrating " + component + " in state store " + description + " failed: "
+            + rootMessage(e), e);
+      }
+    }
+  }
+
+  private void pause(int attempt) {
     try {
-      Flyway.configure(getClass().getClassLoader())
-          .dataSource(dataSource)
-          .table("vigil_" + component + "_schema_history")
-          .locations("classpath:db/vigil/" + component + "/" + kind.folder())
-          .baselineOnMigrate(true)
-          .baselineVersion("0")
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-    } catch (FlywayException e) {
-      throw new StoreException("migrating " + component + " in state store " + description + " failed: "
-          + rootMessage(e), e);
+      Thread.sleep(20L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while migrating state store " + description, e);
     }
   }
 
