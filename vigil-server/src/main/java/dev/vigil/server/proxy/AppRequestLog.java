@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The application's request log: one record per proxied request in the request log's shape
- * ({@code timestamp, method, path, status_code, response_time_ms, …}), in {@code <app>_app_requests.log} next to Vigil's own logs (rotated like them), separate from the
- * records of Vigil's own API.
+ * ({@code timestamp, method, path, status_code, response_time_ms, …}), in
+ * {@code <app>_app_requests.log} next to Vigil's own logs (rotated like them), separate from the records
+ * of Vigil's own API.
  */
 final class AppRequestLog implements Consumer<ProxyRequestRecord>, AutoCloseable {
   private final Logger logger;
