@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * server sharing its PostgreSQL store, and its open event streams end.
  */
 class RevocationTest {
+  private static final ExecutorService READERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "revocation-test-stream-reader");
+    t.setDaemon(true);
+    return t;
+  });
+
   @TempDir
   Path dir;
 
@@ -52,11 +60,13 @@ class RevocationTest {
   private static CompletableFuture<Void> openStream(TestServer s, String token, List<String> lines) {
     return s.client.sendAsync(HttpRequest.newBuilder(s.uri("/api/stream?max_seconds=3600"))
             .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream").build(),
-        HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> {
+        HttpResponse.BodyHandlers.ofLines()).thenAcceptAsync(r -> {
+          // read on a pool thread: when the answer is already there, thenAccept would read the endless
+          // stream on the caller's thread and never return
           try (Stream<String> body = r.body()) {
             body.forEach(lines::add);
           }
-        });
+        }, READERS);
   }
 
   @Test
