@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -108,7 +112,7 @@ class DashboardBrowserTest {
     login(server.adminToken);
     waitForPanels();
     WebElement name = browser.driver.findElement(By.cssSelector("#process-table th[data-key='name'] button"));
-    name.sendKeys(org.openqa.selenium.Keys.ENTER);
+    name.sendKeys(Keys.ENTER);
     waitFor(Duration.ofSeconds(5), "sorted by name",
         () -> "ascending".equals(attr("#process-table th[data-key='name']", "aria-sort")));
     @SuppressWarnings("unchecked")
@@ -297,17 +301,23 @@ class DashboardBrowserTest {
     return found.isEmpty() ? null : found.get(0).getAttribute(name);
   }
 
+  /** Reads the element's rendered text in one script call, so a panel re-rendering meanwhile cannot go stale. */
   private static String text(String css) {
-    return browser.driver.findElement(By.cssSelector(css)).getText().trim();
+    Object text = browser.driver.executeScript(
+        "const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css);
+    if (text == null) {
+      throw new NoSuchElementException("no element matches " + css);
+    }
+    return text.toString().trim();
   }
 
   private static long number(String script) {
     return ((Number) browser.driver.executeScript(script)).longValue();
   }
 
-  private static void waitFor(Duration timeout, String what, java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(browser.driver, timeout).ignoring(org.openqa.selenium.NoSuchElementException.class)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+  private static void waitFor(Duration timeout, String what, BooleanSupplier condition) {
+    new WebDriverWait(browser.driver, timeout).ignoring(NoSuchElementException.class)
+        .ignoring(StaleElementReferenceException.class)
         .withMessage(() -> what + "; page: " + shorten(browser.driver.getPageSource()) + "; console: "
             + browser.consoleErrors())
         .until(d -> condition.getAsBoolean());
