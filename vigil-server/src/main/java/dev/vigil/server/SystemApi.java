@@ -10,14 +10,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Liveness, version and the OpenAPI description. */
 final class SystemApi {
   private static final Duration OPENAPI_TTL = Duration.ofMinutes(10);
+  /**
+   * How long one round of health checks answers {@code /api/info}: some checks query a database, and a
+   * client polling in a loop must not turn into a query per request.
+   */
+  static final Duration HEALTH_TTL = Duration.ofSeconds(1);
 
   private SystemApi() {
   }
@@ -36,6 +43,12 @@ final class SystemApi {
         ctx -> ctx.contentType("application/json").result(up));
     String started = startedAt.toString();
     String javaVersion = System.getProperty("java.version");
+    Supplier<Map<String, Object>> checks = new Recent<>(clock, HEALTH_TTL, () -> {
+      Map<String, Object> now = new LinkedHashMap<>();
+      health.get().forEach((name, h) -> now.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
+          "message", h.message())));
+      return Collections.unmodifiableMap(now);
+    });
     api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("name", "vigil");
@@ -44,10 +57,7 @@ final class SystemApi {
       info.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
       info.put("java_version", javaVersion);
       info.put("features", features.get());
-      Map<String, Object> checks = new LinkedHashMap<>();
-      health.get().forEach((name, h) -> checks.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
-          "message", h.message())));
-      info.put("health", checks);
+      info.put("health", checks.get());
       Json.respond(ctx, info);
     });
     api.get("/api/openapi.json", Role.VIEWER, "This OpenAPI description, with each route's role",
@@ -61,5 +71,33 @@ final class SystemApi {
     api.routes().forEach(r -> routes.append(r.method()).append(' ').append(r.path()).append(' ').append(r.role())
         .append('\n'));
     return "system:openapi:" + Version.get() + ":" + Integer.toHexString(routes.toString().hashCode());
+  }
+
+  /** A value computed at most once per {@code ttl}; callers racing at expiry may both compute it. */
+  private static final class Recent<T> implements Supplier<T> {
+    private final Clock clock;
+    private final Duration ttl;
+    private final Supplier<T> compute;
+    private final AtomicReference<Stamped<T>> last = new AtomicReference<>();
+
+    Recent(Clock clock, Duration ttl, Supplier<T> compute) {
+      this.clock = clock;
+      this.ttl = ttl;
+      this.compute = compute;
+    }
+
+    @Override
+    public T get() {
+      Instant now = clock.instant();
+      Stamped<T> s = last.get();
+      if (s == null || !now.isBefore(s.at().plus(ttl)) || now.isBefore(s.at())) {
+        s = new Stamped<>(now, compute.get());
+        last.set(s);
+      }
+      return s.value();
+    }
+  }
+
+  private record Stamped<T>(Instant at, T value) {
   }
 }

@@ -32,11 +32,13 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,8 +92,10 @@ public final class VigilServer implements AutoCloseable {
     context.provide(AuditLog.class, auditLog);
     context.provide(TokenStore.class, tokens);
     context.provide(Authenticator.class, authenticator);
-    Map<String, Boolean> enabled = startFeatures(config, context);
-    SystemApi.register(api, clock, startedAt, () -> info(config, enabled), context::healthNow, cache);
+    // the server's own routes lead the table: load balancers and the dashboard ask for them most
+    AtomicReference<Map<String, Boolean>> features = new AtomicReference<>(Map.of());
+    SystemApi.register(api, clock, startedAt, features::get, context::healthNow, cache);
+    features.set(info(config, startFeatures(config, context)));
 
     RateLimiter limiter = new RateLimiter(config.get(Settings.RATE_LIMIT_ENABLED), config.get(Settings.RATE_LIMIT_IP),
         config.get(Settings.RATE_LIMIT_TOKEN), config.get(Settings.RATE_LIMIT_EXPENSIVE));
@@ -236,6 +240,6 @@ public final class VigilServer implements AutoCloseable {
     f.put("backup_databases", !config.databases().isEmpty()); // the dashboard asks before calling /api/backup/*
     f.put("redis_cache", config.get(CacheSettings.USE_REDIS));
     f.put("backup_scheduler", config.get(BackupSettings.BACKUP_SCHEDULER) && !config.databases().isEmpty());
-    return f;
+    return Collections.unmodifiableMap(f);
   }
 }

@@ -1,68 +1,63 @@
 package dev.vigil.monitor.apm;
 
 import io.micrometer.core.instrument.Clock;
-import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.TimeWindowMax;
-import io.micrometer.core.instrument.distribution.TimeWindowPercentileHistogram;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.AtomicHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * Durations of one name: lifetime count, errors, slow calls and mean, plus percentiles, maximum and
- * counts over a sliding window (Micrometer's time-window histogram over HdrHistogram, rotating one
- * slot per fifth of the window). Lock-free on the record path.
+ * counts over a sliding window. The window is a ring of slots, one per fifth of it: a call is recorded
+ * once, into the slot of its instant (an HdrHistogram with lock-free counts, and the slot's maximum),
+ * and a snapshot merges the slots still inside the window. A slot is cleared when time comes round to it
+ * again. Recording costs one histogram update, whatever the window.
  */
 final class LatencyRecorder {
   private static final int SLOTS = 5;
+  private static final long LOWEST_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
+  private static final long HIGHEST_NANOS = TimeUnit.HOURS.toNanos(1);
+  /** Two significant digits: percentiles within 1 % of the true value. */
+  private static final int DIGITS = 2;
 
   private final String name;
   private final Clock clock;
   private final Duration window;
-  private final TimeWindowPercentileHistogram histogram;
-  private final TimeWindowMax max;
+  private final long slotMillis;
+  private final Slot[] slots = new Slot[SLOTS];
   private final LongAdder count = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder slow = new LongAdder();
-  private final DoubleAdder totalNanos = new DoubleAdder();
-  private final RollingCount recent;
-  private final RollingCount recentErrors;
+  private final LongAdder totalNanos = new LongAdder();
+  /** The slots of the window merged; used by {@link #snapshot} only, under this recorder's lock. */
+  private final Histogram merged = new Histogram(LOWEST_NANOS, HIGHEST_NANOS, DIGITS);
 
   LatencyRecorder(String name, Clock clock, Duration window) {
     this.name = name;
     this.clock = clock;
     this.window = window;
-    DistributionStatisticConfig config = DistributionStatisticConfig.builder()
-        .percentiles(0.5, 0.95, 0.99)
-        .percentilePrecision(2)
-        .expiry(window)
-        .bufferLength(SLOTS)
-        .minimumExpectedValue((double) TimeUnit.MICROSECONDS.toNanos(1))
-        .maximumExpectedValue((double) TimeUnit.HOURS.toNanos(1))
-        .build()
-        .merge(DistributionStatisticConfig.DEFAULT);
-    this.histogram = new TimeWindowPercentileHistogram(clock, config, false);
-    this.max = new TimeWindowMax(clock, config);
-    long slotMillis = Math.max(1, window.toMillis() / SLOTS);
-    this.recent = new RollingCount(slotMillis, SLOTS);
-    this.recentErrors = new RollingCount(slotMillis, SLOTS);
+    this.slotMillis = Math.max(1, window.toMillis() / SLOTS);
+    for (int i = 0; i < SLOTS; i++) {
+      slots[i] = new Slot();
+    }
   }
 
   /** Records one call. */
   void record(long nanos, boolean failed, boolean wasSlow) {
     long n = Math.max(0, nanos);
-    histogram.recordLong(n);
-    max.record((double) n);
+    Slot slot = slotAt(clock.wallTime());
+    slot.histogram.recordValue(Math.min(n, HIGHEST_NANOS));
+    long max = slot.max.get();
+    while (n > max && !slot.max.compareAndSet(max, n)) {
+      max = slot.max.get();
+    }
     count.increment();
     totalNanos.add(n);
-    long now = clock.wallTime();
-    recent.add(now, 1);
     if (failed) {
       errors.increment();
-      recentErrors.add(now, 1);
+      slot.errors.increment();
     }
     if (wasSlow) {
       slow.increment();
@@ -81,31 +76,45 @@ final class LatencyRecorder {
     return errors.sum();
   }
 
-  LatencyStats snapshot() {
+  synchronized LatencyStats snapshot() {
     long c = count.sum();
-    long now = clock.wallTime();
-    long rc = recent.sum(now);
-    long re = recentErrors.sum(now);
-    double windowMax = max.poll();
-    HistogramSnapshot s = histogram.takeSnapshot(c, totalNanos.sum(), windowMax);
-    double p50 = 0;
-    double p95 = 0;
-    double p99 = 0;
-    if (rc > 0) {
-      for (ValueAtPercentile v : s.percentileValues()) {
-        double ms = v.value(TimeUnit.MILLISECONDS);
-        if (v.percentile() == 0.5) {
-          p50 = ms;
-        } else if (v.percentile() == 0.95) {
-          p95 = ms;
-        } else if (v.percentile() == 0.99) {
-          p99 = ms;
+    long epoch = Math.floorDiv(clock.wallTime(), slotMillis);
+    merged.reset();
+    long windowMax = 0;
+    long re = 0;
+    for (Slot s : slots) {
+      long e = s.epoch;
+      if (e > epoch - SLOTS && e <= epoch) {
+        merged.add(s.histogram);
+        windowMax = Math.max(windowMax, s.max.get());
+        re += s.errors.sum();
+      }
+    }
+    long rc = merged.getTotalCount();
+    double p50 = rc == 0 ? 0 : merged.getValueAtPercentile(50) / 1e6;
+    double p95 = rc == 0 ? 0 : merged.getValueAtPercentile(95) / 1e6;
+    double p99 = rc == 0 ? 0 : merged.getValueAtPercentile(99) / 1e6;
+    double total = totalNanos.sum();
+    return new LatencyStats(name, c, errors.sum(), slow.sum(), c == 0 ? 0 : round(total / c / 1e6), rc, re,
+        rc == 0 ? 0 : round4((double) re / rc), round(p50), round(p95), round(p99), round(windowMax / 1e6),
+        window.toSeconds());
+  }
+
+  /** The slot of {@code nowMillis}, cleared first when it last held an older part of the ring's time. */
+  private Slot slotAt(long nowMillis) {
+    long epoch = Math.floorDiv(nowMillis, slotMillis);
+    Slot s = slots[(int) Math.floorMod(epoch, (long) SLOTS)];
+    if (s.epoch != epoch) {
+      synchronized (s) {
+        if (s.epoch != epoch) {
+          s.histogram.reset();
+          s.max.set(0);
+          s.errors.reset();
+          s.epoch = epoch;
         }
       }
     }
-    return new LatencyStats(name, c, errors.sum(), slow.sum(), c == 0 ? 0 : round(totalNanos.sum() / c / 1e6), rc, re,
-        rc == 0 ? 0 : round4((double) re / rc), round(p50), round(p95), round(p99), round(windowMax / 1e6),
-        window.toSeconds());
+    return s;
   }
 
   private static double round(double ms) {
@@ -114,5 +123,13 @@ final class LatencyRecorder {
 
   private static double round4(double v) {
     return Math.round(v * 10_000) / 10_000.0;
+  }
+
+  /** One fifth of the window: its calls' durations, slowest call and errors. */
+  private static final class Slot {
+    final AtomicHistogram histogram = new AtomicHistogram(LOWEST_NANOS, HIGHEST_NANOS, DIGITS);
+    final AtomicLong max = new AtomicLong();
+    final LongAdder errors = new LongAdder();
+    volatile long epoch = Long.MIN_VALUE;
   }
 }

@@ -19,6 +19,8 @@ import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +154,7 @@ public final class HttpServer implements AutoCloseable {
           MDC.remove(LogFields.USER_ID);
         }
       });
-      for (ApiRoute route : api.routes()) {
+      for (ApiRoute route : matchOrder(api.routes())) {
         cfg.router.mount(r -> r.addHttpHandler(route.method(), route.path(), guard(route)));
         if (route.method() == HandlerType.GET) {
           // HEAD is GET without a body (Jetty drops it): same auth, limits, audit and status
@@ -189,6 +191,23 @@ public final class HttpServer implements AutoCloseable {
       }
       error(ctx, mapping.status(), mapping.code(), String.valueOf(e.getMessage()));
     });
+  }
+
+  /**
+   * The routes in the order Javalin tries them: it matches a request against each route of its method in
+   * turn, one regular expression each, and takes the first that fits. Exact paths go first, in table
+   * order (the server's own {@code /api/health} and {@code /api/info} lead the table), then templates. An
+   * exact path never loses a request it could answer to a template this way, and the routes probed
+   * most often are found after a handful of comparisons instead of a pass over the whole table.
+   */
+  static List<ApiRoute> matchOrder(List<ApiRoute> routes) {
+    List<ApiRoute> ordered = new ArrayList<>(routes);
+    ordered.sort(Comparator.comparing(r -> isTemplate(r.path())));
+    return ordered;
+  }
+
+  private static boolean isTemplate(String path) {
+    return path.indexOf('{') >= 0 || path.indexOf('<') >= 0 || path.indexOf('*') >= 0;
   }
 
   /**
