@@ -18,7 +18,7 @@ set -euo pipefail
 : "${VIGIL_JAR:?run through ./bench/run monitor}"
 WINDOW=${MONITOR_WINDOW:-60}
 WARMUP=${MONITOR_WARMUP:-20}
-HEAP=${VIGIL_HEAP:--Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
+HEAP=${VIGIL_HEAP:--Xmx96m -Xms24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=40 -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
