@@ -172,6 +172,14 @@ public final class Optimizer {
         }
         case KEEP -> store.decide(a.id(), ActionRecord.Status.KEPT, now, v);
         case ROLLBACK -> {
+          if (!a.proposal().reversible()) {
+            store.decide(a.id(), ActionRecord.Status.LEFT_IN_PLACE, now, new Verdict(v.decision(), v.confidence(),
+                v.before(), v.after(), v.reason() + "; it cannot be undone, so it stays"));
+            hooks.audit("optimizer.rollback", "action:" + a.id() + " " + a.proposal().target(), "failure",
+                facts(a.proposal(), Map.of("reason", v.reason() + "; it cannot be undone, so it stays")));
+            decided.add(store.find(a.id()).orElseThrow());
+            continue;
+          }
           try {
             tuning.undo(a.proposal(), a.undo());
             store.decide(a.id(), ActionRecord.Status.ROLLED_BACK, now, v);
@@ -209,6 +217,11 @@ public final class Optimizer {
     if (a.status() != ActionRecord.Status.OBSERVING && a.status() != ActionRecord.Status.KEPT) {
       throw new IllegalStateException("optimizer action " + id + " is " + a.status().name().toLowerCase(
           Locale.ROOT) + ", not applied");
+    }
+    if (!a.proposal().reversible()) {
+      throw new IllegalStateException("optimizer action " + id + " (" + a.proposal().kind() + " " + a.proposal()
+          .target() + ") cannot be undone: " + a.proposal().details().getOrDefault("irreversible_because",
+          "the change keeps no earlier state to go back to"));
     }
     Tuning tuning = tunings.get(a.tuning());
     if (tuning == null) {
