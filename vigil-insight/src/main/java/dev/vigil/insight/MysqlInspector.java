@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -254,7 +255,7 @@ final class MysqlInspector implements Inspector, Maintenance {
         // already noted above: the same table
       }
       Map<String, long[]> modified = modifiedSinceStatistics(c, notes);
-      Map<String, java.time.Instant> analyzed = new HashMap<>();
+      Map<String, Instant> analyzed = new HashMap<>();
       try (PreparedStatement st = c.prepareStatement("SELECT table_name, last_update FROM mysql.innodb_table_stats "
           + "WHERE database_name = ?")) {
         st.setString(1, url.database());
