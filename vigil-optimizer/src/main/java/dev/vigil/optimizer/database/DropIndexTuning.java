@@ -127,17 +127,29 @@ final class DropIndexTuning implements Tuning {
 
   State state(String schema, String qualifiedTable, String index) throws SQLException {
     String table = qualifiedTable.substring(qualifiedTable.lastIndexOf('.') + 1);
-    String sql = switch (insight.engine()) {
-      case POSTGRESQL -> "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-          + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ? AND ? <> ''";
-      case MYSQL -> "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND INDEX_NAME = ? "
-          + "AND TABLE_NAME = ? LIMIT 1";
-      case SQLITE -> "SELECT 1 FROM sqlite_master WHERE type = 'index' AND ? <> '' AND name = ? AND tbl_name = ?";
-    };
+    String sql;
+    List<String> params;
+    switch (insight.engine()) {
+      case POSTGRESQL -> {
+        sql = "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?";
+        params = List.of(schema, index);
+      }
+      case MYSQL -> {
+        sql = "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? "
+            + "AND INDEX_NAME = ? LIMIT 1";
+        params = List.of(schema, table, index);
+      }
+      case SQLITE -> {
+        sql = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND name = ?";
+        params = List.of(table, index);
+      }
+      default -> throw new IllegalStateException("unknown engine " + insight.engine());
+    }
     try (Connection c = database.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, schema);
-      ps.setString(2, index);
-      ps.setString(3, table);
+      for (int i = 0; i < params.size(); i++) {
+        ps.setString(i + 1, params.get(i));
+      }
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return State.ABSENT;
