@@ -336,4 +336,49 @@ class PostgresDatabaseTuningsTest {
     assertThat(decided.decidedAt()).isBefore(decided.observeUntil());
     assertThat(schema()).doesNotContainKey("vigil_opt_public_events_a");
   }
+  @Test
+  void anAdvisedIndexThatSpeedsUpItsShapesIsKeptWithItsFigures() throws Exception {
+    database();
+    pg.exec(db, "CREATE TABLE customers(id bigserial PRIMARY KEY, email text, city text)",
+        "INSERT INTO customers(email, city) SELECT 'c' || g || '@example.com', 'city ' || (g % 300) "
+            + "FROM generate_series(1, 200000) g",
+        "ANALYZE customers");
+    pg.exec(db, "SELECT pg_stat_statements_reset()");
+    insight.snapshot();
+    Random r = new Random(11);
+    Runnable minute = () -> {
+      try (Connection c = pg.connect(db);
+          PreparedStatement read = c.prepareStatement("SELECT id, city FROM customers WHERE email = ?")) {
+        for (int i = 0; i < 5; i++) {
+          read.setString(1, "c" + (1 + r.nextInt(200000)) + "@example.com");
+          try (ResultSet rs = read.executeQuery()) {
+            rs.next();
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      clock.advance(Duration.ofMinutes(1));
+      insight.snapshot();
+    };
+    for (int i = 0; i < 10; i++) {
+      minute.run();
+    }
+    Tuning index = tunings().stream().filter(t -> t.name().equals("db.index." + db)).findFirst().orElseThrow();
+    Optimizer optimizer = optimizer(List.of(index));
+    RunReport.Item applied = item(optimizer.run(Level.HIGH, false, false, "test"), "create_index");
+    assertThat(applied.outcome()).isEqualTo(RunReport.Outcome.APPLIED);
+    assertThat(applied.proposal().target()).isEqualTo(db + ": public.customers(email)");
+    ActionRecord decided = null;
+    for (int i = 0; i < 25 && decided == null; i++) {
+      minute.run();
+      decided = optimizer.observe().stream().filter(a -> a.id().equals(applied.actionId())).findFirst().orElse(null);
+    }
+    assertThat(decided).as("decided within the observation window").isNotNull();
+    assertThat(decided.status()).as(decided.decision()).isEqualTo(ActionRecord.Status.KEPT);
+    assertThat(decided.after()).isLessThan(decided.before() * (1 - IndexTuning.MIN_GAIN));
+    assertThat(decided.confidence()).isGreaterThanOrEqualTo(0.99);
+    assertThat(decided.decidedAt()).isBefore(decided.observeUntil());
+    assertThat(schema()).containsKey("vigil_opt_public_customers_email");
+  }
 }
