@@ -60,7 +60,8 @@ final class AnalyzeTuning implements Tuning {
     List<Proposal> out = new ArrayList<>();
     for (Advice a : stale) {
       TableInfo t = tables.get(a.table());
-      String occasion = t == null ? "unknown" : Details.occasion("never", t.lastAnalyze(), t.lastAutoanalyze());
+      String occasion = t == null ? "unknown" : Details.occasion(t.modificationsSinceAnalyze() < 0 ? "never"
+          : "modified=" + t.modificationsSinceAnalyze(), t.lastAnalyze(), t.lastAutoanalyze());
       List<String> reads = shapes.reads(a.table(), null);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("database", insight.name());
