@@ -68,7 +68,7 @@ final class AnalyzeTuning implements Tuning {
       details.put("table", a.table());
       details.put("statement", a.statement());
       details.put("modified_rows", t == null ? -1 : t.modificationsSinceAnalyze());
-      details.put("last_analyze", occasion);
+      details.put("statistics_of", occasion);
       details.put("shapes", reads);
       details.put(Proposal.REVERSIBLE, false);
       details.put("irreversible_because", IRREVERSIBLE);
