@@ -220,6 +220,11 @@ class MariaDatabaseTuningsTest {
     RunReport.Item build = item(high, "create_index");
     assertThat(build.outcome()).isEqualTo(RunReport.Outcome.APPLIED);
     assertThat(build.proposal().target()).isEqualTo(db + ": " + db + ".orders(customer_id)");
+    // measured by the lookups it serves, guarded by the table's inserts (found in performance_schema digests)
+    assertThat(build.proposal().details().get("shapes")).asList().hasSize(1);
+    assertThat(build.proposal().details().get("guard_shapes")).asList().hasSize(1);
+    assertThat(item(medium, "drop_duplicate_index").proposal().details().get("guard_shapes")).asList()
+        .isNotEmpty();
     assertThat(item(high, "vacuum").outcome()).isEqualTo(RunReport.Outcome.APPLIED);
     assertThat(schema()).containsEntry("orders.vigil_opt_" + db + "_orders_customer_id", "customer_id");
     assertThat(free("logs")).isLessThan(20L << 20);
