@@ -245,10 +245,26 @@ public final class DatabaseInsight {
    * VACUUM for bloated tables and ANALYZE for stale statistics.
    */
   public AdviceReport advice() {
+    AdviceReport maintenance = maintenance();
+    List<String> notes = new ArrayList<>(maintenance.notes());
+    List<Advice> out = new ArrayList<>(indexAdvice(notes));
+    out.addAll(maintenance.advice());
+    return new AdviceReport(name, out, notes);
+  }
+
+  /**
+   * The advisor's indexes to create for the top shapes of the last day (of all time since the
+   * statistics reset when no snapshot covers it), without the catalog advice: what an index builder needs.
+   */
+  public AdviceReport indexAdvice() {
     List<String> notes = new ArrayList<>();
+    List<Advice> out = indexAdvice(notes);
+    return new AdviceReport(name, out, notes);
+  }
+
+  private List<Advice> indexAdvice(List<String> notes) {
     IndexReport indexes = indexes();
     TableReport tables = tables();
-    notes.addAll(tables.notes());
     List<QueryShape> top = queries(Window.last(Duration.ofDays(1)), QuerySort.TOTAL_TIME, settings.advisorShapes())
         .shapes();
     if (top.isEmpty()) {
@@ -257,12 +273,24 @@ public final class DatabaseInsight {
         notes.add("no snapshots in the last day: shapes are ranked by their statistics since the last reset");
       }
     }
-    List<Advice> out = new ArrayList<>();
     try {
-      out.addAll(inspector.adviseIndexes(top, indexes, tables, notes));
+      return inspector.adviseIndexes(top, indexes, tables, notes);
     } catch (InsightException e) {
       notes.add(e.getMessage());
+      return List.of();
     }
+  }
+
+  /**
+   * The catalog advice alone (cheap: no plans, no hypothetical indexes): invalid, duplicate and unused
+   * indexes to rebuild or drop (with the statement that re-creates a dropped one), VACUUM for bloated
+   * tables and ANALYZE for stale statistics.
+   */
+  public AdviceReport maintenance() {
+    IndexReport indexes = indexes();
+    TableReport tables = tables();
+    List<String> notes = new ArrayList<>(tables.notes());
+    List<Advice> out = new ArrayList<>();
     Map<String, Double> writes = new HashMap<>();
     tables.tables().forEach(t -> writes.put(t.qualifiedName(),
         t.insertsPerSecond() + t.updatesPerSecond() + t.deletesPerSecond()));

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -253,6 +254,20 @@ final class MysqlInspector implements Inspector, Maintenance {
       } catch (SQLException e) {
         // already noted above: the same table
       }
+      Map<String, long[]> modified = modifiedSinceStatistics(c, notes);
+      Map<String, Instant> analyzed = new HashMap<>();
+      try (PreparedStatement st = c.prepareStatement("SELECT table_name, last_update FROM mysql.innodb_table_stats "
+          + "WHERE database_name = ?")) {
+        st.setString(1, url.database());
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            analyzed.put(rs.getString(1), Jdbc.instant(rs, 2));
+          }
+        }
+      } catch (SQLException e) {
+        notes.add("when InnoDB last gathered statistics is unknown (grant SELECT ON mysql.innodb_table_stats): "
+            + Jdbc.message(e));
+      }
       List<TableInfo> tables = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement("SELECT TABLE_NAME, DATA_LENGTH + INDEX_LENGTH, DATA_LENGTH, "
           + "INDEX_LENGTH, TABLE_ROWS, DATA_FREE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
@@ -270,16 +285,47 @@ final class MysqlInspector implements Inspector, Maintenance {
             boolean heavy = rowsN >= settings.largeTableRows() && seqRead >= 10L * rowsN
                 && seqRead > indexReads.getOrDefault(t, 0L);
             double[] r = rates.getOrDefault(url.database() + "." + t, new double[3]);
+            // InnoDB's counter of rows changed since its statistics were last gathered, against the rows they counted
+            long[] mod = modified.get(t);
+            long mods = mod == null ? -1 : mod[0];
+            boolean stale = mod != null && mods >= 1000 && mods > 0.2 * Math.max(mod[1], rowsN);
             tables.add(new TableInfo(url.database(), t, rs.getLong(2), data, rs.getLong(4), rowsN, -1, free, bloated,
-                null, null, null, null, -1, false, -1, seqRead, indexReads.getOrDefault(t, 0L), heavy, r[0], r[1],
-                r[2]));
+                null, null, analyzed.get(t), null, mods, stale, -1, seqRead, indexReads.getOrDefault(t, 0L), heavy,
+                r[0], r[1], r[2]));
           }
         }
       }
-      notes.add("MariaDB/MySQL keep no dead-row or last-analyze counters: bloat is the tablespace's free space and "
-          + "statistics staleness is not judged");
+      notes.add("MariaDB/MySQL keep no dead-row counters: bloat is the tablespace's free space");
       return new TableReport(name, tables, notes);
     });
+  }
+
+  /**
+   * Per table of this database: rows changed since InnoDB last gathered its statistics and the rows
+   * those statistics counted, from {@code INNODB_SYS_TABLESTATS} (MariaDB) or {@code INNODB_TABLESTATS}
+   * (MySQL 8); only tables InnoDB has open are listed. Empty, with a note, when neither can be read.
+   */
+  private Map<String, long[]> modifiedSinceStatistics(Connection c, List<String> notes) {
+    Map<String, long[]> out = new HashMap<>();
+    String prefix = url.database() + "/";
+    SQLException last = null;
+    for (String view : List.of("INNODB_SYS_TABLESTATS", "INNODB_TABLESTATS")) {
+      try (PreparedStatement st = c.prepareStatement("SELECT NAME, MODIFIED_COUNTER, NUM_ROWS FROM information_schema."
+          + view + " WHERE NAME LIKE ?")) {
+        st.setString(1, prefix.replace("_", "\\_") + "%");
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            out.put(rs.getString(1).substring(prefix.length()), new long[] {rs.getLong(2), rs.getLong(3)});
+          }
+        }
+        return out;
+      } catch (SQLException e) {
+        last = e;
+      }
+    }
+    notes.add("statistics staleness is not judged: InnoDB's modified-row counters cannot be read (grant PROCESS): "
+        + Jdbc.message(last));
+    return out;
   }
 
   @Override

@@ -40,6 +40,11 @@ public record ActionRecord(@JsonProperty("id") String id, @JsonProperty("tuning"
     KEPT,
     /** Reverted automatically: worse, harmful, or no gain shown. */
     ROLLED_BACK,
+    /**
+     * Measured without a gain (or worse) but it cannot be undone (ANALYZE, VACUUM): left as it is; the
+     * decision says what the measurements showed.
+     */
+    LEFT_IN_PLACE,
     /** Reverted by a person. */
     ROLLED_BACK_MANUALLY,
     /** Could not be applied, or was interrupted and cleaned up. */

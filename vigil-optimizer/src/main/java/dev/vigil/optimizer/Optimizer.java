@@ -172,6 +172,12 @@ public final class Optimizer {
         }
         case KEEP -> store.decide(a.id(), ActionRecord.Status.KEPT, now, v);
         case ROLLBACK -> {
+          if (!a.proposal().reversible()) {
+            v = new Verdict(v.decision(), v.confidence(), v.before(), v.after(), v.reason()
+                + "; it cannot be undone, so it stays");
+            store.decide(a.id(), ActionRecord.Status.LEFT_IN_PLACE, now, v);
+            break;
+          }
           try {
             tuning.undo(a.proposal(), a.undo());
             store.decide(a.id(), ActionRecord.Status.ROLLED_BACK, now, v);
@@ -185,13 +191,15 @@ public final class Optimizer {
         }
         default -> throw new IllegalStateException("unknown decision " + v.decision());
       }
+      boolean leftInPlace = v.decision() == Verdict.Decision.ROLLBACK && !a.proposal().reversible();
       Map<String, Object> figures = new LinkedHashMap<>();
-      figures.put("decision", v.decision().name().toLowerCase(Locale.ROOT));
+      figures.put("decision", leftInPlace ? "left_in_place" : v.decision().name().toLowerCase(Locale.ROOT));
       figures.put("before", v.before());
       figures.put("after", v.after());
       figures.put("confidence", v.confidence());
       figures.put("reason", v.reason());
-      hooks.audit(v.decision() == Verdict.Decision.KEEP ? "optimizer.keep" : "optimizer.rollback",
+      hooks.audit(v.decision() == Verdict.Decision.KEEP ? "optimizer.keep"
+          : leftInPlace ? "optimizer.left_in_place" : "optimizer.rollback",
           "action:" + a.id() + " " + a.proposal().target(), "success", facts(a.proposal(), figures));
       decided.add(store.find(a.id()).orElseThrow());
     }
@@ -209,6 +217,11 @@ public final class Optimizer {
     if (a.status() != ActionRecord.Status.OBSERVING && a.status() != ActionRecord.Status.KEPT) {
       throw new IllegalStateException("optimizer action " + id + " is " + a.status().name().toLowerCase(
           Locale.ROOT) + ", not applied");
+    }
+    if (!a.proposal().reversible()) {
+      throw new IllegalStateException("optimizer action " + id + " (" + a.proposal().kind() + " " + a.proposal()
+          .target() + ") cannot be undone: " + a.proposal().details().getOrDefault("irreversible_because",
+          "the change keeps no earlier state to go back to"));
     }
     Tuning tuning = tunings.get(a.tuning());
     if (tuning == null) {

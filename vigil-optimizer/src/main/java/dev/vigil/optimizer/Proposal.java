@@ -30,6 +30,13 @@ public record Proposal(@JsonProperty("key") String key, @JsonProperty("family") 
    */
   public static final String MIN_EFFECT = "min_effect";
 
+  /**
+   * The detail saying whether the change can be undone ({@code false} for ANALYZE or VACUUM: the
+   * engine keeps no earlier state to go back to). Absent means reversible. An irreversible change the
+   * measurements would roll back is left in place and recorded so ({@link ActionRecord.Status#LEFT_IN_PLACE}).
+   */
+  public static final String REVERSIBLE = "reversible";
+
   /** Validates the proposal and freezes its details. */
   public Proposal {
     Objects.requireNonNull(key, "key");
@@ -40,6 +47,11 @@ public record Proposal(@JsonProperty("key") String key, @JsonProperty("family") 
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(metric, "metric");
     details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+  }
+
+  /** Whether it can be undone ({@link #REVERSIBLE}). */
+  public boolean reversible() {
+    return !Boolean.FALSE.equals(details.get(REVERSIBLE));
   }
 
   /** Whether it only reports (a finding with nothing to apply, such as a leak trend). */

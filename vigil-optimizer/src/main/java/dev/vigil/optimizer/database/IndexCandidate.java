@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
  * @param columns the indexed columns in order
  * @param reason why, with the figures (e.g. the plan cost before and after)
  * @param shapes the query shapes it should make faster (identifiers the probe understands)
+ * @param tableBytes the table's size, which decides whether it is built without asking ({@code -1} unknown)
+ * @param guardShapes the shapes it may slow down (the table's writes), measured as a guard
  */
-public record IndexCandidate(String database, String table, List<String> columns, String reason, List<String> shapes) {
+public record IndexCandidate(String database, String table, List<String> columns, String reason, List<String> shapes,
+    long tableBytes, List<String> guardShapes) {
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
 
   /**
@@ -27,6 +30,7 @@ public record IndexCandidate(String database, String table, List<String> columns
     Objects.requireNonNull(reason, "reason");
     columns = List.copyOf(columns);
     shapes = List.copyOf(shapes);
+    guardShapes = List.copyOf(guardShapes);
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("an index needs at least one column on " + table);
     }
@@ -34,6 +38,11 @@ public record IndexCandidate(String database, String table, List<String> columns
       identifier(part);
     }
     columns.forEach(IndexCandidate::identifier);
+  }
+
+  /** A candidate on a table of unknown size with no guard shapes named. */
+  public IndexCandidate(String database, String table, List<String> columns, String reason, List<String> shapes) {
+    this(database, table, columns, reason, shapes, -1, List.of());
   }
 
   /** The index's name: {@code vigil_opt_<table>_<columns>}, at most 63 characters. */

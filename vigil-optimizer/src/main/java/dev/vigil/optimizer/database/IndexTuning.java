@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -21,8 +22,9 @@ import javax.sql.DataSource;
  * Creates the indexes an advisor suggests on an application database and drops them again on
  * rollback. On PostgreSQL the build is {@code CREATE INDEX CONCURRENTLY} (no write lock) and the drop
  * {@code DROP INDEX CONCURRENTLY IF EXISTS}, which also removes the invalid index a build interrupted
- * by a crash leaves behind. Applied at {@link Level#HIGH}. Its effect is measured by the probe the
- * caller gives for the shapes each index serves; the table's write latency, when given, is a guard.
+ * by a crash leaves behind. Applied at {@link Level#HIGH} when the table is at most the size limit, else
+ * at {@link Level#AGGRESSIVE} (a long build). Its effect is measured by the probe the caller gives for
+ * the shapes each index serves; the table's write latency, when given, is a guard.
  */
 public final class IndexTuning implements Tuning {
   /** The SQL dialect of the target database. */
@@ -38,12 +40,16 @@ public final class IndexTuning implements Tuning {
   /** The share by which the served shapes must get faster for an index to be kept. */
   public static final double MIN_GAIN = 0.3;
 
+  /** Largest table (bytes) an index is built on without asking at {@link Level#HIGH}: 10 GiB. */
+  public static final long DEFAULT_MAX_TABLE_BYTES = 10L << 30;
+
   private final String name;
   private final DataSource database;
   private final Dialect dialect;
   private final Supplier<List<IndexCandidate>> advisor;
   private final Function<IndexCandidate, Probe> probe;
   private final Function<IndexCandidate, List<Probe>> guards;
+  private final long maxTableBytes;
 
   /**
    * A tuning over one database.
@@ -56,6 +62,21 @@ public final class IndexTuning implements Tuning {
    */
   public IndexTuning(String name, DataSource database, Dialect dialect, Supplier<List<IndexCandidate>> advisor,
       Function<IndexCandidate, Probe> probe, Function<IndexCandidate, List<Probe>> guards) {
+    this(name, database, dialect, advisor, probe, guards, DEFAULT_MAX_TABLE_BYTES);
+  }
+
+  /**
+   * A tuning over one database that builds without asking (at {@link Level#HIGH}) only on tables of at
+   * most {@code maxTableBytes}; larger ones need {@link Level#AGGRESSIVE}.
+   *
+   * @throws IllegalArgumentException when the limit is not positive
+   */
+  public IndexTuning(String name, DataSource database, Dialect dialect, Supplier<List<IndexCandidate>> advisor,
+      Function<IndexCandidate, Probe> probe, Function<IndexCandidate, List<Probe>> guards, long maxTableBytes) {
+    if (maxTableBytes <= 0) {
+      throw new IllegalArgumentException("the table size limit of index builds must be positive; got " + maxTableBytes);
+    }
+    this.maxTableBytes = maxTableBytes;
     this.name = Objects.requireNonNull(name, "name");
     this.database = Objects.requireNonNull(database, "database");
     this.dialect = Objects.requireNonNull(dialect, "dialect");
@@ -86,10 +107,15 @@ public final class IndexTuning implements Tuning {
       details.put("index", c.indexName());
       details.put("statement", create(c));
       details.put("undo", drop(c.indexName(), c.table()));
+      details.put("table_bytes", c.tableBytes());
+      details.put("guard_shapes", c.guardShapes());
       details.put(Proposal.MIN_EFFECT, MIN_GAIN);
+      boolean large = c.tableBytes() > maxTableBytes;
+      String reason = large ? c.reason() + String.format(Locale.ROOT, "; the table is %d MB, above the %d MB built "
+          + "without asking at level high", c.tableBytes() >> 20, maxTableBytes >> 20) : c.reason();
       out.add(new Proposal("db:" + c.database() + ":index:" + c.describe(), Family.DATABASE, "create_index",
-          Level.HIGH, c.database() + ": " + c.describe(), c.reason(), "mean time of " + c.shapes().size()
-          + " query shape(s)", details));
+          large ? Level.AGGRESSIVE : Level.HIGH, c.database() + ": " + c.describe(), reason, "mean time of "
+          + c.shapes().size() + " query shape(s)", details));
     }
     return out;
   }
@@ -135,8 +161,11 @@ public final class IndexTuning implements Tuning {
 
   @SuppressWarnings("unchecked")
   private static IndexCandidate candidate(Proposal p) {
+    Object bytes = p.details().get("table_bytes");
+    Object guardShapes = p.details().get("guard_shapes");
     return new IndexCandidate(String.valueOf(p.details().get("database")), String.valueOf(p.details().get("table")),
-        (List<String>) p.details().get("columns"), p.reason(), (List<String>) p.details().get("shapes"));
+        (List<String>) p.details().get("columns"), p.reason(), (List<String>) p.details().get("shapes"),
+        bytes instanceof Number n ? n.longValue() : -1, guardShapes == null ? List.of() : (List<String>) guardShapes);
   }
 
   private void execute(String sql) throws SQLException {

@@ -73,6 +73,7 @@ public final class InsightFeature implements Feature {
     if (!databases.isEmpty()) {
       scheduler.start();
     }
+    context.provide(InsightDatabases.class, new InsightDatabases(databases));
     context.routes().error(InsightException.class, 503, "database_unavailable");
     InsightApi.register(context.routes(), databases, scheduler, context.clock());
     context.health(name(), () -> {

@@ -70,6 +70,11 @@ final class OptimizerApi {
         throw new ApiException(409, "not_applied", "optimizer action " + id + " is " + status.name()
             .toLowerCase(Locale.ROOT) + ", not applied");
       }
+      if (!optimizer.action(id).orElseThrow().proposal().reversible()) {
+        throw new ApiException(409, "irreversible", "optimizer action " + id + " cannot be undone: "
+            + optimizer.action(id).orElseThrow().proposal().details().getOrDefault("irreversible_because",
+            "it keeps no earlier state to go back to"));
+      }
       ActionRecord done = optimizer.rollback(id, HttpServer.caller(ctx).id());
       HttpServer.audit(ctx, AuditEvent.success("optimizer.rollback", "action:" + id).with("target",
           done.proposal().target()));

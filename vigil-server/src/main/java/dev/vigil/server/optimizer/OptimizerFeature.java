@@ -2,6 +2,7 @@ package dev.vigil.server.optimizer;
 
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.backup.checkpoint.RecoveryCheckpoints;
+import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.ValueParser;
@@ -13,6 +14,8 @@ import dev.vigil.optimizer.Optimizer;
 import dev.vigil.optimizer.OptimizerHooks;
 import dev.vigil.optimizer.OptimizerOptions;
 import dev.vigil.optimizer.Tuning;
+import dev.vigil.optimizer.database.DatabaseTunings;
+import dev.vigil.optimizer.database.IndexTuning;
 import dev.vigil.optimizer.memory.CacheBudgetTuning;
 import dev.vigil.optimizer.memory.LeakWatch;
 import dev.vigil.server.audit.Actor;
@@ -20,6 +23,7 @@ import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
+import dev.vigil.server.insight.InsightDatabases;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +31,8 @@ import java.util.Map;
 
 /**
  * The optimization engine as a server feature: the tunings the running features allow (memory
- * budgets and leak trends from the monitor; more as their sources run), a scheduled run at
+ * budgets and leak trends from the monitor; index, ANALYZE, VACUUM and index-drop tunings for each
+ * database insight watches; more as their sources run), a scheduled run at
  * {@code optimizer.level}, measurement of applied changes every minute, {@code /api/optimizer/*}.
  */
 public final class OptimizerFeature implements Feature {
@@ -80,6 +85,7 @@ public final class OptimizerFeature implements Feature {
           config.get(MEMORY_PRESSURE), CacheBudgetTuning.DEFAULT_FLOOR_ENTRIES,
           new MonitorHistoryProbe(monitor, "ram_percent", "host RAM use (%)"), List.of()));
     }
+    tunings.addAll(databaseTunings(context));
     Optimizer optimizer = new Optimizer(options, tunings, hooks(context, monitor), context.store());
     OptimizerService service = context.closeOnStop(new OptimizerService(optimizer, leaks, config.get(SCHEDULE),
         context.clock()));
@@ -87,6 +93,15 @@ public final class OptimizerFeature implements Feature {
     context.provide(Optimizer.class, optimizer);
     context.health(name(), () -> Health.up(optimizer.observing().size() + " change(s) under observation"));
     OptimizerApi.register(context.routes(), service);
+  }
+
+  /** Index, ANALYZE, VACUUM and index-drop tunings for each database insight watches. */
+  private static List<Tuning> databaseTunings(ServerContext context) {
+    List<Tuning> out = new ArrayList<>();
+    context.find(InsightDatabases.class).ifPresent(dbs -> dbs.databases().forEach((name, insight) -> out.addAll(
+        DatabaseTunings.of(insight, DatabaseUrl.parse(context.config().databases().get(name)),
+            IndexTuning.DEFAULT_MAX_TABLE_BYTES))));
+    return out;
   }
 
   private static OptimizerHooks hooks(ServerContext context, SystemMonitor monitor) {
