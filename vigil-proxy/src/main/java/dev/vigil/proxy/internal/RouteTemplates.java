@@ -2,16 +2,14 @@ package dev.vigil.proxy.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Turns request paths into route templates: configured templates first ({@code {name}} matches one
  * segment), then numbers, UUIDs and hex hashes become {@code {id}}.
  */
 public final class RouteTemplates {
-  private static final Pattern NUMBER = Pattern.compile("-?\\d+");
-  private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Pattern HEX = Pattern.compile("[0-9a-fA-F]{16,}");
+  private static final int UUID_LENGTH = 36;
+  private static final int MIN_HEX_ID = 16;
   private static final int MAX_SEGMENTS = 32;
 
   private final List<String[]> configured = new ArrayList<>();
@@ -41,7 +39,7 @@ public final class RouteTemplates {
     for (int i = 0; i < n; i++) {
       sb.append('/');
       String s = segs[i];
-      if (NUMBER.matcher(s).matches() || UUID.matcher(s).matches() || (HEX.matcher(s).matches() && hasDigit(s))) {
+      if (isId(s)) {
         sb.append("{id}");
       } else {
         sb.append(s.length() > 64 ? "{long}" : s);
@@ -56,13 +54,47 @@ public final class RouteTemplates {
     return sb.length() == 0 ? "/" : sb.toString();
   }
 
-  private static boolean hasDigit(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isDigit(s.charAt(i))) {
-        return true;
-      }
+  /**
+   * Whether a segment is an identifier: a whole number (optionally negative), a UUID, or a hex hash of
+   * at least {@value #MIN_HEX_ID} digits with a decimal digit in it (so a long word of the letters a–f is
+   * not one). Checked by hand: this runs for every segment of every proxied request.
+   */
+  static boolean isId(String s) {
+    int n = s.length();
+    int start = n > 1 && s.charAt(0) == '-' ? 1 : 0;
+    boolean number = n > start;
+    for (int i = start; i < n && number; i++) {
+      number = s.charAt(i) >= '0' && s.charAt(i) <= '9';
     }
-    return false;
+    if (number) {
+      return true;
+    }
+    if (n == UUID_LENGTH) {
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !isHex(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (n < MIN_HEX_ID) {
+      return false;
+    }
+    boolean digit = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (!isHex(c)) {
+        return false;
+      }
+      digit |= c <= '9';
+    }
+    return digit;
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static boolean matches(String[] template, String[] segs) {
