@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Every invalidation first bumps a stamp (one per stripe of keys, or a global epoch for prefix and
  * clear), then removes the entry. A reader takes a {@link Ticket} before going to Redis and stores the
- * value with {@link #fill}: after storing, it re-reads the stamps and removes its own entry if either
- * moved. Whatever the interleaving, an entry read before an invalidation never survives it.
+ * value with {@link #fill}, which checks the stamps inside the key's atomic write. Whatever the
+ * interleaving, an entry read before an invalidation is never readable once that invalidation is done.
  */
 public final class GuardedL1 {
   private static final int STRIPES = 4096;
@@ -43,12 +43,10 @@ public final class GuardedL1 {
 
   /** Stores a fetched value unless an invalidation of the key happened since the ticket was taken. */
   public void fill(String key, L1Entry entry, Ticket ticket) {
-    if (changed(key, ticket)) {
-      return;
-    }
-    memory.put(key, entry);
-    if (changed(key, ticket)) {
-      memory.remove(key);
+    if (!changed(key, ticket)) {
+      // checked inside the key's atomic write: a stale value put first and removed after would be
+      // readable in between, after the invalidation that should have hidden it had been applied
+      memory.putIf(key, entry, () -> !changed(key, ticket));
     }
   }
 

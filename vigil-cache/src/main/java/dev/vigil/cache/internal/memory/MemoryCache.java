@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -82,6 +83,15 @@ public final class MemoryCache {
   /** Stores an entry, replacing any previous one. */
   public void put(String key, L1Entry entry) {
     cache.put(key, entry);
+  }
+
+  /**
+   * Stores an entry if {@code stillValid} holds, decided atomically with any other write or removal of
+   * the key: a removal ordered after this call removes the entry, one ordered before it is seen by
+   * {@code stillValid}.
+   */
+  public void putIf(String key, L1Entry entry, BooleanSupplier stillValid) {
+    cache.asMap().compute(key, (k, current) -> stillValid.getAsBoolean() ? entry : current);
   }
 
   /** Drops a key; returns whether an entry was there. */
