@@ -331,6 +331,7 @@ public final class CacheManager implements AutoCloseable {
       L1Entry e = l1.memory().get(key);
       if (e != null) {
         e.namespace().l1Hit();
+        l1Watch.hit();
         return target.isInstance(e.value()) ? (Optional<T>) (Optional<?>) e.present()
             : Optional.ofNullable((T) target.cast(adapt(key, e.value(), type)));
       }
@@ -721,6 +722,7 @@ public final class CacheManager implements AutoCloseable {
       L1Entry e = l1.memory().get(key);
       if (e != null) {
         e.namespace().l1Hit();
+        l1Watch.hit();
         if (loader != null) {
           maybeRefresh(key, type, ttlMillis, loader, e.expiresAtMillis(), e.loadMillis());
         }

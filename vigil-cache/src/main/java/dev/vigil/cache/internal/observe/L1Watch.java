@@ -10,12 +10,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The in-process level's hit rate over time and its shadow entries. On one in-process miss in
- * {@link #SAMPLE_ONE_IN} (chosen at random, so no shared counter is bumped) it records the hit rate since
- * the previous sample; hits are never touched. Keeps the last {@link #MAX_SAMPLES} samples.
+ * {@link #SAMPLE_ONE_IN} and one hit in {@link #HIT_SAMPLE_ONE_IN} (chosen at random, so no shared counter
+ * is bumped) it records the hit rate since the previous sample. Keeps the last {@link #MAX_SAMPLES} samples.
  */
 public final class L1Watch {
   /** One miss in this many takes a hit-rate sample. */
   public static final int SAMPLE_ONE_IN = 32;
+  /** One hit in this many takes a hit-rate sample (a power of two). */
+  public static final int HIT_SAMPLE_ONE_IN = 1024;
   /** Most samples kept. */
   public static final int MAX_SAMPLES = 4096;
   private static final long MIN_READS = 16;
@@ -44,6 +46,16 @@ public final class L1Watch {
   /** The shadow entries (the level reports its evictions there). */
   public GhostList ghosts() {
     return ghosts;
+  }
+
+  /**
+   * Called on an in-process hit: one in {@link #HIT_SAMPLE_ONE_IN} takes a sample, so a level that stops
+   * missing still shows its hit rate.
+   */
+  public void hit() {
+    if ((ThreadLocalRandom.current().nextInt() & (HIT_SAMPLE_ONE_IN - 1)) == 0) {
+      sample();
+    }
   }
 
   /** Called on an in-process miss. */
