@@ -54,8 +54,8 @@ public final class PostgresEngine implements DumpEngine {
   private final Clock clock;
   private final JobSettings jobs;
 
-  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock,
-      JobSettings jobs) {
+  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl,
+      Clock clock, JobSettings jobs) {
     if (format != DumpFormat.CUSTOM && format != DumpFormat.PLAIN) {
       throw new IllegalArgumentException("PostgreSQL backups are custom or plain, not " + format.id());
     }

@@ -25,6 +25,8 @@ import java.util.function.DoubleSupplier;
 public final class L1SizeTuning implements Tuning {
   /** Smallest hit-rate gain (0–1) worth a resize, by default. */
   public static final double DEFAULT_MIN_GAIN = 0.05;
+  /** How many times its starting size the in-process level may grow to, by default. */
+  public static final long DEFAULT_BUDGET_FACTOR = 4;
   /** Fewest in-process reads before the curve is trusted, by default. */
   public static final long DEFAULT_MIN_READS = 1000;
 
