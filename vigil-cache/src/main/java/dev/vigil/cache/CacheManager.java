@@ -559,16 +559,14 @@ public final class CacheManager implements AutoCloseable {
 
   /**
    * Reloads {@code keys} in the background shortly before their values expire, with the loader and TTL
-   * of their last load, so readers stop waiting for them after each expiry. Keys never loaded through
-   * {@link #get(String, Class, Duration, Function)} are refused, since there is no loader to call.
+   * of their last load through {@link #get(String, Class, Duration, Function)}, so readers stop waiting
+   * for them after each expiry. A key not loaded that way yet (e.g. after a restart) is warmed from its
+   * first such load on.
    *
-   * @throws IllegalArgumentException naming the keys with no known loader
+   * @throws IllegalStateException when the cache is closed
    */
   public void warmAhead(Collection<String> keys) {
-    List<String> unknown = keys.stream().filter(k -> loads.reload(k) == null).toList();
-    if (!unknown.isEmpty()) {
-      throw new IllegalArgumentException("cannot warm keys never loaded through a loader: " + unknown);
-    }
+    keys.forEach(CacheManager::checkKey);
     synchronized (warmed) {
       if (closed) {
         throw new IllegalStateException("cache is closed");

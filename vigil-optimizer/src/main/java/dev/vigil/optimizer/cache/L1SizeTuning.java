@@ -105,6 +105,12 @@ public final class L1SizeTuning implements Tuning {
     return Map.of("from_entries", Long.toString(from));
   }
 
+  /** Sets the size again after a restart. */
+  @Override
+  public void restore(Proposal proposal, Map<String, String> undo) {
+    cache.resizeL1(((Number) proposal.details().get("to_entries")).longValue());
+  }
+
   @Override
   public void undo(Proposal proposal, Map<String, String> undo) {
     long from = undo.containsKey("from_entries") ? Long.parseLong(undo.get("from_entries"))

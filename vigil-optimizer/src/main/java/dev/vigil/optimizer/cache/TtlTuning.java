@@ -113,6 +113,12 @@ public final class TtlTuning implements Tuning {
     return Map.of(PREVIOUS, Long.toString(previous));
   }
 
+  /** Sets the TTL override again after a restart. */
+  @Override
+  public void restore(Proposal proposal, Map<String, String> undo) {
+    cache.ttlOverride(namespace(proposal), Duration.ofMillis(((Number) proposal.details().get("to_ms")).longValue()));
+  }
+
   @Override
   public void undo(Proposal proposal, Map<String, String> undo) {
     String ns = namespace(proposal);

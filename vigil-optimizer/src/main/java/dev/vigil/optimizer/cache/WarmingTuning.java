@@ -101,6 +101,12 @@ public final class WarmingTuning implements Tuning {
     return Map.of("keys", String.join("\n", keys));
   }
 
+  /** Warms the keys again after a restart (each from its first load on). */
+  @Override
+  public void restore(Proposal proposal, Map<String, String> undo) {
+    apply(proposal);
+  }
+
   @Override
   public void undo(Proposal proposal, Map<String, String> undo) {
     String stored = undo.get("keys");

@@ -106,6 +106,14 @@ public final class CompressionTuning implements Tuning {
     return Map.of("from_level", Integer.toString(previous));
   }
 
+  /** Sets the level again after a restart. */
+  @Override
+  public void restore(Proposal proposal, Map<String, String> undo) {
+    DatabaseBackup b = database(proposal);
+    Compression c = Compression.ofId(String.valueOf(proposal.details().get("compression")));
+    b.jobSettings().compressionLevel(c, ((Number) proposal.details().get("to_level")).intValue());
+  }
+
   @Override
   public void undo(Proposal proposal, Map<String, String> undo) {
     DatabaseBackup b = database(proposal);

@@ -87,6 +87,12 @@ public final class JobPriorityTuning implements Tuning {
     return previous;
   }
 
+  /** Lowers the priority again after a restart. */
+  @Override
+  public void restore(Proposal proposal, Map<String, String> undo) {
+    apply(proposal);
+  }
+
   @Override
   public void undo(Proposal proposal, Map<String, String> undo) {
     List<String> names = databases(proposal);

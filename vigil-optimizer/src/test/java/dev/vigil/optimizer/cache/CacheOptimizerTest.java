@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine over the cache family: a run at {@code medium} warms the keys reloaded after every expiry,
- * the measurements keep it (readers stopped waiting), and a manual rollback stops the warming.
+ * the measurements keep it (readers stopped waiting), a restart puts it back, and a manual rollback stops
+ * the warming.
  */
 class CacheOptimizerTest {
   @TempDir
@@ -34,25 +35,7 @@ class CacheOptimizerTest {
     Duration ttl = Duration.ofSeconds(60);
     try (CacheManager cache = CacheManager.builder().clock(clock).earlyRefresh(EarlyRefresh.OFF).build();
         StateStore store = StateStore.open(null, dir.resolve("state"))) {
-      OptimizerOptions options = OptimizerOptions.defaults().withClock(clock)
-          .withWindows(Duration.ofMinutes(30), Duration.ofMinutes(30)).withMinSamples(8);
-      Optimizer optimizer = new Optimizer(options, List.of(new WarmingTuning(cache, 3, 0.5),
-          new TtlTuning(cache, 1000, 0.5)), new OptimizerHooks() {
-            @Override
-            public void audit(String action, String resource, String outcome, Map<String, Object> facts) {
-              // the audit trail is the server's; this test reads the optimizer's own history
-            }
-
-            @Override
-            public void checkpoint(String label) {
-              throw new IllegalStateException("nothing here is aggressive");
-            }
-
-            @Override
-            public boolean busy() {
-              return false;
-            }
-          }, store);
+      Optimizer optimizer = optimizer(cache, clock, store);
       for (int cycle = 0; cycle < 9; cycle++) {
         readAll(cache, ttl);
         clock.advance(Duration.ofSeconds(70));
@@ -84,9 +67,37 @@ class CacheOptimizerTest {
         assertThat(a.confidence()).isGreaterThan(0.99);
       });
 
-      optimizer.rollback(id, "admin");
-      assertThat(cache.warmedKeys()).isEmpty();
+      // a restart: a new cache knows nothing of the warming; the optimizer puts it back from its history
+      try (CacheManager restarted = CacheManager.builder().clock(clock).earlyRefresh(EarlyRefresh.OFF).build()) {
+        Optimizer again = optimizer(restarted, clock, store);
+        assertThat(again.recover()).isEmpty();
+        assertThat(restarted.warmedKeys()).containsExactlyInAnyOrderElementsOf(cache.warmedKeys());
+        again.rollback(id, "admin");
+        assertThat(restarted.warmedKeys()).isEmpty();
+      }
     }
+  }
+
+  private static Optimizer optimizer(CacheManager cache, MutableClock clock, StateStore store) {
+    OptimizerOptions options = OptimizerOptions.defaults().withClock(clock)
+        .withWindows(Duration.ofMinutes(30), Duration.ofMinutes(30)).withMinSamples(8);
+    return new Optimizer(options, List.of(new WarmingTuning(cache, 3, 0.5), new TtlTuning(cache, 1000, 0.5)),
+        new OptimizerHooks() {
+          @Override
+          public void audit(String action, String resource, String outcome, Map<String, Object> facts) {
+            // the audit trail is the server's; this test reads the optimizer's own history
+          }
+
+          @Override
+          public void checkpoint(String label) {
+            throw new IllegalStateException("nothing here is aggressive");
+          }
+
+          @Override
+          public boolean busy() {
+            return false;
+          }
+        }, store);
   }
 
   private static void readAll(CacheManager cache, Duration ttl) {
