@@ -19,7 +19,7 @@ import java.util.TreeMap;
 /**
  * Tunes the TTL of loaded values per cache namespace (keys {@code namespace:…}; per key would need a
  * loader-level setting the callers do not have, and a namespace is usually one kind of data). When
- * reloads keep bringing back the value already cached, the TTL is doubled (fewer loads); when many bring
+ * reloads (nearly) always bring back the value already cached, the TTL is doubled (fewer loads); when many bring
  * back a changed value, readers were served stale data for part of the TTL, so it is halved. Reversible
  * and non-blocking ({@link Level#MEDIUM}); undo restores the previous override or none.
  */
@@ -28,6 +28,11 @@ public final class TtlTuning implements Tuning {
   public static final int DEFAULT_MIN_RELOADS = 10;
   /** Share of reloads with a changed value from which the TTL is shortened, by default. */
   public static final double DEFAULT_STALE_SHARE = 0.5;
+  /**
+   * Largest share of reloads with a changed value that still lengthens the TTL (a value that changes
+   * once in a long while should not keep its TTL short forever).
+   */
+  public static final double MAX_CHANGED_SHARE_TO_LENGTHEN = 0.02;
   /** Longest TTL it sets. */
   public static final Duration MAX_TTL = Duration.ofDays(1);
   /** Shortest TTL it sets. */
@@ -85,13 +90,13 @@ public final class TtlTuning implements Tuning {
       details.put("unchanged_reloads", unchanged);
       details.put("changed_reloads", changed);
       details.put("keys", keys.size());
-      if (changed == 0 && current < MAX_TTL.toMillis()) {
+      if (changed <= MAX_CHANGED_SHARE_TO_LENGTHEN * reloads && current < MAX_TTL.toMillis()) {
         long to = Math.min(MAX_TTL.toMillis(), current * 2);
         details.put("to_ms", to);
         out.add(new Proposal("cache:ttl:" + ns + ":longer", Family.CACHE, "lengthen_ttl", Level.MEDIUM,
             "cache namespace " + ns + ": TTL " + human(current) + " → " + human(to),
-            String.format(Locale.ROOT, "all %d reloads of %d key(s) brought back the value already cached", reloads,
-                keys.size()), "seconds between loads of a key in " + ns, details));
+            String.format(Locale.ROOT, "%d of %d reloads of %d key(s) brought back the value already cached",
+                unchanged, reloads, keys.size()), "seconds between loads of a key in " + ns, details));
       } else if (changed >= staleShare * reloads && current > MIN_TTL.toMillis()) {
         long to = Math.max(MIN_TTL.toMillis(), current / 2);
         details.put("to_ms", to);

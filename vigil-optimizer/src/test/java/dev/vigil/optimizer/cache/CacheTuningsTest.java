@@ -107,7 +107,7 @@ class CacheTuningsTest {
       Proposal shorter = proposals.stream().filter(p -> p.kind().equals("shorten_ttl")).findFirst().orElseThrow();
       assertThat(longer.key()).isEqualTo("cache:ttl:country:longer");
       assertThat(longer.target()).contains("10 s → 20 s");
-      assertThat(longer.reason()).contains("all 15 reloads");
+      assertThat(longer.reason()).contains("15 of 15 reloads");
       assertThat(shorter.key()).isEqualTo("cache:ttl:quote:shorter");
       assertThat(shorter.target()).contains("10 s → 5 s");
       assertThat(shorter.level()).isEqualTo(Level.MEDIUM);
