@@ -1,6 +1,7 @@
 package dev.vigil.backup;
 
 import dev.vigil.backup.compress.Compression;
+import dev.vigil.backup.jobs.JobSettings;
 import dev.vigil.backup.engine.CredentialFile;
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.backup.engine.DumpEngine;
@@ -107,6 +108,7 @@ public final class DatabaseBackup implements AutoCloseable {
   private final DatabaseUrl verifyUrl;
   private final DumpEngine engine;
   private final Compression compression;
+  private final JobSettings jobs;
   private final RetentionPolicy retention;
   private final boolean verifyAfterBackup;
   private final Clock clock;
@@ -173,7 +175,8 @@ public final class DatabaseBackup implements AutoCloseable {
     this.verifyAfterBackup = b.verifyAfterBackup;
     this.clock = b.clock;
     this.progress = b.progress;
-    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl, b.clock);
+    this.jobs = b.jobs != null ? b.jobs : new JobSettings();
+    this.engine = DumpEngine.create(url, b.tools, b.postgresFormat, credentialsDir, verifyUrl, b.clock, jobs);
     this.lock = DirLock.of(dir);
     if (b.store != null) {
       this.store = b.store;
@@ -194,6 +197,16 @@ public final class DatabaseBackup implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** How heavy jobs run: the tools' priority and the compression level (changeable while in use). */
+  public JobSettings jobSettings() {
+    return jobs;
+  }
+
+  /** The compression of new backups. */
+  public Compression compression() {
+    return compression;
   }
 
   /** A builder for a backup of {@code databaseUrl} into {@code backupDir}. */
@@ -535,7 +548,7 @@ public final class DatabaseBackup implements AutoCloseable {
         try (OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.WRITE);
             OutputStream metered = metered(new BufferedOutputStream(file, 1 << 20), "backup", fn, estimate);
             OutputStream digest = new DigestOutputStream(metered, sha);
-            OutputStream compressed = outer.compress(digest)) {
+            OutputStream compressed = outer.compress(digest, jobs.compressionLevel(outer))) {
           result = engine.dump(new DumpSink(compressed, null, workDir, internal));
         }
       }
@@ -884,6 +897,7 @@ public final class DatabaseBackup implements AutoCloseable {
     private int maxBackups = DEFAULT_MAX_BACKUPS;
     private RetentionPolicy retention;
     private Compression compression = DEFAULT_COMPRESSION;
+    private JobSettings jobs;
     private DumpFormat postgresFormat = DEFAULT_POSTGRES_FORMAT;
     private Clock clock = Clock.systemDefaultZone();
     private StateStore store;
@@ -922,6 +936,15 @@ public final class DatabaseBackup implements AutoCloseable {
     /** A full retention policy (replaces {@link #maxBackups(int)}). */
     public Builder retention(RetentionPolicy policy) {
       this.retention = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How heavy jobs run (default: a fresh {@link JobSettings}, normal priority and default levels); give
+     * one instance to several databases to change them together.
+     */
+    public Builder jobSettings(JobSettings settings) {
+      this.jobs = Objects.requireNonNull(settings, "jobSettings");
       return this;
     }
 

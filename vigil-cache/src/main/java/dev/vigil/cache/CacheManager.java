@@ -11,6 +11,11 @@ import dev.vigil.cache.memoize.Memoized;
 import dev.vigil.cache.internal.memory.L1Entry;
 import dev.vigil.cache.internal.memory.MemoryCache;
 import dev.vigil.cache.internal.memory.TagIndex;
+import dev.vigil.cache.internal.observe.L1Watch;
+import dev.vigil.cache.internal.observe.LoadTracker;
+import dev.vigil.cache.observe.KeyLoads;
+import dev.vigil.cache.observe.L1Curve;
+import dev.vigil.cache.observe.LoadEvent;
 import dev.vigil.cache.redis.RedisCache;
 import dev.vigil.cache.redis.RedisLink;
 import dev.vigil.cache.redis.RedisOptions;
@@ -30,7 +35,9 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +48,16 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +99,10 @@ public final class CacheManager implements AutoCloseable {
   /** Prefix of every Redis key, channel and lock unless {@link Builder#keyPrefix} says otherwise. */
   public static final String DEFAULT_KEY_PREFIX = "vigil:cache:";
   private static final int MAX_LIST_LIMIT = 10_000;
+  /** How soon after its value expired a reader's load counts as a reload after expiry, by default. */
+  public static final Duration DEFAULT_RELOAD_WINDOW = Duration.ofSeconds(30);
+  /** How often keys warmed ahead of expiry are checked. */
+  public static final Duration WARM_CHECK = Duration.ofMillis(250);
 
   private final CacheMode mode;
   private final String nodeId;
@@ -112,6 +126,12 @@ public final class CacheManager implements AutoCloseable {
   private final LongAdder invalidationsSent = new LongAdder();
   private final LongAdder invalidationsReceived = new LongAdder();
   private final Object keyCountLock = new Object();
+  private final LoadTracker loads;
+  private final L1Watch l1Watch;
+  private final Map<String, Long> ttlOverrides = new ConcurrentHashMap<>();
+  private final Set<String> warmed = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService warmer;
+  private boolean closed;
   private long keyCountAt;
   private long keyCount;
 
@@ -126,7 +146,10 @@ public final class CacheManager implements AutoCloseable {
     this.earlyRefresh = b.earlyRefresh;
     this.trustedPackages = List.copyOf(b.trustedPackages);
     this.pending = new PendingInvalidations(b.maxPending);
-    MemoryCache memory = new MemoryCache(b.maxEntries, clock, counters.evictions, this::forgetTags);
+    this.loads = new LoadTracker(clock, b.reloadWindow.toMillis());
+    this.l1Watch = new L1Watch(clock, b.maxEntries, counters::l1Hits, counters.l1Misses::sum);
+    MemoryCache memory = new MemoryCache(b.maxEntries, clock, counters.evictions, this::forgetTags,
+        l1Watch.ghosts()::evicted);
     this.l1 = new GuardedL1(memory);
     AtomicInteger threads = new AtomicInteger();
     this.refresher = new ThreadPoolExecutor(b.refreshThreads, b.refreshThreads, 30, TimeUnit.SECONDS,
@@ -308,10 +331,12 @@ public final class CacheManager implements AutoCloseable {
       L1Entry e = l1.memory().get(key);
       if (e != null) {
         e.namespace().l1Hit();
+        l1Watch.hit();
         return target.isInstance(e.value()) ? (Optional<T>) (Optional<?>) e.present()
             : Optional.ofNullable((T) target.cast(adapt(key, e.value(), type)));
       }
       counters.l1Misses.increment();
+      l1Watch.missed(key);
     }
     return Optional.ofNullable((T) target.cast(lookupBelowL1(key, type, 0, null, serving)));
   }
@@ -343,7 +368,8 @@ public final class CacheManager implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public <T> T get(String key, Type type, Duration ttl, Function<String, ? extends T> loader) {
     Objects.requireNonNull(loader, "loader");
-    long ttlMillis = ttlMillis(ttl);
+    long ttlMillis = key == null || ttlOverrides.isEmpty() ? ttlMillis(ttl)
+        : ttlOverrides.getOrDefault(counters.namespaceName(key), ttlMillis(ttl));
     Object hit = lookup(key, type, ttlMillis, loader);
     if (hit != null) {
       return (T) hit;
@@ -475,11 +501,130 @@ public final class CacheManager implements AutoCloseable {
    */
   public void resizeL1(long maxEntries) {
     l1.memory().maximumSize(maxEntries);
+    l1Watch.resized(maxEntries);
   }
 
   /** Entries in the in-process level now. */
   public long localSize() {
     return l1.memory().size();
+  }
+
+  // ---------------------------------------------------------------------------------------- observation
+
+  /**
+   * What the cache saw of the loads of the most recently loaded keys (at most
+   * {@value LoadTracker#MAX_KEYS}): reloads right after expiry, unchanged and changed reloads.
+   */
+  public List<KeyLoads> loadReports() {
+    return loads.keys(Set.copyOf(warmed));
+  }
+
+  /** The loads of watched keys matching {@code keyMatches} in {@code [from, to)}. */
+  public List<LoadEvent> loadEvents(Predicate<String> keyMatches, Instant from, Instant to) {
+    return loads.events(keyMatches, from, to);
+  }
+
+  /** The in-process level's hit rate and, from its shadow entries, the hit rates larger sizes would get. */
+  public L1Curve l1Curve() {
+    return l1Watch.curve(l1Capacity());
+  }
+
+  /** In-process hit-rate samples (0–1, each over a stretch of reads) taken in {@code [from, to)}. */
+  public double[] l1HitRateSamples(Instant from, Instant to) {
+    return l1Watch.samples(from, to);
+  }
+
+  /**
+   * Caches values loaded in {@code namespace} (keys {@code namespace:…}) for {@code ttl}, whatever TTL the
+   * reads pass; values already cached keep theirs until they expire.
+   *
+   * @throws IllegalArgumentException for an empty namespace or a TTL that is not positive
+   */
+  public void ttlOverride(String namespace, Duration ttl) {
+    if (namespace == null || namespace.isEmpty()) {
+      throw new IllegalArgumentException("TTL override needs a namespace");
+    }
+    ttlOverrides.put(namespace, ttlMillis(Objects.requireNonNull(ttl, "ttl")));
+  }
+
+  /** Drops the TTL override of {@code namespace}; loads use the TTL their reads pass again. */
+  public void clearTtlOverride(String namespace) {
+    ttlOverrides.remove(namespace);
+  }
+
+  /** The TTL of loads in {@code namespace} when overridden. */
+  public Optional<Duration> ttlOverride(String namespace) {
+    return Optional.ofNullable(ttlOverrides.get(namespace)).map(Duration::ofMillis);
+  }
+
+  /**
+   * Reloads {@code keys} in the background shortly before their values expire, with the loader and TTL
+   * of their last load through {@link #get(String, Class, Duration, Function)}, so readers stop waiting
+   * for them after each expiry. A key not loaded that way yet (e.g. after a restart) is warmed from its
+   * first such load on.
+   *
+   * @throws IllegalStateException when the cache is closed
+   */
+  public void warmAhead(Collection<String> keys) {
+    keys.forEach(CacheManager::checkKey);
+    synchronized (warmed) {
+      if (closed) {
+        throw new IllegalStateException("cache is closed");
+      }
+      warmed.addAll(keys);
+      if (warmer == null) {
+        warmer = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "vigil-cache-warm-" + nodeId);
+          t.setDaemon(true);
+          return t;
+        });
+        warmer.scheduleWithFixedDelay(this::warmDueQuietly, WARM_CHECK.toMillis(), WARM_CHECK.toMillis(),
+            TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** Stops warming {@code keys}; they expire and load on a read again. */
+  public void stopWarming(Collection<String> keys) {
+    warmed.removeAll(keys);
+  }
+
+  /** The keys warmed ahead of expiry. */
+  public Set<String> warmedKeys() {
+    return Set.copyOf(warmed);
+  }
+
+  /**
+   * Reloads now every warmed key whose value expires within its lead time (the larger of twice the check
+   * interval plus twice its load time, and a tenth of its TTL, at most half its TTL); the warming thread
+   * calls this every {@link #WARM_CHECK}.
+   *
+   * @return how many keys were reloaded
+   */
+  public int warmDue() {
+    int reloaded = 0;
+    long now = clock.millis();
+    for (String key : warmed) {
+      LoadTracker.Reload r = loads.reload(key);
+      if (r == null) {
+        continue;
+      }
+      long lead = Math.min(r.ttlMillis() / 2, Math.max(2 * WARM_CHECK.toMillis() + 2 * r.meanLoadMillis(),
+          r.ttlMillis() / 10));
+      if (now >= r.expiresAt() - lead) {
+        refresh(key, r.ttlMillis(), r.loader());
+        reloaded++;
+      }
+    }
+    return reloaded;
+  }
+
+  private void warmDueQuietly() {
+    try {
+      warmDue();
+    } catch (RuntimeException e) {
+      LOG.warn("warming keys ahead of expiry failed; they load on the next read instead", e);
+    }
   }
 
   /** A snapshot of the counters in the documented shape plus detail (see {@link CacheStats}). */
@@ -515,6 +660,12 @@ public final class CacheManager implements AutoCloseable {
   /** Stops the background threads and closes the Redis connections. */
   @Override
   public void close() {
+    synchronized (warmed) {
+      closed = true;
+      if (warmer != null) {
+        warmer.shutdownNow();
+      }
+    }
     refresher.shutdownNow();
     if (link != null) {
       link.close();
@@ -569,12 +720,14 @@ public final class CacheManager implements AutoCloseable {
       L1Entry e = l1.memory().get(key);
       if (e != null) {
         e.namespace().l1Hit();
+        l1Watch.hit();
         if (loader != null) {
           maybeRefresh(key, type, ttlMillis, loader, e.expiresAtMillis(), e.loadMillis());
         }
         return adapt(key, e.value(), type);
       }
       counters.l1Misses.increment();
+      l1Watch.missed(key);
     }
     return lookupBelowL1(key, type, ttlMillis, loader, serving);
   }
@@ -605,6 +758,7 @@ public final class CacheManager implements AutoCloseable {
             return adapt(key, local.value(), type);
           }
           counters.l1Misses.increment();
+          l1Watch.missed(key);
         }
       }
     }
@@ -668,7 +822,7 @@ public final class CacheManager implements AutoCloseable {
     }
   }
 
-  private Object loadAndStore(String key, long ttlMillis, Function<String, ?> loader, boolean announce) {
+  private Object loadAndStore(String key, long ttlMillis, Function<String, ?> loader, boolean background) {
     long start = System.nanoTime();
     Object value;
     try {
@@ -683,7 +837,10 @@ public final class CacheManager implements AutoCloseable {
     counters.loadNanos.add(elapsed);
     if (value != null) {
       int loadMillis = (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(elapsed));
-      store(key, value, ttlMillis, loadMillis, Set.of(), announce);
+      store(key, value, ttlMillis, loadMillis, Set.of(), background);
+      byte[] encoded = codec.encode(value);
+      loads.loaded(key, counters.namespaceName(key), Arrays.hashCode(encoded) * 31L + encoded.length, ttlMillis,
+          loadMillis, background, loader);
     }
     return value;
   }
@@ -1009,8 +1166,18 @@ public final class CacheManager implements AutoCloseable {
         "java.math."));
     private int maxPending = 100_000;
     private int refreshThreads = 2;
+    private Duration reloadWindow = DEFAULT_RELOAD_WINDOW;
 
     private Builder() {
+    }
+
+    /**
+     * How soon after its value expired a reader's load counts as a reload after expiry, in the load
+     * observations (default 30 seconds).
+     */
+    public Builder reloadWindow(Duration window) {
+      this.reloadWindow = positive("reloadWindow", window);
+      return this;
     }
 
     /** Most entries in the in-process level (default 10,000). */

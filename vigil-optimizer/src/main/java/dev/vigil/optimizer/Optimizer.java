@@ -237,11 +237,28 @@ public final class Optimizer {
 
   /**
    * Undoes the changes a crash left half applied (e.g. an invalid index after a kill during a
-   * concurrent build) and marks them failed.
+   * concurrent build) and marks them failed; puts back the applied changes that lived in memory
+   * ({@link Tuning#restore}).
    *
    * @return the ids cleaned up
    */
   public synchronized List<String> recover() {
+    for (ActionRecord.Status status : List.of(ActionRecord.Status.OBSERVING, ActionRecord.Status.KEPT)) {
+      for (ActionRecord a : store.withStatus(status)) {
+        Tuning tuning = tunings.get(a.tuning());
+        if (tuning == null) {
+          continue;
+        }
+        try {
+          tuning.restore(a.proposal(), a.undo());
+        } catch (Exception e) {
+          LOG.error("optimizer: action {} ({}) could not be put back after the restart; roll it back or apply it"
+              + " again", a.id(), a.proposal().target(), e);
+          hooks.audit("optimizer.restore", "action:" + a.id() + " " + a.proposal().target(), "failure",
+              facts(a.proposal(), Map.of("reason", String.valueOf(e.getMessage()))));
+        }
+      }
+    }
     List<String> cleaned = new ArrayList<>();
     for (ActionRecord a : store.withStatus(ActionRecord.Status.APPLYING)) {
       Tuning tuning = tunings.get(a.tuning());

@@ -40,6 +40,16 @@ public interface Tuning {
    */
   void undo(Proposal proposal, Map<String, String> undo) throws Exception;
 
+  /**
+   * Puts an applied change back after a restart when it lived only in this process's memory (a cache
+   * TTL, a job priority), from the state {@link #apply} returned. A change kept outside the process (an
+   * index) survives a restart by itself, which is why the default has nothing to do.
+   *
+   * @throws Exception when it cannot be put back (the action is then reported; it can be rolled back)
+   */
+  default void restore(Proposal proposal, Map<String, String> undo) throws Exception {
+  }
+
   /** How to measure the metric {@code proposal} should improve. */
   Probe probe(Proposal proposal);
 

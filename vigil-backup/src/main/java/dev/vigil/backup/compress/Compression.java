@@ -15,17 +15,53 @@ import java.util.zip.GZIPOutputStream;
  */
 public enum Compression {
   /** No compression. */
-  NONE(""),
-  /** gzip at level 6, the documented {@code .gz} format, readable by {@code gunzip}. */
-  GZIP(".gz"),
-  /** Zstandard at level 3 with frame checksums, readable by {@code zstd -d}; several times faster than gzip. */
-  ZSTD(".zst");
+  NONE("", 0, 0, 0),
+  /** gzip (level 6 by default), the documented {@code .gz} format, readable by {@code gunzip}. */
+  GZIP(".gz", 6, 1, 9),
+  /**
+   * Zstandard (level 3 by default) with frame checksums, readable by {@code zstd -d}; several times faster
+   * than gzip.
+   */
+  ZSTD(".zst", 3, 1, 19);
 
   private static final int BUFFER = 1 << 16;
   private final String extension;
+  private final int defaultLevel;
+  private final int minLevel;
+  private final int maxLevel;
 
-  Compression(String extension) {
+  Compression(String extension, int defaultLevel, int minLevel, int maxLevel) {
     this.extension = extension;
+    this.defaultLevel = defaultLevel;
+    this.minLevel = minLevel;
+    this.maxLevel = maxLevel;
+  }
+
+  /** The level used unless one is given (0 for {@link #NONE}). */
+  public int defaultLevel() {
+    return defaultLevel;
+  }
+
+  /** The fastest level (0 for {@link #NONE}). */
+  public int minLevel() {
+    return minLevel;
+  }
+
+  /** The strongest level this library uses (0 for {@link #NONE}). */
+  public int maxLevel() {
+    return maxLevel;
+  }
+
+  /**
+   * Checks a level for this codec.
+   *
+   * @throws IllegalArgumentException naming the codec's range
+   */
+  public void checkLevel(int level) {
+    if (level < minLevel || level > maxLevel) {
+      throw new IllegalArgumentException(id() + " level must be within " + minLevel + ".." + maxLevel + "; got "
+          + level);
+    }
   }
 
   /** The file-name suffix: {@code ""}, {@code ".gz"} or {@code ".zst"}. */
@@ -56,13 +92,28 @@ public enum Compression {
     return filename.endsWith(ZSTD.extension) ? ZSTD : NONE;
   }
 
-  /** Wraps {@code out} so that bytes written are compressed; closing the result finishes the stream. */
+  /** Wraps {@code out} so that bytes written are compressed at the default level. */
   public OutputStream compress(OutputStream out) throws IOException {
+    return compress(out, defaultLevel);
+  }
+
+  /**
+   * Wraps {@code out} so that bytes written are compressed at {@code level}; closing the result finishes
+   * the stream.
+   *
+   * @throws IllegalArgumentException when the level is outside the codec's range
+   */
+  public OutputStream compress(OutputStream out, int level) throws IOException {
+    checkLevel(level);
     return switch (this) {
       case NONE -> out;
-      case GZIP -> new GZIPOutputStream(out, BUFFER);
+      case GZIP -> new GZIPOutputStream(out, BUFFER) {
+        {
+          def.setLevel(level);
+        }
+      };
       case ZSTD -> {
-        ZstdOutputStream z = new ZstdOutputStream(out, 3);
+        ZstdOutputStream z = new ZstdOutputStream(out, level);
         z.setChecksum(true);
         yield z;
       }

@@ -1,6 +1,7 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.jobs.JobPriority;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -60,8 +61,20 @@ public final class ChildProcess implements AutoCloseable {
    * @throws BackupException when the tool cannot be started
    */
   public static ChildProcess start(List<String> argv, Map<String, String> env, Io io, Redactor redactor) {
+    return start(argv, env, io, redactor, JobPriority.NORMAL);
+  }
+
+  /**
+   * Starts {@code argv} as {@link #start(List, Map, Io, Redactor)} does, at {@code priority} (through
+   * {@code nice} and {@code ionice} for {@link JobPriority#LOW}; the child keeps the tool's pid, since
+   * both exec it).
+   *
+   * @throws BackupException when the tool cannot be started
+   */
+  public static ChildProcess start(List<String> argv, Map<String, String> env, Io io, Redactor redactor,
+      JobPriority priority) {
     String tool = Path.of(argv.get(0)).getFileName().toString();
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = new ProcessBuilder(priority.command(argv));
     env.forEach((k, v) -> {
       if (v == null) {
         pb.environment().remove(k);

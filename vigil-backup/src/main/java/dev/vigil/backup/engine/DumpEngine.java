@@ -1,6 +1,7 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.compress.Compression;
+import dev.vigil.backup.jobs.JobSettings;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -19,7 +20,7 @@ public interface DumpEngine {
    * credential files, so a dump or restore of a database with a password fails saying so.
    */
   static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat) {
-    return create(url, tools, pgFormat, null, null, Clock.systemUTC());
+    return create(url, tools, pgFormat, null, null, Clock.systemUTC(), new JobSettings());
   }
 
   /**
@@ -30,16 +31,17 @@ public interface DumpEngine {
    * @param verifyUrl the server that hosts scratch databases of test restores, or {@code null} for the
    *     database's own server
    * @param clock stamps scratch database names, so leftovers of interrupted test restores can be told apart
+   * @param jobs the priority dumps and test restores run at and the level of the compression a tool applies
    */
   static DumpEngine create(DatabaseUrl url, Tools tools, DumpFormat pgFormat, Path credentialsDir,
-      DatabaseUrl verifyUrl, Clock clock) {
+      DatabaseUrl verifyUrl, Clock clock, JobSettings jobs) {
     if (verifyUrl != null && verifyUrl.engine() != url.engine()) {
       throw new IllegalArgumentException("verify url " + verifyUrl + " is a " + verifyUrl.engine().type()
           + " server; backups of " + url + " need a " + url.engine().type() + " server to test-restore into");
     }
     return switch (url.engine()) {
-      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat, credentialsDir, verifyUrl, clock);
-      case MYSQL -> new MysqlEngine(url, tools, credentialsDir, verifyUrl, clock);
+      case POSTGRESQL -> new PostgresEngine(url, tools, pgFormat, credentialsDir, verifyUrl, clock, jobs);
+      case MYSQL -> new MysqlEngine(url, tools, credentialsDir, verifyUrl, clock, jobs);
       case SQLITE -> new SqliteEngine(url);
     };
   }

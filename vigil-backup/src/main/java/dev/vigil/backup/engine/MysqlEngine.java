@@ -1,6 +1,8 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.jobs.JobPriority;
+import dev.vigil.backup.jobs.JobSettings;
 import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +43,16 @@ public final class MysqlEngine implements DumpEngine {
   private final Path credentialsDir;
   private final DatabaseUrl verifyUrl;
   private final Clock clock;
+  private final JobSettings jobs;
 
-  MysqlEngine(DatabaseUrl url, Tools tools, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock) {
+  MysqlEngine(DatabaseUrl url, Tools tools, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock, JobSettings jobs) {
     this.url = url;
     this.tools = tools;
     this.redactor = Redactor.of(url).and(verifyUrl);
     this.credentialsDir = credentialsDir;
     this.verifyUrl = verifyUrl;
     this.clock = clock;
+    this.jobs = jobs;
   }
 
   @Override
@@ -107,7 +111,7 @@ public final class MysqlEngine implements DumpEngine {
           "--routines", "--triggers", "--events", "--hex-blob", "--no-autocommit", "--default-character-set=utf8mb4",
           url.database());
       try (ChildProcess p = ChildProcess.start(argv, noPasswordEnv(), ChildProcess.Io.READ_STDOUT,
-          redactor)) {
+          redactor, jobs.priority())) {
         p.drainTo(counter, "dumping " + url);
       }
     }
@@ -117,7 +121,7 @@ public final class MysqlEngine implements DumpEngine {
   @Override
   public void restore(InputStream raw, DumpFormat format) {
     admin(url, "CREATE DATABASE IF NOT EXISTS " + Sql.backtick(url.database()) + " CHARACTER SET utf8mb4");
-    load(url, raw, url.database(), "restoring into " + url);
+    load(url, raw, url.database(), "restoring into " + url, JobPriority.NORMAL);
   }
 
   @Override
@@ -139,7 +143,7 @@ public final class MysqlEngine implements DumpEngine {
           + scratch + " failed: " + redactor.redact(e.getMessage()), e);
     }
     try {
-      load(server, raw, scratch, "test-restoring into scratch database " + scratch);
+      load(server, raw, scratch, "test-restoring into scratch database " + scratch, jobs.priority());
       try (Connection c = connect(server, scratch)) {
         List<String[]> tables = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT table_name FROM information_schema.tables "
@@ -184,12 +188,12 @@ public final class MysqlEngine implements DumpEngine {
     }
   }
 
-  private void load(DatabaseUrl server, InputStream raw, String database, String action) {
+  private void load(DatabaseUrl server, InputStream raw, String database, String action, JobPriority priority) {
     try (CredentialFile options = optionFile(server)) {
       List<String> argv = List.of(tools.restoreTool(EngineKind.MYSQL, "mariadb", "mysql").toString(),
           "--defaults-extra-file=" + options.path(), "--default-character-set=utf8mb4", "--binary-mode", database);
       try (ChildProcess p = ChildProcess.start(argv, noPasswordEnv(), ChildProcess.Io.WRITE_STDIN,
-          redactor)) {
+          redactor, priority)) {
         p.fillFrom(raw, action);
       }
     }

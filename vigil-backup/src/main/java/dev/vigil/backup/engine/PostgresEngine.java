@@ -1,6 +1,7 @@
 package dev.vigil.backup.engine;
 
 import dev.vigil.backup.BackupException;
+import dev.vigil.backup.jobs.JobSettings;
 import dev.vigil.backup.compress.Compression;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -51,8 +52,10 @@ public final class PostgresEngine implements DumpEngine {
   private final Path credentialsDir;
   private final DatabaseUrl verifyUrl;
   private final Clock clock;
+  private final JobSettings jobs;
 
-  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl, Clock clock) {
+  PostgresEngine(DatabaseUrl url, Tools tools, DumpFormat format, Path credentialsDir, DatabaseUrl verifyUrl,
+      Clock clock, JobSettings jobs) {
     if (format != DumpFormat.CUSTOM && format != DumpFormat.PLAIN) {
       throw new IllegalArgumentException("PostgreSQL backups are custom or plain, not " + format.id());
     }
@@ -63,6 +66,7 @@ public final class PostgresEngine implements DumpEngine {
     this.credentialsDir = credentialsDir;
     this.verifyUrl = verifyUrl;
     this.clock = clock;
+    this.jobs = jobs;
   }
 
   @Override
@@ -143,13 +147,14 @@ public final class PostgresEngine implements DumpEngine {
           "--snapshot=" + snapshot));
       if (format == DumpFormat.CUSTOM) {
         argv.addAll(List.of("--format=custom",
-            sink.internalCompression() == Compression.GZIP ? "--compress=6" : "--compress=0"));
+            sink.internalCompression() == Compression.GZIP
+                ? "--compress=" + jobs.compressionLevel(Compression.GZIP) : "--compress=0"));
       } else {
         argv.addAll(List.of("--format=plain", "--clean", "--if-exists"));
       }
       BackupException failure = null;
       try (CredentialFile pass = passfile(url); ChildProcess p = ChildProcess.start(argv, env(pass),
-          ChildProcess.Io.READ_STDOUT, redactor)) {
+          ChildProcess.Io.READ_STDOUT, redactor, jobs.priority())) {
         p.drainTo(sink.out(), "dumping " + url);
       } catch (BackupException e) {
         failure = e;
@@ -231,7 +236,8 @@ public final class PostgresEngine implements DumpEngine {
               "--exit-on-error")
           : psql(server, scratch);
       try (CredentialFile pass = passfile(server);
-          ChildProcess p = ChildProcess.start(argv, scratchEnv(pass), ChildProcess.Io.WRITE_STDIN, redactor)) {
+          ChildProcess p = ChildProcess.start(argv, scratchEnv(pass), ChildProcess.Io.WRITE_STDIN, redactor,
+              jobs.priority())) {
         p.fillFrom(raw, "test-restoring into scratch database " + scratch + " on " + server.host() + ":"
             + server.port());
       }

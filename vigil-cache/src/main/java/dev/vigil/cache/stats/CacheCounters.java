@@ -64,10 +64,15 @@ public final class CacheCounters {
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   private final Namespace other = new Namespace();
 
+  /** The namespace of a key: the part before its first colon, or {@code default}. */
+  public String namespaceName(String key) {
+    int colon = key.indexOf(':');
+    return colon <= 0 ? "default" : key.substring(0, colon);
+  }
+
   /** The counters of a key's namespace (the part before its first colon, or {@code default}). */
   public Namespace namespaceOf(String key) {
-    int colon = key.indexOf(':');
-    String name = colon <= 0 ? "default" : key.substring(0, colon);
+    String name = namespaceName(key);
     Namespace ns = namespaces.get(name);
     if (ns != null) {
       return ns;

@@ -7,7 +7,10 @@ import dev.vigil.cache.CacheManager;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.ValueParser;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.monitor.SampleListener;
 import dev.vigil.monitor.SystemMonitor;
+import dev.vigil.monitor.history.HistoryPoint;
+import dev.vigil.monitor.host.Metric;
 import dev.vigil.monitor.process.ProcessOrder;
 import dev.vigil.optimizer.Level;
 import dev.vigil.optimizer.Optimizer;
@@ -16,18 +19,31 @@ import dev.vigil.optimizer.OptimizerOptions;
 import dev.vigil.optimizer.Tuning;
 import dev.vigil.optimizer.database.DatabaseTunings;
 import dev.vigil.optimizer.database.IndexTuning;
+import dev.vigil.optimizer.cache.L1SizeTuning;
+import dev.vigil.optimizer.cache.TtlTuning;
+import dev.vigil.optimizer.cache.WarmingTuning;
+import dev.vigil.optimizer.cpu.CompressionTuning;
+import dev.vigil.optimizer.cpu.JobPriorityTuning;
+import dev.vigil.optimizer.cpu.QuietWindows;
+import dev.vigil.optimizer.cpu.RunawayWatch;
+import dev.vigil.optimizer.cpu.SchedulerWait;
 import dev.vigil.optimizer.memory.CacheBudgetTuning;
 import dev.vigil.optimizer.memory.LeakWatch;
 import dev.vigil.server.audit.Actor;
 import dev.vigil.server.audit.AuditEvent;
+import dev.vigil.server.backup.BackupSettings;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
 import dev.vigil.server.insight.InsightDatabases;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The optimization engine as a server feature: the tunings the running features allow (memory
@@ -36,6 +52,7 @@ import java.util.Map;
  * {@code optimizer.level}, measurement of applied changes every minute, {@code /api/optimizer/*}.
  */
 public final class OptimizerFeature implements Feature {
+  private static final Logger LOG = LoggerFactory.getLogger(OptimizerFeature.class);
   /** What scheduled runs apply without asking. */
   static final Setting<Level> LEVEL = Setting.of("optimizer.level", ValueParser.of(
       "low, medium, high or aggressive", OptimizerFeature::level), OptimizerOptions.DEFAULT_LEVEL.label(),
@@ -86,7 +103,8 @@ public final class OptimizerFeature implements Feature {
           new MonitorHistoryProbe(monitor, "ram_percent", "host RAM use (%)"), List.of()));
     }
     tunings.addAll(databaseTunings(context));
-    Optimizer optimizer = new Optimizer(options, tunings, hooks(context, monitor), context.store());
+    tunings.addAll(cacheAndCpuTunings(context, monitor));
+    Optimizer optimizer = new Optimizer(options, tunings, hooks(context, monitor, tunings), context.store());
     OptimizerService service = context.closeOnStop(new OptimizerService(optimizer, leaks, config.get(SCHEDULE),
         context.clock()));
     service.start();
@@ -104,7 +122,53 @@ public final class OptimizerFeature implements Feature {
     return out;
   }
 
-  private static OptimizerHooks hooks(ServerContext context, SystemMonitor monitor) {
+  /**
+   * The cache family (always: the server's cache) and the CPU/I/O family: job priorities and adaptive
+   * compression for the backups when they run, quiet windows and runaway processes from the monitor.
+   */
+  private static List<Tuning> cacheAndCpuTunings(ServerContext context, SystemMonitor monitor) {
+    CacheManager cache = context.cache();
+    List<Tuning> out = new ArrayList<>(List.of(
+        new WarmingTuning(cache, WarmingTuning.DEFAULT_MIN_RELOADS, WarmingTuning.DEFAULT_MIN_SHARE),
+        new TtlTuning(cache, TtlTuning.DEFAULT_MIN_RELOADS, TtlTuning.DEFAULT_STALE_SHARE),
+        new L1SizeTuning(cache, cache.l1Capacity() * L1SizeTuning.DEFAULT_BUDGET_FACTOR, () -> monitor == null ? 0
+            : monitor.latest().map(s -> s.metrics().ramPercent()).orElse(0.0),
+            CacheBudgetTuning.DEFAULT_PRESSURE_PERCENT, L1SizeTuning.DEFAULT_MIN_GAIN, L1SizeTuning.DEFAULT_MIN_READS)));
+    if (monitor == null) {
+      return out;
+    }
+    BackupCatalog catalog = context.find(BackupCatalog.class).orElse(null);
+    SchedulerWait wait = new SchedulerWait(ProcessHandle.current().pid(), context.clock(), Duration.ofDays(1));
+    if (catalog != null && wait.available()) {
+      out.add(new JobPriorityTuning(catalog.all(), wait));
+    }
+    RunawayWatch runaways = new RunawayWatch(() -> monitor.processMetrics(20, ProcessOrder.CPU), context.clock(),
+        RunawayWatch.DEFAULT_WINDOW, RunawayWatch.DEFAULT_MIN_CPU, RunawayWatch.MIN_SPACING);
+    out.add(runaways);
+    SampleListener sampler = sample -> {
+      runaways.sample();
+      if (wait.available()) {
+        wait.sample();
+      }
+    };
+    monitor.addListener(sampler);
+    AutoCloseable stopSampling = () -> monitor.removeListener(sampler);
+    context.closeOnStop(stopSampling);
+    if (catalog != null) {
+      out.add(new CompressionTuning(catalog.all(), () -> monitor.history(Metric.CPU_PERCENT, context.clock().instant()
+          .minus(Duration.ofHours(1)), context.clock().instant(), Duration.ofMinutes(1)).points().stream()
+          .mapToDouble(HistoryPoint::avg).average().orElse(CompressionTuning.DEFAULT_BUSY_PERCENT),
+          CompressionTuning.DEFAULT_BUSY_PERCENT, CompressionTuning.DEFAULT_IDLE_PERCENT));
+    }
+    VigilConfig config = context.config();
+    out.add(new QuietWindows((from, to) -> monitor.history(Metric.CPU_PERCENT, from, to, Duration.ofHours(1))
+        .points(), () -> catalog != null && config.get(BackupSettings.BACKUP_SCHEDULER)
+        ? OptionalInt.of(config.get(BackupSettings.BACKUP_HOUR)) : OptionalInt.empty(), ZoneId.systemDefault(),
+        context.clock(), QuietWindows.DEFAULT_LOOKBACK));
+    return out;
+  }
+
+  private static OptimizerHooks hooks(ServerContext context, SystemMonitor monitor, List<Tuning> tunings) {
     return new OptimizerHooks() {
       @Override
       public void audit(String action, String resource, String outcome, Map<String, Object> facts) {
@@ -123,10 +187,24 @@ public final class OptimizerFeature implements Feature {
 
       @Override
       public boolean busy() {
-        return monitor != null && monitor.latest().map(s -> s.metrics().cpuPercent()
-            >= monitor.thresholds().cpu().warning()).orElse(false);
+        return monitor != null && (monitor.latest().map(s -> s.metrics().cpuPercent()
+            >= monitor.thresholds().cpu().warning()).orElse(false) || usuallyBusyNow(tunings, context));
       }
     };
+  }
+
+  /** Whether the CPU history says this hour of the week is usually busy (a quiet window it is not). */
+  private static boolean usuallyBusyNow(List<Tuning> tunings, ServerContext context) {
+    for (Tuning t : tunings) {
+      if (t instanceof QuietWindows q) {
+        try {
+          return q.usuallyBusy(context.clock().instant());
+        } catch (Exception e) {
+          LOG.warn("optimizer: cannot read the CPU history for quiet windows: {}", e.getMessage());
+        }
+      }
+    }
+    return false;
   }
 
   private static Level level(String text) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -29,8 +30,10 @@ public final class MemoryCache {
    * @param clock the time source for expiries (a non-system clock also drives Caffeine's ticker, for tests)
    * @param evictions bumped for every entry dropped for size or expiry
    * @param onRemoval told (asynchronously) of every entry removed or replaced, e.g. to maintain a tag index
+   * @param onSizeEviction told (asynchronously) of every key evicted for size, e.g. to keep shadow entries
    */
-  public MemoryCache(long maxEntries, Clock clock, LongAdder evictions, BiConsumer<String, L1Entry> onRemoval) {
+  public MemoryCache(long maxEntries, Clock clock, LongAdder evictions, BiConsumer<String, L1Entry> onRemoval,
+      Consumer<String> onSizeEviction) {
     if (maxEntries < 1) {
       throw new IllegalArgumentException("maxEntries must be >= 1, got " + maxEntries);
     }
@@ -65,6 +68,9 @@ public final class MemoryCache {
         .evictionListener((String key, L1Entry entry, RemovalCause cause) -> {
           if (cause.wasEvicted()) {
             evictions.increment();
+          }
+          if (cause == RemovalCause.SIZE && key != null) {
+            onSizeEviction.accept(key);
           }
         })
         .build();
