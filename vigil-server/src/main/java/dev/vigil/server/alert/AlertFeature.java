@@ -6,11 +6,16 @@ import dev.vigil.alert.AlertsConfig;
 import dev.vigil.alert.Durations;
 import dev.vigil.alert.probe.Probes;
 import dev.vigil.alert.queue.Job;
+import dev.vigil.alert.queue.JobQueue;
+import dev.vigil.alert.queue.QueueOptions;
 import dev.vigil.alert.route.Matcher;
 import dev.vigil.alert.route.Silence;
 import dev.vigil.alert.rule.RegistryMetricSource;
 import dev.vigil.server.audit.AuditEvent;
+import dev.vigil.core.config.VigilConfig;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.backup.BackupSettings;
+import dev.vigil.server.backup.ScheduledBackups;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
@@ -20,6 +25,7 @@ import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,17 +33,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
  * Alerts and endpoint checks: the rules of {@code alerts.rules} plus the built-in ones (and the probe
  * and SLO rules when {@code probes} are configured) evaluated over the server's meters
  * and monitoring, routed as Alertmanager does, delivered through the durable job queue; and the
- * routes {@code /api/alerts/*} and {@code /api/jobs}. Offers the {@link AlertEngine} to later
+ * routes {@code /api/alerts/*} and {@code /api/jobs}. When the backup feature schedules backups, a
+ * failed scheduled backup is retried through the same queue ({@link BackupRetries}). Offers the {@link AlertEngine} to later
  * features (the application's {@code alert()} / {@code notifyAdmin}).
  */
 public final class AlertFeature implements Feature {
   private static final int MAX_LIMIT = 1000;
+  /**
+   * How long a backup retry's claim holds. A backup may run for hours; a second worker taking the job
+   * over meanwhile finds the job's fleet lock held and backs off, so this only bounds how soon the
+   * retry of a crashed instance is taken over.
+   */
+  private static final Duration BACKUP_RETRY_LEASE = Duration.ofMinutes(30);
 
   @Override
   public String name() {
@@ -79,6 +93,17 @@ public final class AlertFeature implements Feature {
     engine.bindTo(context.meters());
     engine.start();
     context.provide(AlertEngine.class, engine);
+    ScheduledBackups scheduled = context.find(ScheduledBackups.class).orElse(null);
+    if (scheduled != null && !scheduled.byDatabase().isEmpty() && context.config().get(BackupSettings.RETRY)) {
+      VigilConfig c = context.config();
+      QueueOptions retryPolicy = new QueueOptions(c.get(BackupSettings.RETRY_MAX_ATTEMPTS), c.get(BackupSettings.RETRY_MAX_AGE),
+          c.get(BackupSettings.RETRY_BACKOFF), c.get(BackupSettings.RETRY_BACKOFF_MAX), BACKUP_RETRY_LEASE,
+          QueueOptions.DEFAULT_POLL);
+      BackupRetries retries = context.closeOnStop(new BackupRetries(new JobQueue(context.store(), context.clock(),
+          retryPolicy, () -> ThreadLocalRandom.current().nextDouble()), scheduled.byDatabase(), context.audit()));
+      retries.start();
+      context.provide(BackupRetries.class, retries);
+    }
     context.health(name(), () -> {
       long dead = engine.queue().counts().get(Job.DEAD);
       long firing = engine.alerts().stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.FIRING).count();
