@@ -14,6 +14,7 @@ import dev.vigil.alert.receiver.DeliveryException;
 import dev.vigil.alert.receiver.Receiver;
 import dev.vigil.alert.receiver.Receivers;
 import dev.vigil.alert.receiver.Tickets;
+import dev.vigil.alert.report.WeeklyReport;
 import dev.vigil.alert.route.Dispatcher;
 import dev.vigil.alert.route.Silences;
 import dev.vigil.alert.rule.MetricSource;
@@ -61,6 +62,7 @@ public final class AlertEngine implements AutoCloseable {
   private final JobQueue queue;
   private final Dispatcher dispatcher;
   private final Map<String, Receiver> receivers = new LinkedHashMap<>();
+  private final WeeklyReport report = new WeeklyReport();
   private final Map<String, Direct> direct = new LinkedHashMap<>();
   private final List<QueueWorker> workers = new ArrayList<>();
   private volatile List<Alert> current = List.of();
@@ -84,7 +86,7 @@ public final class AlertEngine implements AutoCloseable {
     this.silences = new Silences(store, clock);
     this.rules = new RuleEngine(config.rules(), source, clock);
     Tickets tickets = new Tickets(store, clock);
-    config.receivers().forEach((name, spec) -> receivers.put(name, Receivers.build(name, spec, tickets, clock)));
+    config.receivers().forEach((name, spec) -> receivers.put(name, Receivers.build(name, spec, tickets, clock, report)));
     this.dispatcher = config.route() == null ? null
         : new Dispatcher(config.route(), config.inhibitRules(), silences, queue, clock, config.externalUrl());
   }
@@ -269,6 +271,14 @@ public final class AlertEngine implements AutoCloseable {
    */
   public record AlertView(@JsonProperty("alert") Alert alert, @JsonProperty("silenced") boolean silenced,
       @JsonProperty("inhibited") boolean inhibited) {
+  }
+
+  /**
+   * The sections a Confluence report page carries after its incidents; features add theirs
+   * ({@link WeeklyReport#add}) before notifications flow.
+   */
+  public WeeklyReport report() {
+    return report;
   }
 
   /** The rules in force. */

@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vigil.alert.queue.Job;
 import dev.vigil.alert.queue.MutableClock;
 import dev.vigil.alert.receiver.WebhookReceiver;
+import dev.vigil.alert.report.ReportTable;
 import dev.vigil.core.store.StateStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -183,11 +184,14 @@ class ReceiverShapesTest {
         .willReturn(aResponse().withStatus(200).withBody("{\"id\": \"555\"}")));
     wm.stubFor(get(urlPathEqualTo("/wiki/rest/api/content")).inScenario("wiki").whenScenarioStateIs("created")
         .willReturn(aResponse().withStatus(200).withBody("{\"results\": [{\"id\": \"555\", \"version\": {\"number\": 1},"
-            + " \"body\": {\"storage\": {\"value\": \"<h2>Incidents</h2><table><tbody><tr><td>x</td></tr></tbody></table>\"}}}]}")));
+            + " \"body\": {\"storage\": {\"value\": \"<h2>Incidents</h2><table><tbody><tr><td>x</td></tr></tbody></table>"
+            + "<!-- vigil-sections --><h2>Checks</h2><p>stale</p>\"}}}]}")));
     wm.stubFor(put("/wiki/rest/api/content/555").withRequestBody(matchingJsonPath("$.version.number", equalTo("2")))
-        .withRequestBody(matchingJsonPath("$.body.storage.value", matching(".*resolved.*</tbody></table>")))
+        .withRequestBody(matchingJsonPath("$.body.storage.value",
+            matching("(?s)(?!.*stale).*resolved.*</tbody></table><!-- vigil-sections --><h2>Checks</h2><p>fresh</p>")))
         .willReturn(aResponse().withStatus(200).withBody("{}")));
 
+    engine.report().add("Checks", (from, to) -> ReportTable.note("fresh"));
     engine.raise("ToAll", "critical", Map.of("service", "erp"), "ERP is down");
     step();
     engine.resolve("ToAll");

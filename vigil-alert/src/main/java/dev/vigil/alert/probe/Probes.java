@@ -3,6 +3,7 @@ package dev.vigil.alert.probe;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alert.Durations;
+import dev.vigil.alert.report.ReportTable;
 import dev.vigil.alert.rule.MetricSource;
 import dev.vigil.alert.rule.Op;
 import dev.vigil.alert.rule.Rule;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
@@ -287,6 +289,31 @@ public final class Probes implements MetricSource, AutoCloseable {
       out.add(new SloStatus(s, sli, sli == null ? null : 1 - (1 - sli) / budget, burn, fast, slow));
     }
     return out;
+  }
+
+  /**
+   * The SLO budgets section of the weekly report: each SLO's objective, SLI and error budget left over
+   * its window, and its burn rates now.
+   */
+  public ReportTable sloReport() {
+    if (slos.isEmpty()) {
+      return ReportTable.note("No SLO is configured (probes[].slo).");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (SloStatus s : sloStatus()) {
+      rows.add(List.of(s.slo().name(), s.slo().probe(), percent(s.slo().objective(), 3),
+          s.slo().window().toDays() + "d", s.sli() == null ? "no checks" : percent(s.sli(), 3),
+          s.errorBudgetRemaining() == null ? "-" : percent(s.errorBudgetRemaining(), 1),
+          String.format(Locale.ROOT, "%.2fx", s.burnRates().get("1h")),
+          String.format(Locale.ROOT, "%.2fx", s.burnRates().get("6h")),
+          s.fastBurn() ? "fast burn" : s.slowBurn() ? "slow burn" : "ok"));
+    }
+    return new ReportTable(List.of("SLO", "Probe", "Objective", "Window", "SLI", "Error budget left", "Burn 1h",
+        "Burn 6h", "State"), rows, "Error budgets over each SLO's window, as of " + clock.instant() + ".");
+  }
+
+  private static String percent(double ratio, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f%%", ratio * 100);
   }
 
   private Double goodRatio(Slo s, Duration window) {

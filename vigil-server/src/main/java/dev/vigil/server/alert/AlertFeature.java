@@ -12,7 +12,9 @@ import dev.vigil.alert.route.Matcher;
 import dev.vigil.alert.route.Silence;
 import dev.vigil.alert.rule.RegistryMetricSource;
 import dev.vigil.server.audit.AuditEvent;
+import dev.vigil.backup.BackupCatalog;
 import dev.vigil.core.config.VigilConfig;
+import dev.vigil.optimizer.Optimizer;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.backup.BackupSettings;
 import dev.vigil.server.backup.ScheduledBackups;
@@ -91,6 +93,11 @@ public final class AlertFeature implements Feature {
     AlertEngine engine = context.closeOnStop(new AlertEngine(config, context.store(),
         new ServerMetricSource(registry, context.find(ServerMonitoring.class)).and(probes), context.clock()));
     engine.bindTo(context.meters());
+    BackupCatalog catalog = context.find(BackupCatalog.class).orElse(null);
+    Optimizer optimizer = context.find(Optimizer.class).orElse(null);
+    engine.report().add("SLO budgets", (from, to) -> probes.sloReport());
+    engine.report().add("Backups", (from, to) -> ReportSections.backups(catalog, from, to));
+    engine.report().add("Optimizer actions", (from, to) -> ReportSections.optimizer(optimizer, from, to));
     engine.start();
     context.provide(AlertEngine.class, engine);
     ScheduledBackups scheduled = context.find(ScheduledBackups.class).orElse(null);
