@@ -17,8 +17,8 @@ import java.util.Set;
  * Removes the receivers' secrets from text before it is stored or logged: a peer may echo what it was
  * sent (the request URL with its key, an {@code Authorization} header) in the error body that becomes
  * a delivery's last error. Knows every secret of the configured receivers (secret, token, password,
- * bearer_token, the whole URL of a Slack or Teams webhook with its path, the user-info and query values
- * of any URL)
+ * bearer_token, the whole URL of a Slack or Teams webhook, the path of a Slack, Teams or generic webhook
+ * URL, the user-info and query values of any URL)
  * in the forms they travel in: as written, URL-encoded, and inside a Basic authorization header.
  */
 public final class SecretScrubber {
@@ -67,15 +67,16 @@ public final class SecretScrubber {
         out.add(v);
       }
       if (field.endsWith("url")) {
-        urlParts(v, "slack".equals(type) || "teams".equals(type), out);
+        urlParts(v, "slack".equals(type) || "teams".equals(type) || "webhook".equals(type), out);
       }
     }
   }
 
   /**
    * The user-info, the password in it, and each query value of a URL; for a webhook URL that is a
-   * secret as a whole (Slack, Teams), also its path and last path segment (Slack's key), which a peer
-   * echoing its request line shows without the host.
+   * secret as a whole (Slack, Teams) or may hold a token in its path (a generic webhook, e.g.
+   * {@code /api/webhooks/ID/TOKEN}), also its path and last path segment, which a peer echoing its
+   * request line shows without the host.
    */
   private static void urlParts(String url, boolean secretPath, Set<String> out) {
     URI u;
