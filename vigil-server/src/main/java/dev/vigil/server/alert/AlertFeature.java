@@ -11,10 +11,10 @@ import dev.vigil.alert.queue.QueueOptions;
 import dev.vigil.alert.route.Matcher;
 import dev.vigil.alert.route.Silence;
 import dev.vigil.alert.rule.RegistryMetricSource;
-import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.backup.BackupCatalog;
 import dev.vigil.core.config.VigilConfig;
 import dev.vigil.optimizer.Optimizer;
+import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.backup.BackupSettings;
 import dev.vigil.server.backup.ScheduledBackups;
@@ -43,8 +43,9 @@ import java.util.function.Supplier;
  * and SLO rules when {@code probes} are configured) evaluated over the server's meters
  * and monitoring, routed as Alertmanager does, delivered through the durable job queue; and the
  * routes {@code /api/alerts/*} and {@code /api/jobs}. When the backup feature schedules backups, a
- * failed scheduled backup is retried through the same queue ({@link BackupRetries}). Offers the {@link AlertEngine} to later
- * features (the application's {@code alert()} / {@code notifyAdmin}).
+ * failed scheduled backup is retried through the same queue ({@link BackupRetries}). The Confluence
+ * report page carries SLO budgets, backups and optimizer actions after its incidents. Offers the
+ * {@link AlertEngine} to later features (the application's {@code alert()} / {@code notifyAdmin}).
  */
 public final class AlertFeature implements Feature {
   private static final int MAX_LIMIT = 1000;
@@ -100,17 +101,7 @@ public final class AlertFeature implements Feature {
     engine.report().add("Optimizer actions", (from, to) -> ReportSections.optimizer(optimizer, from, to));
     engine.start();
     context.provide(AlertEngine.class, engine);
-    ScheduledBackups scheduled = context.find(ScheduledBackups.class).orElse(null);
-    if (scheduled != null && !scheduled.byDatabase().isEmpty() && context.config().get(BackupSettings.RETRY)) {
-      VigilConfig c = context.config();
-      QueueOptions retryPolicy = new QueueOptions(c.get(BackupSettings.RETRY_MAX_ATTEMPTS), c.get(BackupSettings.RETRY_MAX_AGE),
-          c.get(BackupSettings.RETRY_BACKOFF), c.get(BackupSettings.RETRY_BACKOFF_MAX), BACKUP_RETRY_LEASE,
-          QueueOptions.DEFAULT_POLL);
-      BackupRetries retries = context.closeOnStop(new BackupRetries(new JobQueue(context.store(), context.clock(),
-          retryPolicy, () -> ThreadLocalRandom.current().nextDouble()), scheduled.byDatabase(), context.audit()));
-      retries.start();
-      context.provide(BackupRetries.class, retries);
-    }
+    startBackupRetries(context);
     context.health(name(), () -> {
       long dead = engine.queue().counts().get(Job.DEAD);
       long firing = engine.alerts().stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.FIRING).count();
@@ -130,6 +121,26 @@ public final class AlertFeature implements Feature {
     });
     context.routes().get("/api/slo", Role.VIEWER, "SLOs: SLI, error budget left, burn rates over 5m/30m/1h/6h, burn alerts",
         ctx -> Json.respond(ctx, Map.of("slos", probes.sloStatus())));
+  }
+
+  /**
+   * Retries the failed scheduled backups of the backup feature's schedulers (when it runs them and
+   * {@code backup.retry.enabled}) on queue {@value BackupRetries#QUEUE}, with the
+   * {@code backup.retry.*} policy.
+   */
+  private static void startBackupRetries(ServerContext context) {
+    ScheduledBackups scheduled = context.find(ScheduledBackups.class).orElse(null);
+    VigilConfig c = context.config();
+    if (scheduled == null || scheduled.byDatabase().isEmpty() || !c.get(BackupSettings.RETRY)) {
+      return;
+    }
+    QueueOptions policy = new QueueOptions(c.get(BackupSettings.RETRY_MAX_ATTEMPTS), c.get(BackupSettings.RETRY_MAX_AGE),
+        c.get(BackupSettings.RETRY_BACKOFF), c.get(BackupSettings.RETRY_BACKOFF_MAX), BACKUP_RETRY_LEASE,
+        QueueOptions.DEFAULT_POLL);
+    BackupRetries retries = context.closeOnStop(new BackupRetries(new JobQueue(context.store(), context.clock(), policy,
+        () -> ThreadLocalRandom.current().nextDouble()), scheduled.byDatabase(), context.audit()));
+    retries.start();
+    context.provide(BackupRetries.class, retries);
   }
 
   /**

@@ -126,7 +126,7 @@ public final class BackupRetries implements AutoCloseable {
     }
     audit.record(Actor.job("backup-retry"), AuditEvent.success("backup.retry", resource).with("job", p.job())
         .with("fire_at", p.fireAt().toString()).with("attempt", job.attempts()).with("result", r.outcome().name())
-        .with("filename", String.valueOf(r.filename())).with("message", r.message()));
+        .with("filename", r.filename()).with("message", r.message()));
     LOG.info("retry of backup {} of {} at {}: {}", p.job(), p.database(), p.fireAt(), r.message());
   }
 
