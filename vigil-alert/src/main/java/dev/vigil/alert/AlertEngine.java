@@ -13,7 +13,9 @@ import dev.vigil.alert.queue.QueueWorker;
 import dev.vigil.alert.receiver.DeliveryException;
 import dev.vigil.alert.receiver.Receiver;
 import dev.vigil.alert.receiver.Receivers;
+import dev.vigil.alert.receiver.SecretScrubber;
 import dev.vigil.alert.receiver.Tickets;
+import dev.vigil.alert.report.WeeklyReport;
 import dev.vigil.alert.route.Dispatcher;
 import dev.vigil.alert.route.Silences;
 import dev.vigil.alert.rule.MetricSource;
@@ -53,6 +55,8 @@ public final class AlertEngine implements AutoCloseable {
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
   /** How long a directly raised alert fires unless raised again or resolved. */
   public static final Duration DIRECT_ALERT_TTL = Duration.ofHours(1);
+  /** Longest delivery error kept (the peer's answer is quoted, shortened after secrets are masked). */
+  private static final int MAX_ERROR = 500;
 
   private final AlertsConfig config;
   private final Clock clock;
@@ -61,6 +65,8 @@ public final class AlertEngine implements AutoCloseable {
   private final JobQueue queue;
   private final Dispatcher dispatcher;
   private final Map<String, Receiver> receivers = new LinkedHashMap<>();
+  private final WeeklyReport report = new WeeklyReport();
+  private final SecretScrubber scrubber;
   private final Map<String, Direct> direct = new LinkedHashMap<>();
   private final List<QueueWorker> workers = new ArrayList<>();
   private volatile List<Alert> current = List.of();
@@ -83,8 +89,9 @@ public final class AlertEngine implements AutoCloseable {
     this.queue = new JobQueue(store, clock, queueOptions, () -> ThreadLocalRandom.current().nextDouble());
     this.silences = new Silences(store, clock);
     this.rules = new RuleEngine(config.rules(), source, clock);
+    this.scrubber = SecretScrubber.of(config.receivers());
     Tickets tickets = new Tickets(store, clock);
-    config.receivers().forEach((name, spec) -> receivers.put(name, Receivers.build(name, spec, tickets, clock)));
+    config.receivers().forEach((name, spec) -> receivers.put(name, Receivers.build(name, spec, tickets, clock, report)));
     this.dispatcher = config.route() == null ? null
         : new Dispatcher(config.route(), config.inhibitRules(), silences, queue, clock, config.externalUrl());
   }
@@ -241,11 +248,21 @@ public final class AlertEngine implements AutoCloseable {
     try {
       r.send(n, job.idempotencyKey());
     } catch (DeliveryException e) {
+      // the message becomes the delivery's last error and a log line: a peer may have echoed a secret
+      String message = shorten(scrubber.scrub(e.getMessage()));
       if (e.permanent()) {
-        throw new PermanentJobException(e.getMessage(), e);
+        throw new PermanentJobException(message);
       }
-      throw e;
+      throw new DeliveryException(message, false, null);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(shorten("receiver " + r.name() + " failed: "
+          + scrubber.scrub(String.valueOf(e.getMessage()))));
     }
+  }
+
+  /** A delivery error as stored and logged: at most {@value #MAX_ERROR} characters. */
+  private static String shorten(String message) {
+    return message.length() <= MAX_ERROR ? message : message.substring(0, MAX_ERROR) + "...";
   }
 
   /** The pending and firing alerts, each with whether it is silenced or inhibited. */
@@ -269,6 +286,14 @@ public final class AlertEngine implements AutoCloseable {
    */
   public record AlertView(@JsonProperty("alert") Alert alert, @JsonProperty("silenced") boolean silenced,
       @JsonProperty("inhibited") boolean inhibited) {
+  }
+
+  /**
+   * The sections a Confluence report page carries after its incidents; features add theirs
+   * ({@link WeeklyReport#add}) before notifications flow.
+   */
+  public WeeklyReport report() {
+    return report;
   }
 
   /** The rules in force. */

@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.vigil.alert.queue.Job;
 import dev.vigil.alert.queue.MutableClock;
 import dev.vigil.alert.receiver.WebhookReceiver;
+import dev.vigil.alert.report.ReportTable;
 import dev.vigil.core.store.StateStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,25 +138,33 @@ class ReceiverShapesTest {
         .withRequestBody(matchingJsonPath("$.attachments[0].content.version", equalTo("1.4")))
         .withRequestBody(matchingJsonPath("$.attachments[0].content.body[0].type", equalTo("TextBlock")))
         .willReturn(aResponse().withStatus(202)));
-    // GitHub REST: create, comment, close
+    // GitHub REST: look for an open issue of the group, create, comment, close
+    wm.stubFor(get(urlPathEqualTo("/gh/repos/acme/erp/issues")).withQueryParam("state", equalTo("open"))
+        .withQueryParam("labels", matching("vigil-fp-[0-9a-f]{16}")).withHeader("Authorization", equalTo("Bearer ghp_token789"))
+        .willReturn(aResponse().withStatus(200).withBody("[]")));
     wm.stubFor(post("/gh/repos/acme/erp/issues").withHeader("Authorization", equalTo("Bearer ghp_token789"))
         .withHeader("Accept", equalTo("application/vnd.github+json"))
         .withHeader("X-GitHub-Api-Version", equalTo("2022-11-28"))
         .withRequestBody(matchingJsonPath("$.title"))
         .withRequestBody(matchingJsonPath("$.body"))
         .withRequestBody(matchingJsonPath("$.labels[0]", equalTo("vigil")))
+        .withRequestBody(matchingJsonPath("$.labels[1]", matching("vigil-fp-[0-9a-f]{16}")))
         .willReturn(aResponse().withStatus(201).withBody("{\"number\": 42}")));
     wm.stubFor(post("/gh/repos/acme/erp/issues/42/comments").withHeader("Authorization", equalTo("Bearer ghp_token789"))
         .withRequestBody(matchingJsonPath("$.body")).willReturn(aResponse().withStatus(201).withBody("{}")));
     wm.stubFor(patch(urlEqualTo("/gh/repos/acme/erp/issues/42"))
         .withRequestBody(equalToJson("{\"state\": \"closed\", \"state_reason\": \"completed\"}"))
         .willReturn(aResponse().withStatus(200).withBody("{}")));
-    // JIRA REST v2: create, comment, transitions
+    // JIRA REST v2: search the group's unresolved issue, create, comment, transitions
     String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("ops@example.com:jira-token-000".getBytes());
+    wm.stubFor(get(urlPathEqualTo("/jira/rest/api/2/search")).withHeader("Authorization", equalTo(basic))
+        .withQueryParam("jql", matching("project = \"OPS\" AND labels = \"vigil-fp-[0-9a-f]{16}\" AND statusCategory != Done.*"))
+        .willReturn(aResponse().withStatus(200).withBody("{\"issues\": []}")));
     wm.stubFor(post("/jira/rest/api/2/issue").withHeader("Authorization", equalTo(basic))
         .withRequestBody(matchingJsonPath("$.fields.project.key", equalTo("OPS")))
         .withRequestBody(matchingJsonPath("$.fields.issuetype.name", equalTo("Bug")))
         .withRequestBody(matchingJsonPath("$.fields.summary"))
+        .withRequestBody(matchingJsonPath("$.fields.labels[2]", matching("vigil-fp-[0-9a-f]{16}")))
         .willReturn(aResponse().withStatus(201).withBody("{\"id\": \"10001\", \"key\": \"OPS-7\"}")));
     wm.stubFor(post("/jira/rest/api/2/issue/OPS-7/comment").withRequestBody(matchingJsonPath("$.body"))
         .willReturn(aResponse().withStatus(201).withBody("{}")));
@@ -175,11 +184,14 @@ class ReceiverShapesTest {
         .willReturn(aResponse().withStatus(200).withBody("{\"id\": \"555\"}")));
     wm.stubFor(get(urlPathEqualTo("/wiki/rest/api/content")).inScenario("wiki").whenScenarioStateIs("created")
         .willReturn(aResponse().withStatus(200).withBody("{\"results\": [{\"id\": \"555\", \"version\": {\"number\": 1},"
-            + " \"body\": {\"storage\": {\"value\": \"<h2>Incidents</h2><table><tbody><tr><td>x</td></tr></tbody></table>\"}}}]}")));
+            + " \"body\": {\"storage\": {\"value\": \"<h2>Incidents</h2><table><tbody><tr><td>x</td></tr></tbody></table>"
+            + "<!-- vigil-sections --><h2>Checks</h2><p>stale</p>\"}}}]}")));
     wm.stubFor(put("/wiki/rest/api/content/555").withRequestBody(matchingJsonPath("$.version.number", equalTo("2")))
-        .withRequestBody(matchingJsonPath("$.body.storage.value", matching(".*resolved.*</tbody></table>")))
+        .withRequestBody(matchingJsonPath("$.body.storage.value",
+            matching("(?s)(?!.*stale).*resolved.*</tbody></table><!-- vigil-sections --><h2>Checks</h2><p>fresh</p>")))
         .willReturn(aResponse().withStatus(200).withBody("{}")));
 
+    engine.report().add("Checks", (from, to) -> ReportTable.note("fresh"));
     engine.raise("ToAll", "critical", Map.of("service", "erp"), "ERP is down");
     step();
     engine.resolve("ToAll");
@@ -198,8 +210,9 @@ class ReceiverShapesTest {
   void unauthorizedIsPermanentAndSecretsStayOutOfTheLog() {
     wm.stubFor(post("/services/T000/B000/slackkey123").willReturn(aResponse().withStatus(403).withBody("invalid_token")));
     wm.stubFor(post(urlEqualTo("/workflows/run?sig=teamssig456")).willReturn(aResponse().withStatus(401)));
-    wm.stubFor(post("/gh/repos/acme/erp/issues").willReturn(aResponse().withStatus(401).withBody("{\"message\":\"Bad credentials\"}")));
-    wm.stubFor(post("/jira/rest/api/2/issue").willReturn(aResponse().withStatus(401)));
+    wm.stubFor(get(urlPathEqualTo("/gh/repos/acme/erp/issues")).willReturn(aResponse().withStatus(401)
+        .withBody("{\"message\":\"Bad credentials\"}")));
+    wm.stubFor(get(urlPathEqualTo("/jira/rest/api/2/search")).willReturn(aResponse().withStatus(401)));
     wm.stubFor(get(urlPathEqualTo("/wiki/rest/api/content")).willReturn(aResponse().withStatus(401)));
     wm.stubFor(post("/hook").willReturn(aResponse().withStatus(401)));
     engine.raise("ToAll", "critical", Map.of(), "ERP is down");

@@ -2,6 +2,7 @@ package dev.vigil.alert.probe;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param timeout how long one check may take
  * @param expectStatus the status that means up
  * @param expectKeyword text the body must contain, or {@code null}
+ * @param caFile a PEM file of the certificates to trust for this https URL instead of the system's
+ *     (a private CA), or {@code null}
  */
 public record Probe(
     @JsonProperty("name") String name,
@@ -22,11 +25,17 @@ public record Probe(
     @JsonProperty("interval") Duration interval,
     @JsonProperty("timeout") Duration timeout,
     @JsonProperty("expect_status") int expectStatus,
-    @JsonProperty("expect_keyword") String expectKeyword) {
+    @JsonProperty("expect_keyword") String expectKeyword,
+    @JsonProperty("ca_file") Path caFile) {
   /** 30 s. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   /** 5 s. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A probe trusting the system's certificate authorities. */
+  public Probe(String name, String url, Duration interval, Duration timeout, int expectStatus, String expectKeyword) {
+    this(name, url, interval, timeout, expectStatus, expectKeyword, null);
+  }
 
   /** Validates. */
   public Probe {
@@ -50,6 +59,9 @@ public record Probe(
     expectStatus = expectStatus == 0 ? 200 : expectStatus;
     if (expectStatus < 100 || expectStatus > 599) {
       throw new IllegalArgumentException("probe " + name + ": expect_status must be an HTTP status, got " + expectStatus);
+    }
+    if (caFile != null && !"https".equals(u.getScheme())) {
+      throw new IllegalArgumentException("probe " + name + ": ca_file is for https URLs, got " + url);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.vigil.alert.probe;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.alert.Durations;
+import dev.vigil.alert.report.ReportTable;
 import dev.vigil.alert.rule.MetricSource;
 import dev.vigil.alert.rule.Op;
 import dev.vigil.alert.rule.Rule;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -22,11 +24,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +48,16 @@ public final class Probes implements MetricSource, AutoCloseable {
   /** Slow burn: 6x over 6 h and 30 m (5 % of a 30-day budget in 6 hours). */
   public static final double SLOW_BURN = 6;
   private static final int MAX_BODY = 1 << 20;
+  /** A certificate expiring within this many days raises ProbeCertificateExpiring. */
+  public static final int CERT_WARN_DAYS = 14;
   /** Checks a burn alert's long window needs before it may fire. */
   public static final int MIN_CHECKS = 10;
   private final StateStore store;
   private final Clock clock;
   private final Map<String, Probe> probes = new LinkedHashMap<>();
   private final List<Slo> slos;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-      .followRedirects(HttpClient.Redirect.NORMAL).build();
+  private final HttpClient http = client(null);
+  private final Map<String, HttpClient> privateTrust = new LinkedHashMap<>();
   private ScheduledExecutorService scheduler;
 
   /** Probes and SLOs over {@code store} (migrating the alert tables). */
@@ -61,6 +67,9 @@ public final class Probes implements MetricSource, AutoCloseable {
     for (Probe p : probes) {
       if (this.probes.put(p.name(), p) != null) {
         throw new IllegalArgumentException("two probes are named " + p.name());
+      }
+      if (p.caFile() != null) {
+        privateTrust.put(p.name(), client(CaTrust.load(p.name(), p.caFile())));
       }
     }
     for (Slo s : slos) {
@@ -72,9 +81,18 @@ public final class Probes implements MetricSource, AutoCloseable {
     store.migrate("alert");
   }
 
+  private static HttpClient client(SSLContext ssl) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        .followRedirects(HttpClient.Redirect.NORMAL);
+    return ssl == null ? b.build() : b.sslContext(ssl).build();
+  }
+
   /**
    * Reads the {@code probes} section: a list of {@code {name, url, interval, timeout, expect_status,
-   * expect_keyword, slo: {objective, latency_ms, window}}}.
+   * expect_keyword, ca_file, slo: {objective, latency_ms, window}}}.
+   *
+   * @throws IllegalArgumentException naming the probe and setting that is wrong, e.g. a {@code ca_file}
+   *     that is missing or holds no certificate
    */
   public static Probes parse(JsonNode section, StateStore store, Clock clock) {
     List<Probe> probes = new ArrayList<>();
@@ -86,7 +104,8 @@ public final class Probes implements MetricSource, AutoCloseable {
         Probe p = new Probe(n.path("name").asText(null), n.path("url").asText(null),
             n.hasNonNull("interval") ? Durations.parse(n.get("interval").asText(), "interval") : null,
             n.hasNonNull("timeout") ? Durations.parse(n.get("timeout").asText(), "timeout") : null,
-            n.path("expect_status").asInt(200), n.path("expect_keyword").asText(null));
+            n.path("expect_status").asInt(200), n.path("expect_keyword").asText(null),
+            n.hasNonNull("ca_file") ? Path.of(n.get("ca_file").asText()) : null);
         probes.add(p);
         JsonNode s = n.path("slo");
         if (s.isObject()) {
@@ -97,7 +116,11 @@ public final class Probes implements MetricSource, AutoCloseable {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
     }
-    return new Probes(store, clock, probes, slos);
+    try {
+      return new Probes(store, clock, probes, slos);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("probes: " + e.getMessage(), e);
+    }
   }
 
   /** The probes. */
@@ -140,7 +163,7 @@ public final class Probes implements MetricSource, AutoCloseable {
     String error = null;
     Instant certExpires = null;
     try {
-      HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(probe.url())).timeout(probe.timeout())
+      HttpResponse<byte[]> r = privateTrust.getOrDefault(probe.name(), http).send(HttpRequest.newBuilder(URI.create(probe.url())).timeout(probe.timeout())
           .header("User-Agent", "Vigil probe").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
       status = r.statusCode();
       if (r.sslSession().isPresent()) {
@@ -204,10 +227,12 @@ public final class Probes implements MetricSource, AutoCloseable {
    * @param uptime24h share of passed checks over the last 24 h (null without checks)
    * @param avgMillis24h mean response time over the last 24 h
    * @param checks24h checks over the last 24 h
+   * @param certDaysLeft days until the https certificate seen by the latest check expires (fractional,
+   *     negative once expired), or {@code null} without one
    */
   public record Status(@JsonProperty("probe") Probe probe, @JsonProperty("last") ProbeResult last,
       @JsonProperty("uptime_24h") Double uptime24h, @JsonProperty("avg_ms_24h") Double avgMillis24h,
-      @JsonProperty("checks_24h") long checks24h) {
+      @JsonProperty("checks_24h") long checks24h, @JsonProperty("cert_days_left") Double certDaysLeft) {
   }
 
   /** Every probe's state. */
@@ -220,8 +245,11 @@ public final class Probes implements MetricSource, AutoCloseable {
               + "AVG(millis) FROM vigil_alert_probe_result WHERE probe = :p AND at > :since")
           .bind("p", p.name()).bind("since", since)
           .map((rs, ctx) -> new double[] {rs.getLong(1), rs.getLong(2), rs.getDouble(3)}).one());
-      out.add(new Status(p, last.isEmpty() ? null : last.get(0), agg[0] == 0 ? null : agg[1] / agg[0],
-          agg[0] == 0 ? null : agg[2], (long) agg[0]));
+      ProbeResult latest = last.isEmpty() ? null : last.get(0);
+      Double daysLeft = latest == null || latest.certExpiresAt() == null ? null
+          : Math.round((latest.certExpiresAt().toEpochMilli() - clock.millis()) / 864_000.0) / 100.0;
+      out.add(new Status(p, latest, agg[0] == 0 ? null : agg[1] / agg[0], agg[0] == 0 ? null : agg[2], (long) agg[0],
+          daysLeft));
     }
     return out;
   }
@@ -263,6 +291,31 @@ public final class Probes implements MetricSource, AutoCloseable {
     return out;
   }
 
+  /**
+   * The SLO budgets section of the weekly report: each SLO's objective, SLI and error budget left over
+   * its window, and its burn rates now.
+   */
+  public ReportTable sloReport() {
+    if (slos.isEmpty()) {
+      return ReportTable.note("No SLO is configured (probes[].slo).");
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (SloStatus s : sloStatus()) {
+      rows.add(List.of(s.slo().name(), s.slo().probe(), percent(s.slo().objective(), 3),
+          s.slo().window().toDays() + "d", s.sli() == null ? "no checks" : percent(s.sli(), 3),
+          s.errorBudgetRemaining() == null ? "-" : percent(s.errorBudgetRemaining(), 1),
+          String.format(Locale.ROOT, "%.2fx", s.burnRates().get("1h")),
+          String.format(Locale.ROOT, "%.2fx", s.burnRates().get("6h")),
+          s.fastBurn() ? "fast burn" : s.slowBurn() ? "slow burn" : "ok"));
+    }
+    return new ReportTable(List.of("SLO", "Probe", "Objective", "Window", "SLI", "Error budget left", "Burn 1h",
+        "Burn 6h", "State"), rows, "Error budgets over each SLO's window, as of " + clock.instant() + ".");
+  }
+
+  private static String percent(double ratio, int decimals) {
+    return String.format(Locale.ROOT, "%." + decimals + "f%%", ratio * 100);
+  }
+
   private Double goodRatio(Slo s, Duration window) {
     long[] c = counts(s, window);
     return c[0] == 0 ? null : (double) c[1] / c[0];
@@ -279,14 +332,15 @@ public final class Probes implements MetricSource, AutoCloseable {
 
   /**
    * Series for rules: {@code vigil_probe_up{probe}}, {@code vigil_probe_duration_seconds{probe}},
-   * {@code vigil_probe_cert_expiry_seconds{probe}}, {@code vigil_slo_fast_burn{slo}},
+   * {@code vigil_probe_cert_expiry_seconds{probe}}, {@code vigil_probe_cert_days_left{probe}}, {@code vigil_slo_fast_burn{slo}},
    * {@code vigil_slo_slow_burn{slo}}, {@code vigil_slo_error_budget_remaining{slo}}.
    */
   @Override
   public List<Series> read(String metric) {
     List<Series> out = new ArrayList<>();
     switch (metric) {
-      case "vigil_probe_up", "vigil_probe_duration_seconds", "vigil_probe_cert_expiry_seconds" -> {
+      case "vigil_probe_up", "vigil_probe_duration_seconds", "vigil_probe_cert_expiry_seconds",
+          "vigil_probe_cert_days_left" -> {
         for (Probe p : probes.values()) {
           List<ProbeResult> last = history(p.name(), 1);
           if (last.isEmpty()) {
@@ -299,7 +353,9 @@ public final class Probes implements MetricSource, AutoCloseable {
           } else if (metric.equals("vigil_probe_duration_seconds")) {
             out.add(new Series(l, r.millis() / 1000.0));
           } else if (r.certExpiresAt() != null) {
-            out.add(new Series(l, (r.certExpiresAt().toEpochMilli() - clock.millis()) / 1000.0));
+            double seconds = (r.certExpiresAt().toEpochMilli() - clock.millis()) / 1000.0;
+            out.add(new Series(l, metric.equals("vigil_probe_cert_days_left")
+                ? Math.round(seconds / 864.0) / 100.0 : seconds));
           }
         }
       }
@@ -322,13 +378,14 @@ public final class Probes implements MetricSource, AutoCloseable {
     return out;
   }
 
-  /** The rules over these series: a probe down for 1 m, a certificate within 14 days, fast and slow SLO burns. */
+  /** The rules over these series: a probe down for 1 m, a certificate within {@value #CERT_WARN_DAYS} days, fast and slow SLO burns. */
   public static List<Rule> rules() {
     return List.of(
         rule("ProbeDown", "vigil_probe_up", Op.EQ, 0, Duration.ofMinutes(1), "critical",
             "{{ labels.probe }} is down", "{{ labels.probe }} متوقف"),
-        rule("ProbeCertificateExpiring", "vigil_probe_cert_expiry_seconds", Op.LT, 14 * 86400, Duration.ZERO, "warning",
-            "TLS certificate of {{ labels.probe }} expires in {{ value }} s", "تنتهي شهادة TLS لـ {{ labels.probe }} خلال {{ value }} ث"),
+        rule("ProbeCertificateExpiring", "vigil_probe_cert_days_left", Op.LT, CERT_WARN_DAYS, Duration.ZERO, "warning",
+            "TLS certificate of {{ labels.probe }} expires in {{ value }} days",
+            "تنتهي شهادة TLS لـ {{ labels.probe }} خلال {{ value }} يوم"),
         rule("SloFastBurn", "vigil_slo_fast_burn", Op.EQ, 1, Duration.ofMinutes(2), "critical",
             "SLO {{ labels.slo }} burns its error budget 14.4x too fast (1 h and 5 m)",
             "هدف الخدمة {{ labels.slo }} يستهلك ميزانية الأخطاء أسرع 14.4 مرة"),

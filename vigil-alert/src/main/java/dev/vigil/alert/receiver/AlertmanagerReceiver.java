@@ -68,6 +68,6 @@ public final class AlertmanagerReceiver implements Receiver {
     if (bearer != null && !bearer.isEmpty()) {
       h.put("Authorization", "Bearer " + bearer.reveal());
     }
-    Http.send("POST", alerts, h, Json.write(list), timeout, "Alertmanager of receiver " + name + " (" + alerts + ")");
+    Http.send("POST", alerts, h, Json.write(list), timeout, "Alertmanager of receiver " + name + " (" + Http.origin(alerts) + ")");
   }
 }

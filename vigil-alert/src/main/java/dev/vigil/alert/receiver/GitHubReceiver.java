@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.alert.Notification;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +18,11 @@ import java.util.Optional;
  * stays open, later notices of the group are comments; the resolved notice comments and closes it
  * ({@code PATCH ... state=closed, state_reason=completed}). Uses a fine-grained token with "Issues:
  * write" ({@code Authorization: Bearer}); {@code api_url} points at GitHub Enterprise.
+ *
+ * <p>Opening is idempotent: the issue carries the label {@code vigil-fp-<hash>} of the receiver and
+ * alert group (and the same hidden marker in its body), and an open issue with that label is looked up
+ * ({@code GET /repos/{owner}/{repo}/issues?labels=}) before one is created, so an attempt that died
+ * between GitHub creating the issue and Vigil storing its number never opens a second one.
  */
 public final class GitHubReceiver implements Receiver {
   /** api.github.com. */
@@ -64,13 +71,26 @@ public final class GitHubReceiver implements Receiver {
       if (!n.firing()) {
         return;
       }
+      String marker = Tickets.marker(name, n.groupKey());
+      // an earlier attempt may have opened the issue and died before its number was stored
+      JsonNode existing = read(call("GET", "/repos/" + repo + "/issues?state=open&per_page=1&labels="
+          + URLEncoder.encode(marker, StandardCharsets.UTF_8), null));
+      if (existing.isArray() && !existing.isEmpty() && existing.get(0).path("number").asLong() > 0) {
+        tickets.put(name, n.groupKey(), Long.toString(existing.get(0).path("number").asLong()));
+        return;
+      }
       ObjectNode issue = Json.object();
       issue.put("title", n.title().replaceFirst("^\\[FIRING:\\d+] ", "") + " (" + n.severity() + ")");
-      issue.put("body", body(n, idempotencyKey));
+      issue.put("body", body(n, idempotencyKey) + "<!-- " + marker + " -->\n");
       var ls = issue.putArray("labels");
       labels.forEach(ls::add);
+      ls.add(marker);
       Http.Answer a = call("POST", "/repos/" + repo + "/issues", issue);
-      tickets.put(name, n.groupKey(), Long.toString(read(a).path("number").asLong()));
+      long number = read(a).path("number").asLong();
+      if (number <= 0) {
+        throw new DeliveryException("GitHub answered receiver " + name + " without an issue number", false, null);
+      }
+      tickets.put(name, n.groupKey(), Long.toString(number));
       return;
     }
     String number = open.get();
@@ -91,10 +111,12 @@ public final class GitHubReceiver implements Receiver {
     h.put("Accept", "application/vnd.github+json");
     h.put("X-GitHub-Api-Version", "2022-11-28");
     h.put("Authorization", "Bearer " + token.reveal());
-    h.put("Content-Type", "application/json");
+    if (body != null) {
+      h.put("Content-Type", "application/json");
+    }
     h.put("User-Agent", "Vigil");
-    return Http.send(method, api.resolve(api.getPath() + path), h, Json.write(body), timeout,
-        "GitHub " + path + " of receiver " + name);
+    return Http.send(method, URI.create(api + path), h, body == null ? null : Json.write(body), timeout,
+        "GitHub " + path.replaceFirst("\\?.*", "") + " of receiver " + name);
   }
 
   private JsonNode read(Http.Answer a) throws DeliveryException {

@@ -12,14 +12,14 @@ import java.util.Map;
 
 /**
  * The HTTP calls of the receivers: JSON in, status classified (2xx ok; 408, 425, 429 and 5xx
- * transient; other 4xx permanent), errors naming the peer by {@code where} (never a secret URL).
+ * transient; other 4xx permanent), errors naming the peer by {@code where} (never a secret URL) and
+ * quoting the peer's answer in full (the engine masks secrets in it, then shortens it).
  */
 final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5))
       .followRedirects(HttpClient.Redirect.NEVER)
       .build();
-  private static final int MAX_BODY_IN_ERROR = 300;
 
   private Http() {
   }
@@ -54,10 +54,8 @@ final class Http {
       return new Answer(s, r.body());
     }
     boolean transientStatus = s == 408 || s == 425 || s == 429 || s >= 500;
+    // whole: the engine masks secrets a peer may have echoed before it shortens the message
     String text = r.body() == null ? "" : r.body().strip();
-    if (text.length() > MAX_BODY_IN_ERROR) {
-      text = text.substring(0, MAX_BODY_IN_ERROR) + "...";
-    }
     String hint = s == 401 || s == 403 ? " (check the receiver's credentials)" : "";
     throw new DeliveryException(method + " " + where + " answered HTTP " + s + hint + (text.isEmpty() ? "" : ": " + text),
         !transientStatus, null);

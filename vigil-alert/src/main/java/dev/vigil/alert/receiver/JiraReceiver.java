@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.alert.Notification;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -18,6 +19,11 @@ import java.util.Optional;
  * ({@code POST /rest/api/2/issue}); the resolved notice comments and moves it through the transition
  * named {@code resolve_transition} (default "Done"), looked up with
  * {@code GET /rest/api/2/issue/{key}/transitions}.
+ *
+ * <p>Creation is idempotent: the issue carries the label {@code vigil-fp-<hash>} of the receiver and
+ * alert group, and an unresolved issue with that label is searched with JQL
+ * ({@code GET /rest/api/2/search}) before one is created, so an attempt that died between JIRA
+ * creating the issue and Vigil storing its key never creates a second one.
  */
 public final class JiraReceiver implements Receiver {
   /** The transition a resolved notice takes. */
@@ -68,13 +74,23 @@ public final class JiraReceiver implements Receiver {
       if (!n.firing()) {
         return;
       }
+      String marker = Tickets.marker(name, n.groupKey());
+      // an earlier attempt may have created the issue and died before its key was stored
+      String jql = "project = \"" + project + "\" AND labels = \"" + marker + "\" AND statusCategory != Done "
+          + "ORDER BY created ASC";
+      JsonNode found = read(call("GET", "/rest/api/2/search?maxResults=1&fields=key&jql="
+          + URLEncoder.encode(jql, StandardCharsets.UTF_8), null)).path("issues");
+      if (found.isArray() && !found.isEmpty() && !found.get(0).path("key").asText().isEmpty()) {
+        tickets.put(name, n.groupKey(), found.get(0).path("key").asText());
+        return;
+      }
       ObjectNode body = Json.object();
       ObjectNode f = body.putObject("fields");
       f.putObject("project").put("key", project);
       f.put("summary", SlackReceiver.truncate(n.title() + " (" + n.severity() + ")", 250));
       f.put("description", Json.text(n) + "\nvigil-notification " + idempotencyKey);
       f.putObject("issuetype").put("name", issueType);
-      f.putArray("labels").add("vigil").add("severity-" + n.severity());
+      f.putArray("labels").add("vigil").add("severity-" + n.severity()).add(marker);
       String key = read(call("POST", "/rest/api/2/issue", body)).path("key").asText();
       if (key.isEmpty()) {
         throw new DeliveryException("JIRA answered receiver " + name + " without an issue key", false, null);
@@ -115,8 +131,8 @@ public final class JiraReceiver implements Receiver {
     if (body != null) {
       h.put("Content-Type", "application/json");
     }
-    return Http.send(method, base.resolve(base.getPath() + path), h, body == null ? null : Json.write(body), timeout,
-        "JIRA " + path + " of receiver " + name);
+    return Http.send(method, URI.create(base + path), h, body == null ? null : Json.write(body), timeout,
+        "JIRA " + path.replaceFirst("\\?.*", "") + " of receiver " + name);
   }
 
   private JsonNode read(Http.Answer a) throws DeliveryException {

@@ -2,6 +2,7 @@ package dev.vigil.alert.receiver;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.alert.report.WeeklyReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,11 @@ public final class Receivers {
   /**
    * A receiver named {@code name} from {@code spec} (secrets already substituted).
    *
+   * @param report the sections a Confluence report page carries after its incidents
+   *
    * @throws IllegalArgumentException naming the receiver and the missing or bad setting
    */
-  public static Receiver build(String name, ObjectNode spec, Tickets tickets, Clock clock) {
+  public static Receiver build(String name, ObjectNode spec, Tickets tickets, Clock clock, WeeklyReport report) {
     String where = "alerts.receivers." + name;
     Duration timeout = spec.hasNonNull("timeout")
         ? dev.vigil.alert.Durations.parse(spec.get("timeout").asText(), where + ".timeout") : DEFAULT_TIMEOUT;
@@ -46,7 +49,7 @@ public final class Receivers {
           spec.path("resolve_transition").asText(null), tickets, timeout);
       case "confluence" -> new ConfluenceReceiver(name, required(spec, "url", where), required(spec, "user", where),
           Secret.of(required(spec, "token", where)), required(spec, "space", where), spec.path("title_prefix").asText(null),
-          clock, timeout);
+          clock, timeout, report);
       default -> throw new IllegalArgumentException(where + ".type is not a receiver type: " + type);
     };
   }

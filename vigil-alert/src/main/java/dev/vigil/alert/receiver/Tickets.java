@@ -1,7 +1,9 @@
 package dev.vigil.alert.receiver;
 
+import dev.vigil.alert.Alert;
 import dev.vigil.core.store.StateStore;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,5 +38,14 @@ public final class Tickets {
   public void remove(String receiver, String groupKey) {
     store.jdbi().useHandle(h -> h.createUpdate("DELETE FROM vigil_alert_ticket WHERE receiver = :r AND group_key = :g")
         .bind("r", receiver).bind("g", groupKey).execute());
+  }
+
+  /**
+   * The stable mark of the issue {@code receiver} opens for {@code groupKey}: {@code vigil-fp-} and a
+   * hash of both, usable as a GitHub or JIRA label (no spaces, 25 characters), so an issue opened by an
+   * attempt that died before {@link #put} can be found again at the vendor.
+   */
+  public static String marker(String receiver, String groupKey) {
+    return "vigil-fp-" + Alert.fingerprint(Map.of("receiver", receiver, "group", groupKey));
   }
 }

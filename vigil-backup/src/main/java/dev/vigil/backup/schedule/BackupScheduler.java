@@ -2,6 +2,7 @@ package dev.vigil.backup.schedule;
 
 import dev.vigil.backup.BackupRecord;
 import dev.vigil.backup.DatabaseBackup;
+import dev.vigil.backup.store.BackupRun;
 import dev.vigil.backup.verify.VerificationResult;
 import dev.vigil.core.store.FleetLock;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * {@code jobs()}, a WARN log) and, unless turned off, run once at once. Every run takes the job's
  * {@link FleetLock} and claims its fire time in the store, so when instances share a PostgreSQL store
  * each fire time runs on one instance only.
+ *
+ * <p>A scheduled backup that fails is reported to the {@link #onBackupFailure listener} (the server
+ * enqueues a durable retry job); {@link #retry} runs the failed slot again, at most once successfully
+ * even when a retry is interrupted or delivered twice.
  */
 public final class BackupScheduler implements AutoCloseable {
   /** Hour of the daily backup when none is configured (02:00 local time). */
@@ -41,6 +47,16 @@ public final class BackupScheduler implements AutoCloseable {
   public static final int DEFAULT_DAILY_MINUTE = 0;
   /** When the newest backup is verified when nothing else is configured (Unix cron: 04:00 daily). */
   public static final String DEFAULT_VERIFY_CRON = "0 4 * * *";
+  /** Attempts of the retry of a failed scheduled backup before it is given up (dead-lettered). */
+  public static final int DEFAULT_RETRY_MAX_ATTEMPTS = 8;
+  /** First delay before a failed scheduled backup is retried; each further attempt doubles it. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMinutes(1);
+  /** Longest delay between retries of a failed scheduled backup. */
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(30);
+  /** After this a failed scheduled backup is no longer retried (the next fire time is near enough). */
+  public static final Duration DEFAULT_RETRY_MAX_AGE = Duration.ofHours(12);
+  /** Failures kept while no listener is attached yet (the server attaches one just after start). */
+  private static final int MAX_UNHEARD = 100;
   private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
 
   /** What a job does. */
@@ -62,6 +78,8 @@ public final class BackupScheduler implements AutoCloseable {
   private final boolean catchUpMissed;
   private final Duration lease;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final List<FailedRun> unheard = new ArrayList<>();
+  private Consumer<FailedRun> failureListener;
   private ScheduledExecutorService executor;
   private boolean closed;
 
@@ -202,6 +220,121 @@ public final class BackupScheduler implements AutoCloseable {
     return jobs().stream().filter(j -> j.name().equals(name)).findFirst().orElseThrow();
   }
 
+  /**
+   * Tells {@code listener} of every scheduled backup that fails (not of a backup whose verification
+   * failed: that file exists, and another would not fix it). Failures that happened before a listener
+   * was attached (a missed run caught up at start) are told at once. Called on the scheduler's thread
+   * while the job's fleet lock is held; the listener should only enqueue.
+   *
+   * @throws IllegalStateException when a listener is already attached
+   */
+  public void onBackupFailure(Consumer<FailedRun> listener) {
+    Objects.requireNonNull(listener, "listener");
+    List<FailedRun> earlier;
+    synchronized (this) {
+      if (failureListener != null) {
+        throw new IllegalStateException("the backup scheduler of " + backup.name() + " already has a failure listener");
+      }
+      failureListener = listener;
+      earlier = List.copyOf(unheard);
+      unheard.clear();
+    }
+    earlier.forEach(this::report);
+  }
+
+  private void report(FailedRun failed) {
+    Consumer<FailedRun> listener;
+    synchronized (this) {
+      listener = failureListener;
+      if (listener == null) {
+        if (unheard.size() < MAX_UNHEARD) {
+          unheard.add(failed);
+        }
+        return;
+      }
+    }
+    try {
+      listener.accept(failed);
+    } catch (RuntimeException e) {
+      LOG.error("the failed backup {} of {} at {} could not be queued for a retry: {}", failed.job(), backup.name(),
+          failed.fireAt(), e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs the failed backup slot {@code fireAt} of job {@code jobName} again, in the calling thread, under
+   * the job's fleet lock. Nothing is run when the slot has succeeded since, when a later fire time has
+   * run, or when an earlier retry of it took the backup before being interrupted (its successful run is
+   * in the run history): so a retry delivered twice, or after a crash, never backs up twice.
+   *
+   * @return what was done
+   * @throws IllegalArgumentException when the job does not exist or is not a backup job (retrying cannot fix it)
+   * @throws IllegalStateException when a run of the job holds its fleet lock now (retry later)
+   * @throws dev.vigil.backup.BackupException when the backup failed again
+   */
+  public RetryResult retry(String jobName, Instant fireAt) {
+    Objects.requireNonNull(fireAt, "fireAt");
+    Job job;
+    synchronized (this) {
+      job = jobs.get(jobName);
+    }
+    if (job == null || job.kind != JobKind.BACKUP) {
+      throw new IllegalArgumentException("database " + backup.name() + " has no scheduled backup job named " + jobName
+          + " (its jobs: " + jobNames() + "); the schedule changed since the backup failed");
+    }
+    String key = key(job);
+    return fleetLock.runExclusive("vigil-backup-job:" + key, lease, () -> retryLocked(job, key, fireAt))
+        .orElseThrow(() -> new IllegalStateException("a run of backup job " + jobName + " of " + backup.name()
+            + " is in progress (here or on another instance)"));
+  }
+
+  private synchronized List<String> jobNames() {
+    return List.copyOf(jobs.keySet());
+  }
+
+  private RetryResult retryLocked(Job job, String key, Instant fireAt) {
+    JobStore.State s = store.load(key).orElseThrow(() -> new IllegalArgumentException("backup job " + job.name
+        + " of " + backup.name() + " has no recorded run to retry"));
+    if (s.lastFireAt() == null || s.lastFireAt().toEpochMilli() != fireAt.toEpochMilli()) {
+      return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.SUPERSEDED, null,
+          "fire time " + s.lastFireAt() + " has run since; its result (" + s.status() + ") stands");
+    }
+    if ("SUCCEEDED".equals(s.status())) {
+      return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.ALREADY_SUCCEEDED, s.message(),
+          "the slot already succeeded: " + s.message());
+    }
+    if (("RETRYING".equals(s.status()) || "RUNNING".equals(s.status())) && s.startedAt() != null) {
+      // interrupted: a backup it took may have been recorded before the crash
+      Optional<BackupRun> done = backup.runs(100).stream().filter(r -> "BACKUP".equals(r.operation())
+          && BackupRun.SUCCEEDED.equals(r.status()) && !r.startedAt().isBefore(s.startedAt())).findFirst();
+      if (done.isPresent()) {
+        store.finish(key, "SUCCEEDED", done.get().filename(), clock.instant());
+        return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.ALREADY_BACKED_UP,
+            done.get().filename(), "an interrupted run had taken " + done.get().filename() + "; not run again");
+      }
+    }
+    if (!store.markRetrying(key, fireAt, fleetLock.owner(), clock.instant())) {
+      return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.SUPERSEDED, null,
+          "a later fire time has run since");
+    }
+    BackupRecord r;
+    try {
+      r = backup.createBackup(DatabaseBackup.DEFAULT_PREFIX);
+    } catch (RuntimeException e) {
+      store.finish(key, "FAILED", e.getMessage(), clock.instant());
+      throw e;
+    }
+    if (r.verification() != null && !r.verification().ok()) {
+      String message = r.filename() + " written but verification failed: " + r.verification().message();
+      store.finish(key, "FAILED", message, clock.instant());
+      return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.BACKED_UP_UNVERIFIED, r.filename(),
+          message);
+    }
+    store.finish(key, "SUCCEEDED", r.filename(), clock.instant());
+    return new RetryResult(backup.name(), job.name, fireAt, RetryResult.Outcome.BACKED_UP, r.filename(),
+        "backed up to " + r.filename());
+  }
+
   /** Stops the jobs: pending fire times are dropped, a running backup may finish (up to a minute). */
   @Override
   public void close() {
@@ -286,6 +419,7 @@ public final class BackupScheduler implements AutoCloseable {
         }
         String status = "SUCCEEDED";
         String message;
+        FailedRun failed = null;
         try {
           if (job.kind == JobKind.BACKUP) {
             BackupRecord r = backup.createBackup(DatabaseBackup.DEFAULT_PREFIX);
@@ -305,6 +439,14 @@ public final class BackupScheduler implements AutoCloseable {
           status = "FAILED";
           message = e.getMessage();
           LOG.error("scheduled job {} of {} failed: {}", job.name, backup.name(), e.getMessage(), e);
+          if (job.kind == JobKind.BACKUP) {
+            failed = new FailedRun(backup.name(), job.name, fireAt.toInstant(), message);
+          }
+        }
+        if (failed != null) {
+          // before the result is stored: a crash in between leaves the slot RUNNING with its retry queued;
+          // the retry waits for this run's fleet lock, so it never overlaps it
+          report(failed);
         }
         store.finish(key, status, message, clock.instant());
         return true;

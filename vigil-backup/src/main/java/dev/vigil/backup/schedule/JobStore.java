@@ -21,18 +21,19 @@ final class JobStore {
    * The last run of a job.
    *
    * @param lastFireAt scheduled fire time of the last run
-   * @param status {@code RUNNING}, {@code SUCCEEDED} or {@code FAILED}
+   * @param status {@code RUNNING}, {@code RETRYING}, {@code SUCCEEDED} or {@code FAILED}
    * @param message backup file or failure reason
+   * @param startedAt when the last run (or retry of it) started
    */
-  record State(Instant lastFireAt, String status, String message) {
+  record State(Instant lastFireAt, String status, String message, Instant startedAt) {
   }
 
   Optional<State> load(String key) {
-    return store.jdbi().withHandle(h -> h.createQuery("SELECT last_fire_at, last_status, last_message "
-            + "FROM vigil_backup_job WHERE name = :name")
+    return store.jdbi().withHandle(h -> h.createQuery("SELECT last_fire_at, last_status, last_message, "
+            + "last_started_at FROM vigil_backup_job WHERE name = :name")
         .bind("name", key)
         .map((rs, ctx) -> new State(rs.getObject(1) == null ? null : Instant.ofEpochMilli(rs.getLong(1)),
-            rs.getString(2), rs.getString(3)))
+            rs.getString(2), rs.getString(3), rs.getObject(4) == null ? null : Instant.ofEpochMilli(rs.getLong(4))))
         .findOne());
   }
 
@@ -62,5 +63,19 @@ final class JobStore {
             + "last_message = :message, last_finished_at = :now WHERE name = :name")
         .bind("status", status).bind("message", message).bind("now", now.toEpochMilli()).bind("name", key)
         .execute());
+  }
+
+  /**
+   * Marks the run of {@code fireAt} as being retried by {@code owner} from {@code now}, unless a later
+   * fire time has run since. Call while holding the job's fleet lock.
+   *
+   * @return whether the slot is still the job's last one (and now marked)
+   */
+  boolean markRetrying(String key, Instant fireAt, String owner, Instant now) {
+    return store.jdbi().withHandle(h -> h.createUpdate("UPDATE vigil_backup_job SET last_status = 'RETRYING', "
+            + "last_started_at = :now, last_finished_at = NULL, last_owner = :owner WHERE name = :name "
+            + "AND last_fire_at = :fire")
+        .bind("now", now.toEpochMilli()).bind("owner", owner).bind("name", key).bind("fire", fireAt.toEpochMilli())
+        .execute()) > 0;
   }
 }

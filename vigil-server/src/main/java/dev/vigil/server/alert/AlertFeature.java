@@ -6,11 +6,18 @@ import dev.vigil.alert.AlertsConfig;
 import dev.vigil.alert.Durations;
 import dev.vigil.alert.probe.Probes;
 import dev.vigil.alert.queue.Job;
+import dev.vigil.alert.queue.JobQueue;
+import dev.vigil.alert.queue.QueueOptions;
 import dev.vigil.alert.route.Matcher;
 import dev.vigil.alert.route.Silence;
 import dev.vigil.alert.rule.RegistryMetricSource;
+import dev.vigil.backup.BackupCatalog;
+import dev.vigil.core.config.VigilConfig;
+import dev.vigil.optimizer.Optimizer;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.backup.BackupSettings;
+import dev.vigil.server.backup.ScheduledBackups;
 import dev.vigil.server.feature.Feature;
 import dev.vigil.server.feature.Health;
 import dev.vigil.server.feature.ServerContext;
@@ -20,6 +27,7 @@ import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.Json;
 import dev.vigil.server.monitoring.ServerMonitoring;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -27,17 +35,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
  * Alerts and endpoint checks: the rules of {@code alerts.rules} plus the built-in ones (and the probe
  * and SLO rules when {@code probes} are configured) evaluated over the server's meters
  * and monitoring, routed as Alertmanager does, delivered through the durable job queue; and the
- * routes {@code /api/alerts/*} and {@code /api/jobs}. Offers the {@link AlertEngine} to later
- * features (the application's {@code alert()} / {@code notifyAdmin}).
+ * routes {@code /api/alerts/*} and {@code /api/jobs}. When the backup feature schedules backups, a
+ * failed scheduled backup is retried through the same queue ({@link BackupRetries}). The Confluence
+ * report page carries SLO budgets, backups and optimizer actions after its incidents. Offers the
+ * {@link AlertEngine} to later features (the application's {@code alert()} / {@code notifyAdmin}).
  */
 public final class AlertFeature implements Feature {
   private static final int MAX_LIMIT = 1000;
+  /**
+   * How long a backup retry's claim holds. A backup may run for hours; a second worker taking the job
+   * over meanwhile finds the job's fleet lock held and backs off, so this only bounds how soon the
+   * retry of a crashed instance is taken over.
+   */
+  private static final Duration BACKUP_RETRY_LEASE = Duration.ofMinutes(30);
 
   @Override
   public String name() {
@@ -77,8 +94,14 @@ public final class AlertFeature implements Feature {
     AlertEngine engine = context.closeOnStop(new AlertEngine(config, context.store(),
         new ServerMetricSource(registry, context.find(ServerMonitoring.class)).and(probes), context.clock()));
     engine.bindTo(context.meters());
+    BackupCatalog catalog = context.find(BackupCatalog.class).orElse(null);
+    Optimizer optimizer = context.find(Optimizer.class).orElse(null);
+    engine.report().add("SLO budgets", (from, to) -> probes.sloReport());
+    engine.report().add("Backups", (from, to) -> ReportSections.backups(catalog, from, to));
+    engine.report().add("Optimizer actions", (from, to) -> ReportSections.optimizer(optimizer, from, to));
     engine.start();
     context.provide(AlertEngine.class, engine);
+    startBackupRetries(context);
     context.health(name(), () -> {
       long dead = engine.queue().counts().get(Job.DEAD);
       long firing = engine.alerts().stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.FIRING).count();
@@ -98,6 +121,26 @@ public final class AlertFeature implements Feature {
     });
     context.routes().get("/api/slo", Role.VIEWER, "SLOs: SLI, error budget left, burn rates over 5m/30m/1h/6h, burn alerts",
         ctx -> Json.respond(ctx, Map.of("slos", probes.sloStatus())));
+  }
+
+  /**
+   * Retries the failed scheduled backups of the backup feature's schedulers (when it runs them and
+   * {@code backup.retry.enabled}) on queue {@value BackupRetries#QUEUE}, with the
+   * {@code backup.retry.*} policy.
+   */
+  private static void startBackupRetries(ServerContext context) {
+    ScheduledBackups scheduled = context.find(ScheduledBackups.class).orElse(null);
+    VigilConfig c = context.config();
+    if (scheduled == null || scheduled.byDatabase().isEmpty() || !c.get(BackupSettings.RETRY)) {
+      return;
+    }
+    QueueOptions policy = new QueueOptions(c.get(BackupSettings.RETRY_MAX_ATTEMPTS), c.get(BackupSettings.RETRY_MAX_AGE),
+        c.get(BackupSettings.RETRY_BACKOFF), c.get(BackupSettings.RETRY_BACKOFF_MAX), BACKUP_RETRY_LEASE,
+        QueueOptions.DEFAULT_POLL);
+    BackupRetries retries = context.closeOnStop(new BackupRetries(new JobQueue(context.store(), context.clock(), policy,
+        () -> ThreadLocalRandom.current().nextDouble()), scheduled.byDatabase(), context.audit()));
+    retries.start();
+    context.provide(BackupRetries.class, retries);
   }
 
   /**

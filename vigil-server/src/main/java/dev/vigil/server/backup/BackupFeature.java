@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * Backups of the configured databases: one {@code DatabaseBackup} each, their schedulers (one run per
- * fleet through a lock in the store), and {@code /api/backup/*}. Offers the {@link BackupCatalog} to
- * later features. Off while no database is configured.
+ * fleet through a lock in the store), and {@code /api/backup/*}. Offers the {@link BackupCatalog} and
+ * the {@link ScheduledBackups} to later features (the alerts feature retries failed scheduled backups
+ * through its job queue). Off while no database is configured.
  */
 public final class BackupFeature implements Feature {
   @Override
@@ -55,6 +56,7 @@ public final class BackupFeature implements Feature {
             context.clock())
         : Map.of();
     schedulers.values().forEach(s -> context.closeOnStop(s).start());
+    context.provide(ScheduledBackups.class, new ScheduledBackups(schedulers));
     context.health(name(), () -> Health.up(backups.names().size() + " database(s), " + schedulers.size()
         + " scheduled"));
     BackupApi.register(context.routes(), backups, schedulers);

@@ -6,6 +6,7 @@ import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.ValueParser;
 import dev.vigil.core.config.VigilConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -74,10 +75,32 @@ public final class BackupSettings {
       ValueParser.oneOf("custom", "plain"), DatabaseBackup.DEFAULT_POSTGRES_FORMAT.id(),
       "pg_dump format: custom archive or plain SQL");
 
+  /** Whether a failed scheduled backup is retried through the durable job queue (when alerts run). */
+  public static final Setting<Boolean> RETRY = Setting.of("backup.retry.enabled", ValueParser.bool(), "true",
+      "retry a failed scheduled backup through the durable job queue (GET /api/jobs, queue backup-retry)");
+  /** Attempts of a retry before it is dead-lettered. */
+  public static final Setting<Integer> RETRY_MAX_ATTEMPTS = Setting.of("backup.retry.max_attempts",
+      ValueParser.integer(1, 1000), Integer.toString(BackupScheduler.DEFAULT_RETRY_MAX_ATTEMPTS),
+      "attempts to retry a failed scheduled backup before it is dead-lettered");
+  /** First retry delay. */
+  public static final Setting<Duration> RETRY_BACKOFF = Setting.of("backup.retry.backoff",
+      ValueParser.duration(Duration.ofMillis(100), Duration.ofDays(1)),
+      ValueParser.durationText(BackupScheduler.DEFAULT_RETRY_BACKOFF),
+      "first delay before a failed scheduled backup is retried; doubles each attempt, with jitter");
+  /** Longest retry delay. */
+  public static final Setting<Duration> RETRY_BACKOFF_MAX = Setting.of("backup.retry.backoff_max",
+      ValueParser.duration(Duration.ofMillis(100), Duration.ofDays(1)),
+      ValueParser.durationText(BackupScheduler.DEFAULT_RETRY_BACKOFF_MAX), "longest delay between retries of a failed backup");
+  /** Age after which a failed backup is no longer retried. */
+  public static final Setting<Duration> RETRY_MAX_AGE = Setting.of("backup.retry.max_age",
+      ValueParser.duration(Duration.ofSeconds(1), Duration.ofDays(30)),
+      ValueParser.durationText(BackupScheduler.DEFAULT_RETRY_MAX_AGE), "after this a failed scheduled backup is not retried");
+
   /** Every backup setting, in the order {@code vigil config} prints them. */
   public static final List<Setting<?>> ALL = List.of(BACKUP_DIR, MAX_BACKUPS, BACKUP_COMPRESSION, BACKUP_SCHEDULER,
       BACKUP_HOUR, BACKUP_MINUTE, BACKUP_EVERY_HOURS, BACKUP_CRON, BACKUP_VERIFY, BACKUP_VERIFY_CRON, KEEP_DAILY,
-      KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, BACKUP_PG_FORMAT, BACKUP_VERIFY_URL);
+      KEEP_WEEKLY, KEEP_MONTHLY, KEEP_YEARLY, BACKUP_PG_FORMAT, BACKUP_VERIFY_URL, RETRY, RETRY_MAX_ATTEMPTS, RETRY_BACKOFF,
+      RETRY_BACKOFF_MAX, RETRY_MAX_AGE);
 
   /** The backup directory: {@code backup.dir}, or {@code <data_dir>/backups}. */
   public static Path backupDir(VigilConfig config) {
