@@ -15,6 +15,10 @@ import dev.vigil.optimizer.OptimizerOptions;
 import dev.vigil.optimizer.Tuning;
 import dev.vigil.optimizer.memory.CacheBudgetTuning;
 import dev.vigil.optimizer.memory.LeakWatch;
+import dev.vigil.optimizer.response.ProxyCacheTuning;
+import dev.vigil.optimizer.response.RouteQueriesTuning;
+import dev.vigil.optimizer.response.ShapeSeriesSource;
+import dev.vigil.proxy.AppProxy;
 import dev.vigil.server.audit.Actor;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.feature.Feature;
@@ -80,13 +84,31 @@ public final class OptimizerFeature implements Feature {
           config.get(MEMORY_PRESSURE), CacheBudgetTuning.DEFAULT_FLOOR_ENTRIES,
           new MonitorHistoryProbe(monitor, "ram_percent", "host RAM use (%)"), List.of()));
     }
+    tunings.addAll(responseTunings(context));
     Optimizer optimizer = new Optimizer(options, tunings, hooks(context, monitor), context.store());
+    tunings.stream().filter(ProxyCacheTuning.class::isInstance).forEach(t -> ((ProxyCacheTuning) t).restore(
+        optimizer.history(1000)));
     OptimizerService service = context.closeOnStop(new OptimizerService(optimizer, leaks, config.get(SCHEDULE),
         context.clock()));
     service.start();
     context.provide(Optimizer.class, optimizer);
     context.health(name(), () -> Health.up(optimizer.observing().size() + " change(s) under observation"));
     OptimizerApi.register(context.routes(), service);
+  }
+
+  /**
+   * Response-time tunings when the application proxy runs: cache rules for its slow, stable routes, and
+   * links from slow routes to query shapes when a {@link ShapeSeriesSource} is provided.
+   */
+  private static List<Tuning> responseTunings(ServerContext context) {
+    AppProxy proxy = context.find(AppProxy.class).orElse(null);
+    if (proxy == null) {
+      return List.of();
+    }
+    List<Tuning> out = new ArrayList<>(List.of(ProxyCacheTuning.defaults(proxy, context.clock())));
+    context.find(ShapeSeriesSource.class).ifPresent(s -> out.add(RouteQueriesTuning.defaults(proxy, s,
+        context.clock())));
+    return out;
   }
 
   private static OptimizerHooks hooks(ServerContext context, SystemMonitor monitor) {
