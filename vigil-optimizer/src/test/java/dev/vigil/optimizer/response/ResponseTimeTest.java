@@ -20,6 +20,7 @@ import dev.vigil.optimizer.Probe;
 import dev.vigil.optimizer.Proposal;
 import dev.vigil.optimizer.RunReport;
 import dev.vigil.optimizer.Tuning;
+import dev.vigil.optimizer.testing.ErpApp;
 import dev.vigil.proxy.AppProxy;
 import dev.vigil.proxy.CacheRuleInfo;
 import dev.vigil.proxy.ProxyConfig;
@@ -51,9 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResponseTimeTest {
   private static final String DB = "erp";
-  private static final String SALES = "/api/reports/sales-by-city";
-  private static final String LIVE = "/api/stock/live";
-  private static final String MINE = "/api/me/orders";
+  private static final String SALES = ErpApp.SALES;
+  private static final String LIVE = ErpApp.LIVE;
+  private static final String MINE = ErpApp.MINE;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   static PgInstance pg;
