@@ -14,8 +14,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Query-shape series from database insight: for each database, the shapes that took the most time in
- * the range, each with its per-snapshot history.
+ * Query-shape series from database insight: for each database, the shapes that took the most time over
+ * the last {@code to − from} (insight's windows end at its clock's now, which is where a caller's range
+ * ends), each with its per-snapshot history between {@code from} and {@code to}.
  */
 public final class InsightShapeSeries implements ShapeSeriesSource {
   /** Most shapes read per database, by default. */

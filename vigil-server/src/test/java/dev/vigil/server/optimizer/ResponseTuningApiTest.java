@@ -7,7 +7,10 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vigil.core.testing.MutableClock;
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
+import dev.vigil.server.cli.VigilCommand;
 import dev.vigil.server.http.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The response-time tuning inside the server, in front of a real (in-process JDK) application: at
  * {@code high} a slow, stable route gets a proxy cache rule, the proxy's summary lists it as added by the
- * optimizer, and an admin's rollback through the API (what the dashboard's Optimizer panel calls) removes it.
+ * optimizer (also in {@code vigil app summary}), and an admin's rollback through the API (what the
+ * dashboard's Optimizer panel calls) removes it.
  */
 class ResponseTuningApiTest {
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
@@ -84,6 +88,12 @@ class ResponseTuningApiTest {
       assertThat(rules).hasSize(1);
       assertThat(rules.get(0).path("source").asText()).isEqualTo("runtime");
       assertThat(rules.get(0).path("added_by").asText()).isEqualTo("optimizer");
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code = VigilCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "app", "summary", "--server",
+          "http://127.0.0.1:" + s.server.port(), "--token", viewer, "--format", "table");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(out.toString()).contains("/api/report ttl 30 s, added by optimizer at");
       assertThat(CLIENT.send(HttpRequest.newBuilder(report).build(), HttpResponse.BodyHandlers.ofString()).headers()
           .firstValue("X-Vigil-Cache")).hasValue("MISS");
       assertThat(CLIENT.send(HttpRequest.newBuilder(report).build(), HttpResponse.BodyHandlers.ofString()).headers()
