@@ -7,8 +7,14 @@ import dev.vigil.cache.CacheManager;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +107,45 @@ class RuntimeRulesTest {
     assertThat(proxy.removeCacheRule("/api/counter")).isEmpty();
     assertThat(proxy.removeCacheRule("/api/projects")).isEmpty();
     assertThat(cacheHeader(get("/api/projects"))).isEqualTo("MISS");
+  }
+
+  @Test
+  void rulesChangedWhileRequestsFlowNeverBreakARequest() throws Exception {
+    start();
+    String url = "http://127.0.0.1:" + proxy.port() + "/api/projects";
+    ExecutorService clients = Executors.newFixedThreadPool(4, r -> new Thread(r, "test-client"));
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Future<Integer>> done = new ArrayList<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        done.add(clients.submit(() -> {
+          int n = 0;
+          while (!stop.get()) {
+            HttpResponse<String> r = Http.get(url);
+            if (r.statusCode() != 200 || !r.body().contains("Project 59")) {
+              throw new IllegalStateException("answer " + r.statusCode() + ": " + r.body());
+            }
+            n++;
+          }
+          return n;
+        }));
+      }
+      for (int i = 0; i < 40; i++) {
+        proxy.addCacheRule(CacheRule.of("/api/projects", Duration.ofSeconds(30)), "optimizer");
+        Http.get(url);
+        assertThat(proxy.removeCacheRule("/api/projects")).isPresent();
+      }
+    } finally {
+      stop.set(true);
+      clients.shutdown();
+    }
+    int answered = 0;
+    for (Future<Integer> f : done) {
+      answered += f.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(answered).isPositive();
+    assertThat(proxy.cacheRules()).isEmpty();
+    assertThat(cacheHeader(get("/api/projects"))).isEqualTo("none");
   }
 
   @Test
