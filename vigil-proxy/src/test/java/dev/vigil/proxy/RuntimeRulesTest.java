@@ -2,6 +2,7 @@ package dev.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.cache.CacheManager;
 import java.net.http.HttpResponse;
@@ -63,6 +64,12 @@ class RuntimeRulesTest {
   private HttpResponse<String> get(String path) throws Exception {
     clock.advance(Duration.ofMillis(300)); // past the sample spacing, so every request here is sampled
     return Http.get("http://127.0.0.1:" + proxy.port() + path);
+  }
+
+  /** A route's samples once {@code n} are there: a sample is kept just after the client has its answer. */
+  private List<RouteSample> samples(String route, Instant from, Instant to, int n) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.samples(route, from, to).size() >= n);
+    return proxy.samples(route, from, to);
   }
 
   private static String cacheHeader(HttpResponse<?> r) {
@@ -159,7 +166,7 @@ class RuntimeRulesTest {
       get("/api/private");
     }
     Instant to = clock.instant().plusMillis(1);
-    List<RouteSample> stable = proxy.samples("/api/projects/{id}", from, to);
+    List<RouteSample> stable = samples("/api/projects/{id}", from, to, 5);
     assertThat(stable).hasSize(5).allSatisfy(s -> {
       assertThat(s.method()).isEqualTo("GET");
       assertThat(s.status()).isEqualTo(200);
@@ -167,18 +174,18 @@ class RuntimeRulesTest {
       assertThat(s.personal()).isFalse();
       assertThat(s.credentials()).isFalse();
     });
-    List<RouteSample> counter = proxy.samples("/api/counter", from, to);
+    List<RouteSample> counter = samples("/api/counter", from, to, 5);
     assertThat(counter).hasSize(5);
     assertThat(counter.subList(1, 5)).allSatisfy(s -> assertThat(s.answerChanged()).isTrue());
     assertThat(counter.get(0).answerChanged()).isNull();
-    assertThat(proxy.samples("/api/private", from, to)).hasSize(5).allSatisfy(s -> assertThat(s.personal()).isTrue());
-    assertThat(proxy.samples("/api/login", from, to)).hasSize(5).allSatisfy(s -> assertThat(s.status()).isEqualTo(405));
+    assertThat(samples("/api/private", from, to, 5)).hasSize(5).allSatisfy(s -> assertThat(s.personal()).isTrue());
+    assertThat(samples("/api/login", from, to, 5)).hasSize(5).allSatisfy(s -> assertThat(s.status()).isEqualTo(405));
 
     Instant f2 = clock.instant();
     for (int i = 0; i < 4; i++) {
       get("/api/projects");
     }
-    assertThat(proxy.samples("/api/projects", f2, clock.instant().plusMillis(1))).hasSize(4)
+    assertThat(samples("/api/projects", f2, clock.instant().plusMillis(1), 4)).hasSize(4)
         .extracting(RouteSample::answerChanged).containsExactly(null, false, false, false);
     // within the sample spacing only one request of a route is kept
     clock.advance(Duration.ofMillis(300));
@@ -186,7 +193,7 @@ class RuntimeRulesTest {
     for (int i = 0; i < 3; i++) {
       Http.get("http://127.0.0.1:" + proxy.port() + "/api/projects");
     }
-    assertThat(proxy.samples("/api/projects", f3, clock.instant().plusMillis(1))).hasSize(1);
+    assertThat(samples("/api/projects", f3, clock.instant().plusMillis(1), 1)).hasSize(1);
     assertThat(proxy.samples("/nothing", f3, clock.instant())).isEmpty();
     assertThat(Objects.requireNonNull(proxy.routes())).isNotEmpty();
   }

@@ -206,7 +206,7 @@ public final class RouteQueriesTuning implements Tuning {
 
   private static String abbreviate(String query) {
     String q = query.replaceAll("\\s+", " ").trim();
-    return q.length() > 80 ? q.substring(0, 80) + "…" : q;
+    return q.length() > 120 ? q.substring(0, 120) + "…" : q;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.vigil.optimizer.response;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.cache.CacheManager;
@@ -72,7 +73,7 @@ class ResponseTimeTest {
     pg = PgInstance.start();
     pg.exec("postgres", "CREATE DATABASE " + DB);
     pg.exec(DB, "CREATE EXTENSION pg_stat_statements");
-    new ErpWorkload(150_000).load(pg, DB);
+    new ErpWorkload(200_000).load(pg, DB);
     app = ErpApp.start("host=127.0.0.1 port=" + pg.port() + " dbname=" + DB + " user=postgres");
   }
 
@@ -121,9 +122,9 @@ class ResponseTimeTest {
     }, store);
   }
 
-  private ProxyCacheTuning tuning() {
-    return new ProxyCacheTuning(proxy, clock, Duration.ofMinutes(5), 20, ProxyCacheTuning.DEFAULT_SLOW_P95_MS,
-        Duration.ofSeconds(30));
+  /** Slow from {@code slowMs}: the test machine's speed must not decide whether a route counts as slow. */
+  private ProxyCacheTuning tuning(double slowMs) {
+    return new ProxyCacheTuning(proxy, clock, Duration.ofMinutes(5), 20, slowMs, Duration.ofSeconds(30));
   }
 
   /** GETs through the proxy, 300 ms of the clock apart (so every call is a sample). */
@@ -148,7 +149,7 @@ class ResponseTimeTest {
   @Test
   void atHighTheSlowReportGetsACacheRuleAndIsFiveTimesFasterAtP95WhileADryRunChangesNothing() throws Exception {
     drive(40, SALES, LIVE, MINE);
-    Optimizer optimizer = optimizer(tuning());
+    Optimizer optimizer = optimizer(tuning(20));
 
     List<CacheRuleInfo> rulesBefore = proxy.cacheRules();
     RunReport dry = optimizer.run(Level.HIGH, false, true, "test");
@@ -182,7 +183,7 @@ class ResponseTimeTest {
     double after = p95(SALES, appliedAt, clock.instant().plusMillis(1));
     System.out.printf(Locale.ROOT, "GET %s p95 through the proxy: %.1f ms before, %.2f ms after (%.0fx)%n", SALES,
         before, after, before / after);
-    assertThat(before).isGreaterThanOrEqualTo(ProxyCacheTuning.DEFAULT_SLOW_P95_MS);
+    assertThat(before).isGreaterThanOrEqualTo(20);
     assertThat(before / after).isGreaterThanOrEqualTo(5);
     assertThat(decided).singleElement().satisfies(a -> {
       assertThat(a.status()).isEqualTo(ActionRecord.Status.KEPT);
@@ -202,7 +203,7 @@ class ResponseTimeTest {
     proxy.close();
     proxy = AppProxy.start(ProxyConfig.builder(app.url()).listen("127.0.0.1", 0).build(), cache, null, clock);
     assertThat(proxy.cacheRules()).isEmpty();
-    assertThat(tuning().restore(optimizer.history(100))).isEqualTo(1);
+    assertThat(tuning(20).restore(optimizer.history(100))).isEqualTo(1);
     assertThat(proxy.cacheRules()).extracting(CacheRuleInfo::path).containsExactly(SALES);
   }
 
@@ -210,12 +211,17 @@ class ResponseTimeTest {
   void aRouteWhoseAnswersChangeIsNeverProposedAndARuleForcedOnItIsRolledBackByItself() throws Exception {
     List<HttpResponse<String>> live = drive(40, LIVE, MINE);
     assertThat(live.get(0).body()).isNotEqualTo(live.get(2).body());
-    ProxyCacheTuning tuning = tuning();
+    // slow from 1 ms: both routes count as slow and hot, yet neither is proposed
+    ProxyCacheTuning tuning = tuning(1);
     assertThat(tuning.propose()).isEmpty();
-    RouteFigures mine = RouteFigures.of(proxy.samples(MINE, clock.instant().minus(Duration.ofMinutes(5)),
-        clock.instant().plusMillis(1)));
-    assertThat(mine.p95Ms()).isGreaterThanOrEqualTo(ProxyCacheTuning.DEFAULT_SLOW_P95_MS);
-    assertThat(mine.personal()).isEqualTo(mine.calls());
+    Instant from = clock.instant().minus(Duration.ofMinutes(5));
+    // a request's sample is kept when its log record is written, just after the client has its answer
+    await().atMost(Duration.ofSeconds(10)).until(() -> proxy.samples(MINE, from, clock.instant().plusMillis(1)).size()
+        == 40 && proxy.samples(LIVE, from, clock.instant().plusMillis(1)).size() == 40);
+    RouteFigures mine = RouteFigures.of(proxy.samples(MINE, from, clock.instant().plusMillis(1)));
+    assertThat(mine.personal()).isEqualTo(mine.calls()).isEqualTo(40);
+    RouteFigures changing = RouteFigures.of(proxy.samples(LIVE, from, clock.instant().plusMillis(1)));
+    assertThat(changing.changes()).isEqualTo(changing.repeats()).isEqualTo(39);
 
     Optimizer optimizer = optimizer(forcing(tuning, LIVE));
     RunReport run = optimizer.run(Level.HIGH, false, false, "test");
@@ -253,20 +259,22 @@ class ResponseTimeTest {
       insight.snapshot();
     }
     RouteQueriesTuning links = new RouteQueriesTuning(proxy, new InsightShapeSeries(() -> List.of(insight), 50), clock,
-        Duration.ofMinutes(10), Duration.ofMinutes(1), 10, ProxyCacheTuning.DEFAULT_SLOW_P95_MS, 0.9);
+        Duration.ofMinutes(10), Duration.ofMinutes(1), 10, 20, 0.9);
     RunReport report = optimizer(links).run(Level.HIGH, false, false, "test");
     assertThat(report.problems()).isEmpty();
-    assertThat(report.items()).singleElement().satisfies(i -> {
-      assertThat(i.outcome()).isEqualTo(RunReport.Outcome.REPORTED);
-      Proposal p = i.proposal();
-      assertThat(p.level()).isEqualTo(Level.LOW);
-      assertThat(p.details()).containsEntry("route", SALES);
-      @SuppressWarnings("unchecked")
-      List<Map<String, Object>> shapes = (List<Map<String, Object>>) p.details().get("shapes");
-      assertThat((String) shapes.get(0).get("query")).contains("JOIN customers");
-      assertThat((Double) shapes.get(0).get("correlation")).isGreaterThan(0.9);
-      assertThat(p.reason()).contains("JOIN customers");
-    });
+    // on a slow machine the orders route may count as slow too; it is then linked to its own query
+    assertThat(report.items()).filteredOn(i -> SALES.equals(i.proposal().details().get("route"))).singleElement()
+        .satisfies(i -> {
+          assertThat(i.outcome()).isEqualTo(RunReport.Outcome.REPORTED);
+          Proposal p = i.proposal();
+          assertThat(p.level()).isEqualTo(Level.LOW);
+          assertThat(p.details()).containsEntry("route", SALES);
+          @SuppressWarnings("unchecked")
+          List<Map<String, Object>> shapes = (List<Map<String, Object>>) p.details().get("shapes");
+          assertThat((String) shapes.get(0).get("query")).contains("JOIN customers");
+          assertThat((Double) shapes.get(0).get("correlation")).isGreaterThan(0.9);
+          assertThat(p.reason()).contains("SELECT c.city").contains("r=");
+        });
   }
 
   /** A tuning that proposes a rule on {@code route} whatever its figures: the planted harmful change. */
