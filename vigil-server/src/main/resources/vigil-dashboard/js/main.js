@@ -13,6 +13,7 @@ import { App } from './panels/app.js';
 import { Alerts } from './panels/alerts.js';
 import { Backups } from './panels/backups.js';
 import { Database } from './panels/database.js';
+import { Optimizer } from './panels/optimizer.js';
 import { Feed, errorLine, auditLine } from './panels/feed.js';
 
 const $ = (id) => document.getElementById(id);
@@ -48,6 +49,10 @@ const PANELS = [
       routes.allows('POST', '/api/backup/verify/{filename}')),
   },
   { name: 'database', feature: 'insight', route: '/api/db', every: 60000, make: (panel) => new Database(panel) },
+  {
+    name: 'optimizer', feature: 'optimizer', route: '/api/optimizer/status', every: 15000,
+    make: (panel, routes) => new Optimizer(panel, routes.allows('POST', '/api/optimizer/actions/{id}/rollback')),
+  },
   {
     name: 'alerts', feature: 'alerts', route: '/api/alerts', every: 10000,
     make: (panel, routes) => new Alerts(panel, routes.allows('POST', '/api/alerts/silences')),

@@ -16,10 +16,18 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.zip.CRC32C;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -64,13 +72,16 @@ public final class AppProxy implements AutoCloseable {
   private final Limits limits;
   private final UpstreamHealth health;
   private final String listen;
+  private final Clock clock;
+  private final Map<String, CacheRuleInfo> runtimeRules = new ConcurrentHashMap<>();
 
   private AppProxy(ProxyConfig config, CacheManager cacheManager, MeterRegistry meters, Clock clock,
       Consumer<ProxyRequestRecord> requestListener) throws Exception {
     this.config = config;
+    this.clock = clock;
     this.stats = new RouteStatsRegistry(meters, config.maxRoutes());
-    this.cache = config.cacheRules().isEmpty() || cacheManager == null ? null
-        : new ResponseCache(cacheManager, config.cacheRules());
+    // with a shared cache the response cache exists even without configured rules, so rules can be added
+    this.cache = cacheManager == null ? null : new ResponseCache(cacheManager, config.cacheRules());
     if (!config.cacheRules().isEmpty() && cacheManager == null) {
       throw new IllegalArgumentException("proxy.cache.rules are set but no CacheManager was given");
     }
@@ -197,7 +208,100 @@ public final class AppProxy implements AutoCloseable {
     return new ProxySummary(config.upstream().toString(), listen, health.up(), health.consecutiveFailures(),
         health.lastCheck(), health.lastError(), total, errors, total == 0 ? 0 : (double) errors / total, hits, misses,
         hits + misses == 0 ? 0 : (double) hits / (hits + misses), stats.stale(), limits.limit(), limits.inFlight(),
-        limits.rejected(), servlet.openWebSockets());
+        limits.rejected(), servlet.openWebSockets(), cacheRules());
+  }
+
+  /**
+   * The sampled requests of a route template in {@code [from, to)}, oldest first: at most one request
+   * every 250 ms per route is kept, the last 4096 of them, with latency, cache outcome and whether the
+   * answer changed since the previous one to the same URL. Empty for a route never seen.
+   */
+  public List<RouteSample> samples(String route, Instant from, Instant to) {
+    return stats.samples(Objects.requireNonNull(route, "route"), from.toEpochMilli(), to.toEpochMilli());
+  }
+
+  /** The cache rules in force: the configured ones first, then those added at run time, in order. */
+  public List<CacheRuleInfo> cacheRules() {
+    if (cache == null) {
+      return List.of();
+    }
+    List<CacheRule> rules = cache.rules();
+    List<CacheRuleInfo> out = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      CacheRule r = rules.get(i);
+      CacheRuleInfo added = i < cache.configured() ? null : runtimeRules.get(r.path());
+      out.add(added != null ? added : CacheRuleInfo.of(r, CacheRuleInfo.CONFIG, null, null));
+    }
+    return out;
+  }
+
+  /** The rule that would answer a request of {@code method} for {@code path}, if any. */
+  public Optional<CacheRule> cacheRule(String method, String path) {
+    return cache == null ? Optional.empty() : Optional.ofNullable(cache.rule(method, path));
+  }
+
+  /**
+   * Adds a cache rule while the proxy runs, after the configured rules (which keep precedence); the next
+   * request sees it. Its copies carry a tag of their own, so removing the rule purges exactly them.
+   *
+   * @param addedBy who adds it (e.g. {@code optimizer}), listed in the summary
+   * @return the rule in force (with its own tag added)
+   * @throws IllegalStateException when the proxy has no shared cache
+   * @throws IllegalArgumentException when a rule with the same path is in force
+   */
+  public CacheRule addCacheRule(CacheRule rule, String addedBy) {
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(addedBy, "addedBy");
+    if (cache == null) {
+      throw new IllegalStateException("the application proxy was started without a shared cache, so it cannot add "
+          + "the cache rule for " + rule.path());
+    }
+    Set<String> tags = new HashSet<>(rule.tags());
+    tags.add(runtimeTag(rule.path()));
+    CacheRule tagged = new CacheRule(rule.path(), rule.methods(), rule.ttl(), rule.vary(), tags, rule.perUser(),
+        rule.staleWhileRevalidate(), rule.staleIfError());
+    synchronized (runtimeRules) {
+      runtimeRules.put(tagged.path(), CacheRuleInfo.of(tagged, CacheRuleInfo.RUNTIME, addedBy, clock.instant()));
+      try {
+        cache.add(tagged);
+      } catch (RuntimeException e) {
+        runtimeRules.remove(tagged.path());
+        throw e;
+      }
+    }
+    LOG.info("cache rule for {} (ttl {}) added by {}", tagged.path(), tagged.ttl(), addedBy);
+    return tagged;
+  }
+
+  /**
+   * Removes a rule added at run time and purges the copies it cached; the next request goes upstream.
+   * Configured rules are never removed.
+   *
+   * @return the copies purged, or empty when no such rule had been added (nothing to do)
+   */
+  public Optional<PurgeResult> removeCacheRule(String path) {
+    Objects.requireNonNull(path, "path");
+    if (cache == null) {
+      return Optional.empty();
+    }
+    CacheRule removed;
+    synchronized (runtimeRules) {
+      removed = cache.remove(path);
+      runtimeRules.remove(path);
+    }
+    if (removed == null) {
+      return Optional.empty();
+    }
+    PurgeResult purged = cache.purgeTag(runtimeTag(path));
+    LOG.info("cache rule for {} removed; {} cached copies purged", path, purged.removed());
+    return Optional.of(purged);
+  }
+
+  /** The tag of the copies a run-time rule caches: derived from its path, so it survives restarts. */
+  private static String runtimeTag(String path) {
+    CRC32C crc = new CRC32C();
+    crc.update(path.getBytes(StandardCharsets.UTF_8));
+    return "runtime-" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(path.length());
   }
 
   /**
@@ -205,10 +309,10 @@ public final class AppProxy implements AutoCloseable {
    * {@code route} (a route template) or {@code all}.
    *
    * @throws IllegalArgumentException for an unknown {@code by} or a malformed value
-   * @throws IllegalStateException when no cache rule is configured
+   * @throws IllegalStateException when no cache rule is in force
    */
   public PurgeResult purge(String by, String value) {
-    if (cache == null) {
+    if (cache == null || cache.rules().isEmpty()) {
       throw new IllegalStateException("the application proxy has no cache rules, so nothing is cached to purge");
     }
     return switch (by == null ? "" : by) {
@@ -242,6 +346,11 @@ public final class AppProxy implements AutoCloseable {
     long bytes = response.getHttpChannel().getBytesWritten();
     CacheOutcome cache = x != null ? x.cache() : CacheOutcome.NONE;
     stats.record(route, status, nanos, bytes, cache);
+    if (x != null && x.sampled()) {
+      String q = request.getQueryString();
+      stats.sample(route, clock.millis(), request.getMethod(), status, nanos, cache,
+          request.getRequestURI() + (q == null ? "" : "?" + q), x.answer(), x.credentials(), x.personal());
+    }
     String path = request.getRequestURI();
     if (path == null) {
       path = "";

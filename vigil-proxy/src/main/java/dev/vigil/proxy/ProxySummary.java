@@ -3,6 +3,7 @@ package dev.vigil.proxy;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The proxy at a glance.
@@ -24,10 +25,15 @@ import java.time.Instant;
  * @param inFlight requests in flight to the upstream now
  * @param rejected requests refused with 503 (over the concurrency limit) or 429 (over a client's rate)
  * @param webSockets WebSocket tunnels open now
+ * @param cacheRules the cache rules in force: configured ones, then those added at run time (by the optimizer)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ProxySummary(String upstream, String listen, boolean upstreamUp, int consecutiveFailures,
     Instant lastCheck, String lastError, long requests, long errors, double errorRate, long cacheHits,
     long cacheMisses, double cacheHitRate, long staleServed, int concurrencyLimit, int inFlight, long rejected,
-    int webSockets) {
+    int webSockets, List<CacheRuleInfo> cacheRules) {
+  /** Copies the rules. */
+  public ProxySummary {
+    cacheRules = List.copyOf(cacheRules);
+  }
 }

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.zip.CRC32C;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
@@ -79,6 +80,12 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     volatile boolean clientFailed;
     String userId;
     ByteArrayOutputStream etagBuffer;
+    boolean sampled;
+    boolean credentials;
+    boolean personal;
+    CRC32C checksum;
+    long checksumBytes;
+    Long answer;
 
     /** When the request arrived ({@link System#nanoTime()}). */
     public long startNanos() {
@@ -103,6 +110,26 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     /** User named by the upstream, or null. */
     public String userId() {
       return userId;
+    }
+
+    /** Whether the request is kept as a sample of its route. */
+    public boolean sampled() {
+      return sampled;
+    }
+
+    /** Checksum of the body answered to a sampled request, or null when not taken. */
+    public Long answer() {
+      return answer;
+    }
+
+    /** Whether a sampled request carried Authorization or Cookie. */
+    public boolean credentials() {
+      return credentials;
+    }
+
+    /** Whether a sampled request's answer was personal or not storable (see {@code RouteSample}). */
+    public boolean personal() {
+      return personal;
     }
 
     void release(boolean dropped) {
@@ -192,6 +219,10 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       return;
     }
     x.route = stats.bound(templates.template(path));
+    if (stats.admitSample(x.route, clock.millis())) {
+      x.sampled = true;
+      x.credentials = req.getHeader("Authorization") != null || req.getHeader("Cookie") != null;
+    }
     if (WebSocketTunnel.isUpgrade(req)) {
       if (!admitClient(req, resp, x)) {
         return;
@@ -482,6 +513,11 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private void serve(HttpServletRequest req, HttpServletResponse resp, Exchange x, CachedResponse e, CacheOutcome outcome,
       long now) throws IOException {
     x.cache = outcome;
+    if (x.sampled && "GET".equals(req.getMethod()) && e.status() >= 200 && e.status() < 300) {
+      CRC32C crc = new CRC32C();
+      crc.update(e.body());
+      x.answer = RouteStatsRegistry.checksum(crc, e.body().length);
+    }
     List<String> h = e.headers();
     for (int i = 0; i + 1 < h.size(); i += 2) {
       resp.addHeader(h.get(i), h.get(i + 1));
@@ -593,6 +629,14 @@ public final class AppProxyServlet extends AsyncProxyServlet {
         x.userId = user.length() > 128 ? user.substring(0, 128) : user;
       }
     }
+    if (x != null && x.sampled) {
+      x.personal = personal(server.getHeaders());
+      String type = server.getHeaders().get(HttpHeader.CONTENT_TYPE);
+      if ("GET".equals(req.getMethod()) && server.getStatus() >= 200 && server.getStatus() < 300
+          && (type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream"))) {
+        x.checksum = new CRC32C();
+      }
+    }
     if (x != null && wantsEtag(req, server)) {
       x.etagBuffer = new ByteArrayOutputStream((int) server.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
     }
@@ -618,6 +662,14 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   protected void onResponseContent(HttpServletRequest req, HttpServletResponse resp, Response server, byte[] buffer,
       int offset, int length, Callback callback) {
     Exchange x = (Exchange) req.getAttribute(EXCHANGE);
+    if (x != null && x.checksum != null) {
+      if (x.checksumBytes + length > config.maxCacheObjectBytes()) {
+        x.checksum = null;
+      } else {
+        x.checksum.update(buffer, offset, length);
+        x.checksumBytes += length;
+      }
+    }
     if (x != null && x.etagBuffer != null) {
       if (x.etagBuffer.size() + length > config.etagMaxBytes()) {
         callback.failed(new IOException("upstream sent more than its Content-Length"));
@@ -633,6 +685,10 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   @Override
   protected void onProxyResponseSuccess(HttpServletRequest req, HttpServletResponse resp, Response server) {
     Exchange x = (Exchange) req.getAttribute(EXCHANGE);
+    if (x != null && x.checksum != null) {
+      x.answer = RouteStatsRegistry.checksum(x.checksum, x.checksumBytes);
+      x.checksum = null;
+    }
     if (x != null && x.etagBuffer != null) {
       byte[] body = x.etagBuffer.toByteArray();
       x.etagBuffer = null;
@@ -739,6 +795,27 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private static String describe(Throwable t) {
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /**
+   * Whether an answer is personal or may not be stored: {@code Set-Cookie}, {@code Cache-Control}
+   * private, no-store or no-cache, or {@code Vary} on {@code Cookie}, {@code Authorization} or {@code *}.
+   */
+  private static boolean personal(HttpFields h) {
+    if (h.contains(HttpHeader.SET_COOKIE)) {
+      return true;
+    }
+    CacheControl cc = CacheControl.parse(h.get(HttpHeader.CACHE_CONTROL));
+    if (cc.isPrivate() || cc.noStore() || cc.noCache()) {
+      return true;
+    }
+    for (String v : h.getCSV(HttpHeader.VARY, false)) {
+      String name = v.trim().toLowerCase(Locale.ROOT);
+      if (name.equals("*") || name.equals("cookie") || name.equals("authorization")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Set<String> connectionListed(HttpFields h) {

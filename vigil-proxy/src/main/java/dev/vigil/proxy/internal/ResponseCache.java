@@ -52,26 +52,80 @@ public final class ResponseCache {
   public record Flight(CompletableFuture<Fill> future, boolean leader) {
   }
 
+  /** The rules in force, first match wins, with their compiled paths; replaced whole, never changed. */
+  private record Rules(List<CacheRule> rules, List<PathGlob> globs) {
+    static Rules of(List<CacheRule> rules) {
+      List<PathGlob> globs = new ArrayList<>();
+      for (CacheRule r : rules) {
+        globs.add(new PathGlob(r.path()));
+      }
+      return new Rules(List.copyOf(rules), List.copyOf(globs));
+    }
+  }
+
   private final CacheManager cache;
-  private final List<CacheRule> rules;
-  private final List<PathGlob> globs = new ArrayList<>();
+  private final int configured;
+  private volatile Rules rules;
   private final ConcurrentHashMap<String, CompletableFuture<Fill>> flights = new ConcurrentHashMap<>();
 
-  /** A cache applying {@code rules} over {@code cache}. */
+  /** A cache applying the configured {@code rules} over {@code cache}. */
   public ResponseCache(CacheManager cache, List<CacheRule> rules) {
     this.cache = cache;
-    this.rules = rules;
-    for (CacheRule r : rules) {
-      globs.add(new PathGlob(r.path()));
-    }
+    this.configured = rules.size();
+    this.rules = Rules.of(rules);
   }
 
   /** The first rule matching a method and raw path, or null. */
   public CacheRule rule(String method, String path) {
-    for (int i = 0; i < rules.size(); i++) {
-      CacheRule r = rules.get(i);
-      if (r.methods().contains(method) && globs.get(i).matches(path)) {
+    Rules now = rules;
+    List<CacheRule> list = now.rules();
+    for (int i = 0; i < list.size(); i++) {
+      CacheRule r = list.get(i);
+      if (r.methods().contains(method) && now.globs().get(i).matches(path)) {
         return r;
+      }
+    }
+    return null;
+  }
+
+  /** Every rule in force: the configured ones first, then those added at run time. */
+  public List<CacheRule> rules() {
+    return rules.rules();
+  }
+
+  /** How many of {@link #rules()} come from the configuration. */
+  public int configured() {
+    return configured;
+  }
+
+  /**
+   * Adds a rule after the configured ones and those added before; the next request sees it.
+   *
+   * @throws IllegalArgumentException when a rule with the same path is in force
+   */
+  public synchronized void add(CacheRule rule) {
+    List<CacheRule> list = new ArrayList<>(rules.rules());
+    for (CacheRule r : list) {
+      if (r.path().equals(rule.path())) {
+        throw new IllegalArgumentException("a cache rule for '" + rule.path() + "' is in force already");
+      }
+    }
+    list.add(rule);
+    rules = Rules.of(list);
+  }
+
+  /**
+   * Removes the rule added at run time for {@code path}; the next request no longer sees it.
+   *
+   * @return the rule removed, or null when no such rule was added (configured rules are never removed)
+   */
+  public synchronized CacheRule remove(String path) {
+    List<CacheRule> list = new ArrayList<>(rules.rules());
+    for (int i = configured; i < list.size(); i++) {
+      if (list.get(i).path().equals(path)) {
+        CacheRule removed = list.remove(i);
+        rules = Rules.of(list);
+        return removed;
       }
     }
     return null;

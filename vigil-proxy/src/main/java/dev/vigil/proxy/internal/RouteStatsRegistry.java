@@ -1,6 +1,7 @@
 package dev.vigil.proxy.internal;
 
 import dev.vigil.proxy.ProxyConfig;
+import dev.vigil.proxy.RouteSample;
 import dev.vigil.proxy.RouteStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.CRC32C;
 
 /**
  * Per-route-template counters and latency percentiles, bounded in cardinality: past
@@ -76,6 +78,37 @@ public final class RouteStatsRegistry {
     }
   }
 
+  /**
+   * Whether a request to {@code route} arriving at {@code nowMs} (the proxy's clock) is kept as a sample
+   * (at most one per route every {@value RouteSamples#SPACING_MS} ms).
+   */
+  public boolean admitSample(String route, long nowMs) {
+    return routes.computeIfAbsent(bound(route), Route::new).samples.admit(nowMs);
+  }
+
+  /**
+   * Keeps one admitted request as a sample of its route.
+   *
+   * @param url path and query (answers are compared per URL)
+   * @param answer checksum of the body answered ({@link #checksum}), or null when not taken
+   */
+  public void sample(String route, long atMs, String method, int status, long nanos, CacheOutcome cache, String url,
+      Long answer, boolean credentials, boolean personal) {
+    routes.computeIfAbsent(bound(route), Route::new).samples.add(atMs, method, status, nanos / 1e6, cache, url, answer,
+        credentials, personal);
+  }
+
+  /** A route's samples in {@code [fromMs, toMs)}, oldest first (empty for an unknown route). */
+  public List<RouteSample> samples(String route, long fromMs, long toMs) {
+    Route r = routes.get(route);
+    return r == null ? List.of() : r.samples.between(fromMs, toMs);
+  }
+
+  /** The checksum answers are compared by: CRC32C of the body and its length. */
+  public static long checksum(CRC32C crc, long length) {
+    return crc.getValue() ^ (length << 32);
+  }
+
   /** Requests answered. */
   public long total() {
     return total.sum();
@@ -122,6 +155,7 @@ public final class RouteStatsRegistry {
     final LongAdder bytes = new LongAdder();
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
+    final RouteSamples samples = new RouteSamples();
 
     Route(String name) {
       this.name = name;

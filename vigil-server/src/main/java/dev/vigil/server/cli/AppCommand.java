@@ -65,7 +65,17 @@ public final class AppCommand extends CommandGroup {
           + " requests, " + pct(s.path("error_rate").asDouble()) + " errors, cache hit rate "
           + pct(s.path("cache_hit_rate").asDouble())), o -> {
             List<List<String>> rows = new ArrayList<>();
-            s.fields().forEachRemaining(f -> rows.add(List.of(f.getKey(), f.getValue().asText())));
+            s.fields().forEachRemaining(f -> {
+              if (!f.getKey().equals("cache_rules")) {
+                rows.add(List.of(f.getKey(), f.getValue().asText()));
+              }
+            });
+            // one row per cache rule in force, saying whether the configuration or the optimizer added it
+            for (JsonNode r : s.path("cache_rules")) {
+              rows.add(List.of("cache_rule", r.path("path").asText() + " ttl " + r.path("ttl_seconds").asText() + " s, "
+                  + (r.path("source").asText().equals("runtime") ? "added by " + r.path("added_by").asText() + " at "
+                  + r.path("added_at").asText() : "from the configuration")));
+            }
             Output.table(o, List.of("FIELD", "VALUE"), rows);
           });
       return 0;

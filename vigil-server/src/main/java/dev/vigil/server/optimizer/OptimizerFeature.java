@@ -29,6 +29,10 @@ import dev.vigil.optimizer.cpu.RunawayWatch;
 import dev.vigil.optimizer.cpu.SchedulerWait;
 import dev.vigil.optimizer.memory.CacheBudgetTuning;
 import dev.vigil.optimizer.memory.LeakWatch;
+import dev.vigil.optimizer.response.ProxyCacheTuning;
+import dev.vigil.optimizer.response.RouteQueriesTuning;
+import dev.vigil.optimizer.response.InsightShapeSeries;
+import dev.vigil.proxy.AppProxy;
 import dev.vigil.server.audit.Actor;
 import dev.vigil.server.audit.AuditEvent;
 import dev.vigil.server.backup.BackupSettings;
@@ -104,6 +108,7 @@ public final class OptimizerFeature implements Feature {
     }
     tunings.addAll(databaseTunings(context));
     tunings.addAll(cacheAndCpuTunings(context, monitor));
+    tunings.addAll(responseTunings(context));
     Optimizer optimizer = new Optimizer(options, tunings, hooks(context, monitor, tunings), context.store());
     OptimizerService service = context.closeOnStop(new OptimizerService(optimizer, leaks, config.get(SCHEDULE),
         context.clock()));
@@ -111,6 +116,22 @@ public final class OptimizerFeature implements Feature {
     context.provide(Optimizer.class, optimizer);
     context.health(name(), () -> Health.up(optimizer.observing().size() + " change(s) under observation"));
     OptimizerApi.register(context.routes(), service);
+  }
+
+  /**
+   * Response-time tunings when the application proxy runs: cache rules for its slow, stable routes, and
+   * links from slow routes to the query shapes of the databases insight watches.
+   */
+  private static List<Tuning> responseTunings(ServerContext context) {
+    AppProxy proxy = context.find(AppProxy.class).orElse(null);
+    if (proxy == null) {
+      return List.of();
+    }
+    List<Tuning> out = new ArrayList<>(List.of(ProxyCacheTuning.defaults(proxy, context.clock())));
+    context.find(InsightDatabases.class).ifPresent(dbs -> out.add(RouteQueriesTuning.defaults(proxy,
+        new InsightShapeSeries(() -> dbs.databases().values(), InsightShapeSeries.DEFAULT_MAX_SHAPES),
+        context.clock())));
+    return out;
   }
 
   /** Index, ANALYZE, VACUUM and index-drop tunings for each database insight watches. */

@@ -78,7 +78,8 @@ class DashboardBrowserTest {
     assertThat(browser.driver.findElements(By.cssSelector("#process-table tbody tr"))).isNotEmpty();
     assertThat(state("panel-insights")).isEqualTo("ready");
     for (Map.Entry<String, String> p : Map.of("panel-cache", "/api/cache/stats", "panel-backups", "/api/backup/list",
-        "panel-errors", "/api/logs/recent", "panel-audit", "/api/audit").entrySet()) {
+        "panel-errors", "/api/logs/recent", "panel-audit", "/api/audit", "panel-optimizer", "/api/optimizer/status")
+        .entrySet()) {
       assertThat(state(p.getKey())).as(p.getKey()).isEqualTo(hasRoute(p.getValue()) ? "ready" : "disabled");
     }
     assertThat(browser.driver.findElement(By.id("panel-audit")).isDisplayed()).isTrue();
