@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -31,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,14 +178,14 @@ public final class Probes implements MetricSource, AutoCloseable {
         error = "answered HTTP " + status + ", expected " + probe.expectStatus();
       } else if (probe.expectKeyword() != null) {
         byte[] body = r.body();
-        String text = new String(body, 0, Math.min(body.length, MAX_BODY), java.nio.charset.StandardCharsets.UTF_8);
+        String text = new String(body, 0, Math.min(body.length, MAX_BODY), StandardCharsets.UTF_8);
         if (!text.contains(probe.expectKeyword())) {
           error = "body does not contain '" + probe.expectKeyword() + "'";
         }
       }
     } catch (HttpTimeoutException e) {
       error = "timed out after " + probe.timeout().toMillis() + " ms";
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (SSLException e) {
       error = "TLS: " + e.getMessage();
     } catch (IOException e) {
       error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

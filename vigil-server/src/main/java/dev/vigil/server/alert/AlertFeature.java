@@ -1,6 +1,7 @@
 package dev.vigil.server.alert;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.vigil.alert.Alert;
 import dev.vigil.alert.AlertEngine;
 import dev.vigil.alert.AlertsConfig;
 import dev.vigil.alert.Durations;
@@ -104,7 +105,7 @@ public final class AlertFeature implements Feature {
     startBackupRetries(context);
     context.health(name(), () -> {
       long dead = engine.queue().counts().get(Job.DEAD);
-      long firing = engine.alerts().stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.FIRING).count();
+      long firing = engine.alerts().stream().filter(a -> a.alert().state() == Alert.State.FIRING).count();
       String text = firing + " firing, " + engine.receivers().size() + " receiver(s), " + dead + " dead letter(s)";
       return engine.receivers().isEmpty() ? Health.degraded("no receiver configured (alerts.receivers); " + text)
           : Health.up(text);
@@ -163,7 +164,7 @@ public final class AlertFeature implements Feature {
       Map<String, Object> body = new LinkedHashMap<>();
       var alerts = engine.alerts();
       body.put("alerts", alerts);
-      body.put("firing", alerts.stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.FIRING).count());
+      body.put("firing", alerts.stream().filter(a -> a.alert().state() == Alert.State.FIRING).count());
       body.put("pending", alerts.stream().filter(a -> a.alert().state() == dev.vigil.alert.Alert.State.PENDING).count());
       body.put("silenced", alerts.stream().filter(AlertEngine.AlertView::silenced).count());
       body.put("receivers", engine.receivers());
