@@ -2,10 +2,9 @@ package dev.vigil.optimizer.cpu;
 
 import dev.vigil.monitor.history.HistoryPoint;
 import dev.vigil.optimizer.Family;
+import dev.vigil.optimizer.Finding;
 import dev.vigil.optimizer.Level;
-import dev.vigil.optimizer.Probe;
 import dev.vigil.optimizer.Proposal;
-import dev.vigil.optimizer.Tuning;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -29,7 +28,7 @@ import java.util.function.Supplier;
  * runs in a clearly busier hour than the quietest one, and tells the optimizer's busy check whether
  * now is usually a busy hour.
  */
-public final class QuietWindows implements Tuning {
+public final class QuietWindows implements Finding {
   /** How far back the history is read, by default. */
   public static final Duration DEFAULT_LOOKBACK = Duration.ofDays(28);
   /** How much busier (CPU points) the backup hour must be than the quietest for a report. */
@@ -180,17 +179,7 @@ public final class QuietWindows implements Tuning {
   }
 
   @Override
-  public Map<String, String> apply(Proposal proposal) {
-    throw new UnsupportedOperationException("the backup schedule is the user's: moving it is reported, not applied");
-  }
-
-  @Override
-  public void undo(Proposal proposal, Map<String, String> undo) {
-    throw new UnsupportedOperationException("a quiet-window report changes nothing, so there is nothing to undo");
-  }
-
-  @Override
-  public Probe probe(Proposal proposal) {
-    throw new UnsupportedOperationException("a quiet-window report changes nothing, so nothing is measured");
+  public String what() {
+    return "a quiet window";
   }
 }

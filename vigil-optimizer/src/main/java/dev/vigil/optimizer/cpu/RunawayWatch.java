@@ -2,10 +2,9 @@ package dev.vigil.optimizer.cpu;
 
 import dev.vigil.monitor.process.ProcessInfo;
 import dev.vigil.optimizer.Family;
+import dev.vigil.optimizer.Finding;
 import dev.vigil.optimizer.Level;
-import dev.vigil.optimizer.Probe;
 import dev.vigil.optimizer.Proposal;
-import dev.vigil.optimizer.Tuning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,7 @@ import java.util.function.Supplier;
  * CPU, as {@code top} shows it). A finding for people ({@link Level#LOW}) with the figures; nothing is
  * applied (killing or renicing someone's process is theirs to decide).
  */
-public final class RunawayWatch implements Tuning {
+public final class RunawayWatch implements Finding {
   /** Window a process must stay hot for, by default. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
   /** CPU (% of one CPU) every reading must reach, by default. */
@@ -140,18 +139,7 @@ public final class RunawayWatch implements Tuning {
   }
 
   @Override
-  public Map<String, String> apply(Proposal proposal) {
-    throw new UnsupportedOperationException("a runaway process is a finding for people; the optimizer does not act "
-        + "on it");
-  }
-
-  @Override
-  public void undo(Proposal proposal, Map<String, String> undo) {
-    throw new UnsupportedOperationException("a runaway process is a finding for people; nothing was applied");
-  }
-
-  @Override
-  public Probe probe(Proposal proposal) {
-    throw new UnsupportedOperationException("a runaway process is a finding for people; nothing is measured after it");
+  public String what() {
+    return "a runaway process";
   }
 }

@@ -3,10 +3,9 @@ package dev.vigil.optimizer.memory;
 import dev.vigil.monitor.process.ProcessInfo;
 import dev.vigil.monitor.trend.LinearFit;
 import dev.vigil.optimizer.Family;
+import dev.vigil.optimizer.Finding;
 import dev.vigil.optimizer.Level;
-import dev.vigil.optimizer.Probe;
 import dev.vigil.optimizer.Proposal;
-import dev.vigil.optimizer.Tuning;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +25,7 @@ import java.util.function.Supplier;
  * resident memory over the window, reported when it climbs faster than a minimum rate with a good fit
  * (r²). A finding for people ({@link Level#LOW}), never a fake fix: nothing is applied.
  */
-public final class LeakWatch implements Tuning {
+public final class LeakWatch implements Finding {
   /** Window the trend is fitted over, by default. */
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(30);
   /** Slowest climb reported, in MB per hour, by default. */
@@ -119,17 +118,7 @@ public final class LeakWatch implements Tuning {
   }
 
   @Override
-  public Map<String, String> apply(Proposal proposal) {
-    throw new UnsupportedOperationException("a leak trend is a finding for people; the optimizer does not act on it");
-  }
-
-  @Override
-  public void undo(Proposal proposal, Map<String, String> undo) {
-    throw new UnsupportedOperationException("a leak trend is a finding for people; nothing was applied");
-  }
-
-  @Override
-  public Probe probe(Proposal proposal) {
-    throw new UnsupportedOperationException("a leak trend is a finding for people; nothing is measured after it");
+  public String what() {
+    return "a leak trend";
   }
 }

@@ -1,10 +1,9 @@
 package dev.vigil.optimizer.response;
 
 import dev.vigil.optimizer.Family;
+import dev.vigil.optimizer.Finding;
 import dev.vigil.optimizer.Level;
-import dev.vigil.optimizer.Probe;
 import dev.vigil.optimizer.Proposal;
-import dev.vigil.optimizer.Tuning;
 import dev.vigil.proxy.AppProxy;
 import dev.vigil.proxy.RouteSample;
 import dev.vigil.proxy.RouteStats;
@@ -25,7 +24,7 @@ import java.util.Objects;
  * which the route ran; shapes that move with it closely are named in a finding for people
  * ({@link Level#LOW}): nothing is applied.
  */
-public final class RouteQueriesTuning implements Tuning {
+public final class RouteQueriesTuning implements Finding {
   /** The tuning's name. */
   public static final String NAME = "response.route_queries";
   /** How far back route and shape series are read, by default. */
@@ -210,17 +209,7 @@ public final class RouteQueriesTuning implements Tuning {
   }
 
   @Override
-  public Map<String, String> apply(Proposal proposal) {
-    throw new UnsupportedOperationException("a route-to-query link is a finding for people; nothing is applied");
-  }
-
-  @Override
-  public void undo(Proposal proposal, Map<String, String> undo) {
-    throw new UnsupportedOperationException("a route-to-query link is a finding for people; nothing was applied");
-  }
-
-  @Override
-  public Probe probe(Proposal proposal) {
-    throw new UnsupportedOperationException("a route-to-query link is a finding for people; nothing is measured");
+  public String what() {
+    return "a route-to-query link";
   }
 }
