@@ -1,5 +1,6 @@
 package dev.vigil.server;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.feature.Health;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +21,10 @@ import java.util.function.Supplier;
 final class SystemApi {
   private static final Duration OPENAPI_TTL = Duration.ofMinutes(10);
   /**
-   * How long one round of health checks answers {@code /api/info}: some checks query a database, and a
-   * client polling in a loop must not turn into a query per request.
+   * How long one answer of {@code /api/info} serves: some health checks query a database, and a client
+   * polling in a loop must not turn into a query per request.
    */
-  static final Duration HEALTH_TTL = Duration.ofSeconds(1);
+  static final Duration INFO_TTL = Duration.ofSeconds(1);
 
   private SystemApi() {
   }
@@ -43,13 +43,12 @@ final class SystemApi {
         ctx -> ctx.contentType("application/json").result(up));
     String started = startedAt.toString();
     String javaVersion = System.getProperty("java.version");
-    Supplier<Map<String, Object>> checks = new Recent<>(clock, HEALTH_TTL, () -> {
-      Map<String, Object> now = new LinkedHashMap<>();
-      health.get().forEach((name, h) -> now.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
+    // the answer changes at most once a second (uptime in whole seconds; health checks run at most that
+    // often), so it is built and serialized once a second and served as bytes in between
+    Supplier<byte[]> body = new Recent<>(clock, INFO_TTL, () -> {
+      Map<String, Object> checks = new LinkedHashMap<>();
+      health.get().forEach((name, h) -> checks.put(name, Map.of("status", h.status().name().toLowerCase(Locale.ROOT),
           "message", h.message())));
-      return Collections.unmodifiableMap(now);
-    });
-    api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features", ctx -> {
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("name", "vigil");
       info.put("version", Version.get());
@@ -57,9 +56,15 @@ final class SystemApi {
       info.put("uptime_seconds", Duration.between(startedAt, clock.instant()).toSeconds());
       info.put("java_version", javaVersion);
       info.put("features", features.get());
-      info.put("health", checks.get());
-      Json.respond(ctx, info);
+      info.put("health", checks);
+      try {
+        return Json.MAPPER.writeValueAsBytes(info);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot serialize /api/info: " + e.getOriginalMessage(), e);
+      }
     });
+    api.get("/api/info", Role.VIEWER, "Version, uptime and enabled features",
+        ctx -> Json.respondSerialized(ctx, 200, body.get()));
     api.get("/api/openapi.json", Role.VIEWER, "This OpenAPI description, with each route's role",
         ctx -> Json.respond(ctx, cache.get(openApiKey(api), Map.class, OPENAPI_TTL,
             k -> OpenApiDocument.of(api, Version.get()))));

@@ -47,6 +47,14 @@ public final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialize response of " + ctx.path() + ": " + e.getOriginalMessage(), e);
     }
+    respondSerialized(ctx, status, bytes);
+  }
+
+  /**
+   * Writes a body already serialized as JSON with {@code status}, with the same ETag and {@code 304}
+   * handling as {@link #respond(Context, int, Object)}: for answers built once and served many times.
+   */
+  public static void respondSerialized(Context ctx, int status, byte[] bytes) {
     if (status == 200 && ctx.method() == HandlerType.GET) {
       String etag = etag(bytes);
       ctx.header("ETag", etag);
