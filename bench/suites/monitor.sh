@@ -11,7 +11,7 @@
 #   monitor.rss        VmRSS of the server holding a full hour of 1 s history (3600 real readings filled by
 #                      the ServerRssBench hook) vs the same server with monitoring off, at the documented heap.
 # Knobs: MONITOR_PROCESS_CALLS (300), MONITOR_WINDOW seconds (60), MONITOR_WARMUP seconds (20),
-#        MONITOR_IDLE_WARMUP seconds (60),
+#        MONITOR_IDLE_WARMUP seconds (180: the JIT is still compiling the once-a-second paths in the first minutes),
 #        VIGIL_HEAP (the documented small-host JVM options, README "Monitoring").
 set -euo pipefail
 : "${BENCH_JAR:?run through ./bench/run monitor}"
@@ -77,7 +77,7 @@ pids=()
 start_server idle_on true ""
 start_server idle_off false ""
 for name in idle_on idle_off; do wait_up "http://127.0.0.1:$(cat "$work/$name.port")/api/health"; done
-sleep "${MONITOR_IDLE_WARMUP:-60}"
+sleep "${MONITOR_IDLE_WARMUP:-180}"
 on_pid=$(cat "$work/idle_on.pid"); off_pid=$(cat "$work/idle_off.pid")
 on0=$(cpu_ticks "$on_pid"); off0=$(cpu_ticks "$off_pid"); t0=$(date +%s.%N)
 sleep "$WINDOW"
@@ -85,7 +85,7 @@ on1=$(cpu_ticks "$on_pid"); off1=$(cpu_ticks "$off_pid"); t1=$(date +%s.%N)
 read -r on_pct off_pct < <(awk -v a="$on0" -v b="$on1" -v c="$off0" -v d="$off1" -v hz="$hz" -v t0="$t0" -v t1="$t1" \
   'BEGIN { s = t1 - t0; printf "%.3f %.3f\n", 100 * (b - a) / hz / s, 100 * (d - c) / hz / s }')
 line monitor.idle_cpu "$on_pct" 1.0 "%core" lower "baseline_is=goal_1pct" "monitoring_off=${off_pct}%core" \
-  "interval=1s" "warmup=${MONITOR_IDLE_WARMUP:-60}s" "window=${WINDOW}s" "jvm=default"
+  "interval=1s" "warmup=${MONITOR_IDLE_WARMUP:-180}s" "window=${WINDOW}s" "jvm=default"
 for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 wait 2>/dev/null || true
 pids=()

@@ -18,6 +18,11 @@ import java.time.Instant;
  * the process. A lower job priority should lower it. Call {@link #sample()} on a schedule.
  */
 public final class SchedulerWait implements Probe {
+  /**
+   * How often the server reads it: each reading opens a file per thread of the process, and a rate over
+   * ten seconds serves the comparison of windows of minutes as well as one over one second.
+   */
+  public static final Duration DEFAULT_SPACING = Duration.ofSeconds(10);
   private final Path tasks;
   private final Clock clock;
   private final RecordedProbe recorded;
@@ -62,6 +67,13 @@ public final class SchedulerWait implements Probe {
     }
     lastWaitNanos = wait;
     lastAt = now;
+  }
+
+  /** As {@link #sample()}, unless the previous reading is less than {@code spacing} old. */
+  public synchronized void sampleAtMostEvery(Duration spacing) {
+    if (lastAt == null || !clock.instant().isBefore(lastAt.plus(spacing))) {
+      sample();
+    }
   }
 
   @Override

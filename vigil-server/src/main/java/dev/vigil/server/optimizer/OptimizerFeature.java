@@ -169,7 +169,7 @@ public final class OptimizerFeature implements Feature {
     SampleListener sampler = sample -> {
       runaways.sample();
       if (wait.available()) {
-        wait.sample();
+        wait.sampleAtMostEvery(SchedulerWait.DEFAULT_SPACING);
       }
     };
     monitor.addListener(sampler);
