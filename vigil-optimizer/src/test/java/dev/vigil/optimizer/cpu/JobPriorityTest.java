@@ -35,7 +35,7 @@ class JobPriorityTest {
     try (TestPostgres db = TestPostgres.create("jobprio")) {
       try (Connection c = db.connect(); Statement s = c.createStatement()) {
         s.execute("CREATE TABLE filler AS SELECT g AS id, md5(g::text) || md5((g * 7)::text) AS a"
-            + " FROM generate_series(1, 60000) g");
+            + " FROM generate_series(1, 400000) g");
       }
       Set<Integer> niceness = ConcurrentHashMap.newKeySet();
       try (DatabaseBackup backup = DatabaseBackup.builder(db.url(), dir.resolve("b")).name("erp")
