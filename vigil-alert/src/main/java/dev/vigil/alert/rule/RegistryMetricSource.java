@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -20,6 +21,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.DoubleSupplier;
 
 /**
  * Reads a Micrometer registry under the names {@code /metrics} shows (the registry's naming
@@ -44,12 +47,25 @@ public final class RegistryMetricSource implements MetricSource {
   private final Clock clock;
   private final Duration window;
   private final Map<String, Deque<double[]>> samples = new HashMap<>();
+  // which meters answer each raw metric name, rebuilt when a meter is added or removed
+  private final AtomicLong meterVersion = new AtomicLong();
+  private final Map<String, Readers> index = new HashMap<>();
+
+  /** Reads one series of a raw metric. */
+  private record Reader(Map<String, String> labels, DoubleSupplier value) {
+  }
+
+  /** The readers of one raw metric, as of a version of the registry's meter list. */
+  private record Readers(long version, List<Reader> list) {
+  }
 
   /** A source over {@code registry}. */
   public RegistryMetricSource(MeterRegistry registry, Clock clock, Duration window) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.window = Objects.requireNonNull(window, "window");
+    registry.config().onMeterAdded(m -> meterVersion.incrementAndGet());
+    registry.config().onMeterRemoved(m -> meterVersion.incrementAndGet());
   }
 
   @Override
@@ -63,7 +79,22 @@ public final class RegistryMetricSource implements MetricSource {
   }
 
   private List<Series> raw(String metric) {
-    List<Series> out = new ArrayList<>();
+    long current = meterVersion.get();
+    Readers readers = index.get(metric);
+    if (readers == null || readers.version() != current) {
+      readers = new Readers(current, readersOf(metric));
+      index.put(metric, readers);
+    }
+    List<Series> out = new ArrayList<>(readers.list().size());
+    for (Reader r : readers.list()) {
+      out.add(new Series(r.labels(), r.value().getAsDouble()));
+    }
+    return out;
+  }
+
+  /** How to read {@code metric} from each meter it names; the meters are walked only when they change. */
+  private List<Reader> readersOf(String metric) {
+    List<Reader> out = new ArrayList<>();
     NamingConvention convention = registry.config().namingConvention();
     for (Meter m : registry.getMeters()) {
       Meter.Id id = m.getId();
@@ -72,28 +103,28 @@ public final class RegistryMetricSource implements MetricSource {
         continue;
       }
       String base = name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
-      Double v = null;
+      DoubleSupplier v = null;
       if (m instanceof Gauge g && metric.equals(name)) {
-        v = g.value();
+        v = g::value;
       } else if (m instanceof Counter c && metric.equals(base + "_total")) {
-        v = c.count();
+        v = c::count;
       } else if (m instanceof FunctionCounter c && metric.equals(base + "_total")) {
-        v = c.count();
+        v = c::count;
       } else if (m instanceof Timer t) {
         String seconds = base.endsWith("_seconds") ? base : base + "_seconds";
         if (metric.equals(seconds + "_count")) {
-          v = (double) t.count();
+          v = () -> (double) t.count();
         } else if (metric.equals(seconds + "_sum")) {
-          v = t.totalTime(TimeUnit.SECONDS);
+          v = () -> t.totalTime(TimeUnit.SECONDS);
         } else if (metric.equals(seconds + "_max")) {
-          v = t.max(TimeUnit.SECONDS);
+          v = () -> t.max(TimeUnit.SECONDS);
         }
       }
       if (v != null) {
-        out.add(new Series(tags(m), v));
+        out.add(new Reader(Collections.unmodifiableMap(tags(m)), v));
       }
     }
-    return out;
+    return List.copyOf(out);
   }
 
   private List<Series> errorRatios() {

@@ -6,8 +6,12 @@ import dev.vigil.core.fs.FileModes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -24,6 +28,7 @@ public final class StateStore implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final String description;
+  private final Path sqliteFile;
 
   private static final int MIGRATE_ATTEMPTS = 10;
 
@@ -40,6 +45,7 @@ public final class StateStore implements AutoCloseable {
   private StateStore(StoreUrl url) {
     this.kind = url.kind();
     this.description = url.toString();
+    this.sqliteFile = kind == Kind.SQLITE ? sqliteFile(url.jdbcUrl()) : null;
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url.jdbcUrl());
     hc.setPoolName("vigil-store");
@@ -168,6 +174,47 @@ public final class StateStore implements AutoCloseable {
   /** Which engine this store runs on. */
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * A number that changes when a commit reaches the store's files, read without querying: for SQLite,
+   * from the sizes and modification times of the database file and its write-ahead log, so a poller can
+   * skip its query while nothing was written. Empty for PostgreSQL (and an in-memory SQLite), whose
+   * changes are only seen by querying. File times are coarse and a restarted log may keep its size, so
+   * an unchanged stamp makes a change unlikely, not impossible: pollers still query now and then.
+   *
+   * @throws UncheckedIOException naming the file when its attributes cannot be read
+   */
+  public OptionalLong changeStamp() {
+    if (sqliteFile == null) {
+      return OptionalLong.empty();
+    }
+    long stamp = 17;
+    for (Path p : new Path[] {sqliteFile, sqliteFile.resolveSibling(sqliteFile.getFileName() + "-wal")}) {
+      long size = 0;
+      long modified = 0;
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        size = a.size();
+        modified = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+      } catch (NoSuchFileException e) {
+        // no write-ahead log yet (or any more): it counts as empty
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the attributes of state store file " + p + ": " + e.getMessage(), e);
+      }
+      stamp = 31 * (31 * stamp + size) + modified;
+    }
+    return OptionalLong.of(stamp);
+  }
+
+  private static Path sqliteFile(String jdbcUrl) {
+    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    path = query >= 0 ? path.substring(0, query) : path;
+    if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
+      return null;
+    }
+    return Path.of(path).toAbsolutePath();
   }
 
   /** Where the store is, without credentials. */

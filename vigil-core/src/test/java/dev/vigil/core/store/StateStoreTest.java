@@ -56,6 +56,25 @@ class StateStoreTest {
   }
 
   @Test
+  void sqliteChangeStampMovesWithEveryCommitFromAnyConnectionAndPostgresHasNone(@TempDir Path dir) {
+    try (StateStore store = StateStore.open(null, dir); StateStore other = StateStore.open(null, dir)) {
+      long before = store.changeStamp().orElseThrow();
+      assertThat(store.changeStamp()).hasValue(before);
+      store.jdbi().useHandle(x -> x.createQuery("SELECT COUNT(*) FROM vigil_lock").mapTo(Integer.class).one());
+      assertThat(store.changeStamp()).as("a read leaves the files alone").hasValue(before);
+      for (int i = 0; i < 20; i++) {
+        long seen = store.changeStamp().orElseThrow();
+        String name = "n" + i;
+        other.jdbi().useHandle(x -> x.execute("INSERT INTO vigil_lock(name, owner, expires_at) VALUES (?, 'b', 1)", name));
+        assertThat(store.changeStamp().orElseThrow()).as("commit %d by another store", i).isNotEqualTo(seen);
+      }
+    }
+    try (TestStores.Handle h = TestStores.open(StateStore.Kind.POSTGRESQL, dir.resolve("pg"))) {
+      assertThat(h.store().changeStamp()).isEmpty();
+    }
+  }
+
+  @Test
   void unreachablePostgresIsNamedWithoutItsPassword(@TempDir Path dir) {
     assertThatThrownBy(() -> StateStore.open("postgresql://app:topsecret@127.0.0.1:1/nothing", dir))
         .isInstanceOf(StoreException.class)

@@ -121,6 +121,41 @@ public final class LoggingSetup {
     }
   }
 
+  /**
+   * Sends the records of the logger {@code loggerName}, and only those, to a file of their own in the
+   * request log's shape ({@link RequestLog} records, JSON or text as {@code options} say), rotated and
+   * protected like the other files and written like the request log: through a queue that one worker
+   * drains in batches, never dropping a record (a full queue makes the caller wait). Call it after
+   * {@link #configure}, which would otherwise reset it.
+   *
+   * @return the handle that flushes, closes the file and detaches it from the logger
+   * @throws IllegalStateException naming the file when it cannot be opened
+   */
+  public static AutoCloseable separateRequestFile(LoggingOptions options, String loggerName, Path file) {
+    LoggerContext context = context();
+    synchronized (LOCK) {
+      long startedAt = System.currentTimeMillis();
+      Logger logger = context.getLogger(loggerName);
+      logger.setAdditive(false);
+      logger.detachAndStopAllAppenders();
+      Encoder<ILoggingEvent> encoder = options.json() ? JsonRecordEncoders.requests(context, options.zone())
+          : layoutEncoder(context, new RequestTextLayout(options.zone()));
+      SizeRotatingFileAppender a = file(context, options, file, encoder, null);
+      if (!a.isStarted()) {
+        String why = errorsSince(context, startedAt);
+        throw new IllegalStateException("cannot open log file " + file.toAbsolutePath() + (why.isEmpty() ? "" : ": " + why));
+      }
+      List<DropCountingAsyncAppender> queues = new ArrayList<>();
+      attach(context, logger, List.of(a), options, false, false, queues);
+      logger.setLevel(Level.INFO);
+      return () -> {
+        synchronized (LOCK) {
+          logger.detachAndStopAllAppenders(); // the queue's worker writes what is left, then closes the file
+        }
+      };
+    }
+  }
+
   /** Whether {@code handle} is the configuration Logback runs with now. */
   static boolean isCurrent(long handleGeneration) {
     synchronized (LOCK) {

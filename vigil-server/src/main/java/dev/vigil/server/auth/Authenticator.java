@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * that a busy client does not cost a store query per request. Revocation is never cached: a token
  * revoked through this server stops working at once ({@link #forget}), and one revoked elsewhere (the
  * CLI, another server sharing a PostgreSQL store) within {@link #POLL} — the set of revoked ids is
- * read from the store that often. Listeners ({@link #onRevoked}) hear of every revocation, so open
+ * read from the store that often. On SQLite the read is skipped while the store's files are unchanged
+ * ({@link TokenStore#changeStamp()}), and made at least every {@link #FULL_READ}, since file times
+ * are coarse. Listeners ({@link #onRevoked}) hear of every revocation, so open
  * streams of a revoked token end too.
  */
 public final class Authenticator implements AutoCloseable {
@@ -31,6 +34,8 @@ public final class Authenticator implements AutoCloseable {
   public static final Duration TTL = Duration.ofSeconds(10);
   /** How often the store's revocations are read. */
   public static final Duration POLL = Duration.ofMillis(500);
+  /** The longest time between two reads of the revoked ids when the store's files look unchanged. */
+  public static final Duration FULL_READ = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
 
   private final TokenStore tokens;
@@ -40,10 +45,15 @@ public final class Authenticator implements AutoCloseable {
   private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final List<Consumer<Collection<String>>> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService poller;
+  // touched by the poller thread only
+  private OptionalLong lastStamp = OptionalLong.empty();
+  private long lastReadNanos;
 
   /** Creates the authenticator over {@code tokens}, reading its revocations every {@link #POLL}. */
   public Authenticator(TokenStore tokens) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
+    lastStamp = tokens.changeStamp();
+    lastReadNanos = System.nanoTime();
     revoked.addAll(tokens.revokedIds());
     poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vigil-token-revocations");
@@ -91,6 +101,14 @@ public final class Authenticator implements AutoCloseable {
 
   private void poll() {
     try {
+      // the stamp is taken before the read, so a commit between the two is seen at the next poll
+      OptionalLong stamp = tokens.changeStamp();
+      long now = System.nanoTime();
+      if (stamp.isPresent() && stamp.equals(lastStamp) && now - lastReadNanos < FULL_READ.toNanos()) {
+        return;
+      }
+      lastStamp = stamp;
+      lastReadNanos = now;
       Set<String> fresh = new HashSet<>(tokens.revokedIds());
       fresh.removeAll(revoked);
       if (!fresh.isEmpty()) {

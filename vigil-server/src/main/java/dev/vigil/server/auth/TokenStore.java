@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -157,6 +158,11 @@ public final class TokenStore {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read revoked tokens from the store " + store + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The store's {@link StateStore#changeStamp() change stamp}: empty when only a query can tell. */
+  public OptionalLong changeStamp() {
+    return store.changeStamp();
   }
 
   /** Whether an active admin token exists. */

@@ -36,7 +36,8 @@ public final class ServerOptions {
   @Mixin
   ConfigOption config;
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // made on first use: picocli builds every command's options at start-up, and each client owns a thread
+  private HttpClient client;
 
   /** GETs {@code path} (with query) and returns the JSON answer; throws with a clear message otherwise. */
   public JsonNode get(String path) {
@@ -84,6 +85,13 @@ public final class ServerOptions {
     }
   }
 
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+    return client;
+  }
+
   private JsonNode send(HttpRequest.Builder request) {
     String bearer = bearer();
     if (bearer != null) {
@@ -93,7 +101,7 @@ public final class ServerOptions {
     String address = base();
     HttpResponse<byte[]> response;
     try {
-      response = client.send(built, HttpResponse.BodyHandlers.ofByteArray());
+      response = client().send(built, HttpResponse.BodyHandlers.ofByteArray());
     } catch (ConnectException e) {
       throw new IllegalStateException("no Vigil server answers at " + address + " (start it with 'vigil serve')", e);
     } catch (IOException e) {
