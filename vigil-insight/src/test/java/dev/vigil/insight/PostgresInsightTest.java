@@ -477,8 +477,8 @@ class PostgresInsightTest {
       s.execute("CREATE EXTENSION hypopg");
       s.execute("CREATE TABLE events (id bigint PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, "
           + "at timestamptz NOT NULL)");
-      s.execute("INSERT INTO events SELECT g, g % 5000, 'k' || (g % 7), timestamptz '2026-01-01' + g * interval '1 min' "
-          + "FROM generate_series(1, 200000) g");
+      s.execute("INSERT INTO events SELECT g, g % 5000, 'k' || (g % 7), "
+          + "timestamptz '2026-01-01' + g * interval '1 min' FROM generate_series(1, 200000) g");
       s.execute("VACUUM ANALYZE events");
       flushStatistics(s);
     }
