@@ -63,14 +63,23 @@ final class MysqlInspector implements Inspector, Maintenance {
       if (e.getErrorCode() == 1142 || e.getErrorCode() == 1227 || e.getErrorCode() == 1044) {
         hint = " (grant the monitoring user PROCESS and SELECT ON performance_schema.*; the catalog and EXPLAIN "
             + "also need SELECT ON " + url.database() + ".*)";
-      } else if (e.getErrorCode() == 1969 || e.getErrorCode() == 3024) {
-        hint = " (the statement timeout of " + settings.statementTimeout().toMillis() + " ms ended it)";
+      } else if (timedOut(e)) {
+        hint = timeoutHint();
       } else if (e.getErrorCode() == 1045) {
         hint = " (check the user and password of the database URL)";
       }
       throw new InsightException(what + " of database '" + name + "' (" + url.redacted() + ") failed: "
           + Jdbc.message(e) + hint, e);
     }
+  }
+
+  /** Whether the server ended the statement at the statement timeout (MariaDB 1969, MySQL 3024). */
+  private static boolean timedOut(SQLException e) {
+    return e.getErrorCode() == 1969 || e.getErrorCode() == 3024;
+  }
+
+  private String timeoutHint() {
+    return " (the statement timeout of " + settings.statementTimeout().toMillis() + " ms ended it)";
   }
 
   private Connection connect() throws SQLException {
@@ -447,8 +456,13 @@ final class MysqlInspector implements Inspector, Maintenance {
             + placeholders(text))) {
           rs.next();
           plan = JSON.readTree(rs.getString(1));
-        } catch (SQLException | IOException e) {
-          notes.add("shape " + shape.shapeId() + " could not be explained: " + e.getMessage());
+        } catch (SQLException e) {
+          notes.add("shape " + shape.shapeId() + " of database '" + name + "' could not be explained: "
+              + Jdbc.message(e) + (timedOut(e) ? timeoutHint() : ""));
+          continue;
+        } catch (IOException e) {
+          notes.add("shape " + shape.shapeId() + " of database '" + name + "' could not be explained: "
+              + e.getMessage());
           continue;
         }
         List<JsonNode> scans = new ArrayList<>();

@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * PostgreSQL through the statistics views a {@code pg_monitor} member may read. Every statement
@@ -56,6 +58,9 @@ final class PostgresInspector implements Inspector, Maintenance {
     String hint = "";
     if ("57014".equals(e.getSQLState())) {
       hint = " (the statement timeout of " + settings.statementTimeout().toMillis() + " ms ended it)";
+    } else if ("55P03".equals(e.getSQLState())) {
+      hint = " (the lock timeout of " + lockTimeoutMs() + " ms ended it: another session holds a lock on a table "
+          + "this statement reads)";
     } else if ("42501".equals(e.getSQLState())) {
       hint = " (grant the monitoring user pg_monitor: GRANT pg_monitor TO <user>)";
     } else if (e.getSQLState() != null && e.getSQLState().startsWith("08")) {
@@ -76,7 +81,7 @@ final class PostgresInspector implements Inspector, Maintenance {
       p.setProperty("password", url.password());
     }
     long timeout = settings.statementTimeout().toMillis();
-    p.setProperty("options", "-c statement_timeout=" + timeout + " -c lock_timeout=" + Math.min(timeout, 1000)
+    p.setProperty("options", "-c statement_timeout=" + timeout + " -c lock_timeout=" + lockTimeoutMs()
         + " -c idle_in_transaction_session_timeout=" + Math.max(60_000, timeout * 2));
     p.setProperty("ApplicationName", "vigil-insight");
     p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout / 1000)));
@@ -85,6 +90,11 @@ final class PostgresInspector implements Inspector, Maintenance {
     String jdbc = "jdbc:postgresql://" + (url.host().contains(":") ? "[" + url.host() + "]" : url.host()) + ":"
         + url.port() + "/" + url.database();
     return DriverManager.getConnection(jdbc, p);
+  }
+
+  /** How long a statement waits for a lock: the statement timeout, at most one second. */
+  private long lockTimeoutMs() {
+    return Math.min(settings.statementTimeout().toMillis(), 1000);
   }
 
   static String setting(Connection c, String key) throws SQLException {
@@ -113,12 +123,18 @@ final class PostgresInspector implements Inspector, Maintenance {
     }
     String preload = setting(c, "shared_preload_libraries");
     if (preload == null || !preload.contains("pg_stat_statements")) {
-      return "pg_stat_statements is not in shared_preload_libraries of database '" + name + "': add "
-          + "shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, restart PostgreSQL, then run "
-          + "CREATE EXTENSION pg_stat_statements in database " + url.database() + " as a superuser";
+      return notPreloaded(false);
     }
     return "pg_stat_statements is loaded but not created in database " + url.database() + ": run "
         + "CREATE EXTENSION pg_stat_statements there as a superuser (or the database owner)";
+  }
+
+  /** What to do when the library is not preloaded; {@code created}: the extension exists already. */
+  private String notPreloaded(boolean created) {
+    return "pg_stat_statements is not in shared_preload_libraries of database '" + name + "': add "
+        + "shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, restart PostgreSQL"
+        + (created ? " (the extension is created in database " + url.database() + " but its library is not loaded)"
+            : ", then run CREATE EXTENSION pg_stat_statements in database " + url.database() + " as a superuser");
   }
 
   @Override
@@ -138,6 +154,12 @@ final class PostgresInspector implements Inspector, Maintenance {
           shapes.add(new Counters.Shape(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getDouble(4),
               rs.getLong(5), rs.getLong(6), rs.getLong(7)));
         }
+      } catch (SQLException e) {
+        // the extension was created, but the server was started without its library
+        if ("55000".equals(e.getSQLState()) && Jdbc.message(e).contains("shared_preload_libraries")) {
+          throw new InsightException(notPreloaded(true), e);
+        }
+        throw e;
       }
       String reset = null;
       try (Statement s = c.createStatement();
@@ -169,57 +191,99 @@ final class PostgresInspector implements Inspector, Maintenance {
           + "unnest(ix.indkey[0:ix.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord) LEFT JOIN pg_attribute a "
           + "ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.ord), "
           + "COALESCE(pg_get_expr(ix.indpred, ix.indrelid), ''), COALESCE(pg_get_expr(ix.indexprs, ix.indrelid), ''), "
-          + "ix.indexrelid "
+          + "ix.indexrelid, "
+          // each key column with its operator class, collation and ordering: what makes two keys interchangeable
+          + "ARRAY(SELECT COALESCE(a.attname::text, '(expression)') || ' ' || ix.indclass[(k.ord - 1)::int]::text "
+          + "|| ' ' || ix.indcollation[(k.ord - 1)::int]::text || ' ' || ix.indoption[(k.ord - 1)::int]::text "
+          + "FROM unnest(ix.indkey[0:ix.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord) LEFT JOIN pg_attribute a "
+          + "ON a.attrelid = ix.indrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+          + "ARRAY(SELECT a.attname::text FROM unnest(ix.indkey[ix.indnkeyatts:ix.indnatts - 1]) k(attnum) "
+          + "JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum) "
           + "FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid "
           + "JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam "
           + "LEFT JOIN pg_stat_user_indexes st ON st.indexrelid = ix.indexrelid "
           + "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
           + "ORDER BY n.nspname, t.relname, ix.indexrelid")) {
         while (rs.next()) {
-          Array a = rs.getArray(11);
-          List<String> cols = Arrays.asList((String[]) a.getArray());
+          List<String> cols = strings(rs.getArray(11));
           rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
               rs.getLong(6), rs.getBoolean(7), rs.getBoolean(8), rs.getBoolean(9), rs.getString(10), cols,
-              rs.getString(12), rs.getString(13)));
+              strings(rs.getArray(15)), strings(rs.getArray(16)), rs.getString(12), rs.getString(13)));
         }
       }
       return new IndexReport(name, judge(rows), List.of());
     });
   }
 
-  /** A raw index row. */
+  private static List<String> strings(Array a) throws SQLException {
+    return a == null ? List.of() : Arrays.asList((String[]) a.getArray());
+  }
+
+  /**
+   * A raw index row.
+   *
+   * @param cols key column names, for display
+   * @param keys key columns as compared: two indexes serve the same lookups and orders only when their keys
+   *     agree in column, operator class, collation and ordering
+   * @param include non-key columns ({@code INCLUDE})
+   */
   record Row(String schema, String table, String name, String def, long size, long scans, boolean unique,
-      boolean constraint, boolean valid, String am, List<String> cols, String predicate, String exprs) {
+      boolean constraint, boolean valid, String am, List<String> cols, List<String> keys, List<String> include,
+      String predicate, String exprs) {
+    /** A row compared by column names alone, with no included columns. */
+    Row(String schema, String table, String name, String def, long size, long scans, boolean unique,
+        boolean constraint, boolean valid, String am, List<String> cols, String predicate, String exprs) {
+      this(schema, table, name, def, size, scans, unique, constraint, valid, am, cols, cols, List.of(), predicate,
+          exprs);
+    }
+
     boolean sameShape(Row o) {
       return schema.equals(o.schema) && table.equals(o.table) && am.equals(o.am) && predicate.equals(o.predicate)
           && exprs.equals(o.exprs);
     }
+
+    /**
+     * Whether {@code o} serves every lookup this plain btree index serves: this one's keys lead
+     * {@code o}'s, and {@code o} holds this one's included columns too (so no index-only scan is lost).
+     */
+    boolean coveredBy(Row o) {
+      if (!am.equals("btree") || unique || constraint || !exprs.isEmpty() || o.keys.size() < keys.size()
+          || !o.keys.subList(0, keys.size()).equals(keys)) {
+        return false;
+      }
+      Set<String> has = new HashSet<>(o.cols);
+      has.addAll(o.include);
+      return has.containsAll(include);
+    }
   }
 
-  /** Marks duplicates (same definition) and prefix-covered btree indexes. */
+  /**
+   * Marks duplicates (same keys and included columns) and prefix-covered btree indexes; a covered
+   * index names the widest index covering it, the one that stays when the others go.
+   */
   static List<IndexInfo> judge(List<Row> rows) {
     List<IndexInfo> out = new ArrayList<>();
     for (Row r : rows) {
       String dup = null;
-      String covered = null;
+      Row cover = null;
       for (Row o : rows) {
         if (o == r || !r.sameShape(o) || !o.valid) {
           continue;
         }
-        if (o.cols.equals(r.cols)) {
+        if (o.keys.equals(r.keys) && new HashSet<>(o.include).equals(new HashSet<>(r.include))) {
           if (keepFirst(o, r, rows)) {
             dup = o.name;
             break;
           }
           continue;
         }
-        if (r.am.equals("btree") && !r.unique && !r.constraint && r.exprs.isEmpty()
-            && o.cols.size() > r.cols.size() && o.cols.subList(0, r.cols.size()).equals(r.cols)) {
-          covered = o.name;
+        if (r.coveredBy(o) && (cover == null || o.keys.size() + o.include.size()
+            > cover.keys.size() + cover.include.size())) {
+          cover = o;
         }
       }
       out.add(new IndexInfo(r.schema, r.table, r.name, r.def, r.cols, r.size, r.scans, r.unique, r.constraint,
-          r.valid, false, dup, dup == null ? covered : null));
+          r.valid, false, dup, dup == null && cover != null ? cover.name : null));
     }
     return out;
   }

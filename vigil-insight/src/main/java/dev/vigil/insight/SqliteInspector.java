@@ -102,11 +102,16 @@ final class SqliteInspector implements Inspector, Maintenance {
       }
       for (String[] ix : indexes) {
         List<String> cols = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM pragma_index_info(?) ORDER BY seqno")) {
+        // keys as compared: the column with its collation and direction
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, \"desc\", coll FROM pragma_index_xinfo(?) "
+            + "WHERE key = 1 ORDER BY seqno")) {
           ps.setString(1, ix[0]);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              cols.add(rs.getString(1) == null ? "(expression)" : rs.getString(1));
+              String col = rs.getString(1) == null ? "(expression)" : rs.getString(1);
+              cols.add(col);
+              keys.add(col + " " + rs.getString(3) + (rs.getInt(2) == 1 ? " DESC" : ""));
             }
           }
         }
@@ -127,8 +132,11 @@ final class SqliteInspector implements Inspector, Maintenance {
             ? ix[2].substring(ix[2].toUpperCase(java.util.Locale.ROOT).indexOf(" WHERE ")) : "";
         String def = ix[2].isEmpty() ? "(automatic index of a " + (unique ? "UNIQUE or PRIMARY KEY" : "") + " constraint)"
             : ix[2];
+        // expression keys are told apart by their text, so two different expressions are never duplicates
+        String exprs = cols.contains("(expression)") && ix[2].indexOf('(') >= 0
+            ? ix[2].substring(ix[2].indexOf('(')).replaceAll("\\s+", " ") : "";
         rows.add(new PostgresInspector.Row("main", ix[1], ix[0], def, sizes.getOrDefault(ix[0], new long[] {-1})[0],
-            -1, unique, constraint, true, "btree", cols, predicate, ""));
+            -1, unique, constraint, true, "btree", cols, keys, List.of(), predicate, exprs));
       }
       notes.add("SQLite counts no index scans: unused indexes cannot be told");
       return new IndexReport(name, PostgresInspector.judge(rows), notes);

@@ -2,6 +2,7 @@ package dev.vigil.insight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.core.store.StateStore;
@@ -225,6 +226,63 @@ class MariaInsightTest {
         assertThat(e.getMessage()).containsAnyOf("performance_schema is OFF", "failed:");
       }
     }
+  }
+
+  @Test
+  void anIndexServingTwoShapesIsOneSuggestionWithTheWriteRateOfItsTable() throws Exception {
+    maria.exec("mysql", "CREATE DATABASE ledger", "GRANT SELECT ON ledger.* TO 'vigil'@'127.0.0.1'");
+    maria.exec("ledger",
+        "CREATE TABLE entries (id BIGINT PRIMARY KEY, account_id BIGINT NOT NULL, amount INT NOT NULL) ENGINE=InnoDB",
+        "INSERT INTO entries SELECT seq, seq % 5000, seq % 100 FROM seq_1_to_50000", "ANALYZE TABLE entries");
+    MutableClock own = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+    DatabaseInsight ledger = DatabaseInsight.open("ledger", DatabaseUrl.parse(maria.url("vigil", "pw-mon", "ledger")),
+        store, InsightSettings.DEFAULTS, own);
+    ledger.snapshot();
+    String list = "SELECT id, amount FROM entries WHERE account_id = ?";
+    String sum = "SELECT SUM(amount) FROM entries WHERE account_id = ?";
+    try (Connection c = maria.connect("ledger"); Statement s = c.createStatement()) {
+      for (int i = 1; i <= 15; i++) {
+        run(c, list, i * 7);
+        run(c, sum, i * 7);
+      }
+      // 600 inserts and 300 updates in the minute between the snapshots
+      s.execute("INSERT INTO entries SELECT seq, seq % 5000, 1 FROM seq_50001_to_50600");
+      s.execute("UPDATE entries SET amount = amount + 1 WHERE id <= 300");
+    }
+    own.advance(Duration.ofMinutes(1));
+    ledger.snapshot();
+    QueryReport r = ledger.queries(Window.parse("1h"), QuerySort.TOTAL_TIME, 50);
+    String listId = shape(r, "amount FROM entries WHERE account_id = ?").shapeId();
+    String sumId = shape(r, "SUM ( amount ) FROM entries WHERE account_id = ?").shapeId();
+    TableInfo entries = ledger.tables().tables().stream().filter(t -> t.name().equals("entries")).findFirst()
+        .orElseThrow();
+    assertThat(entries.insertsPerSecond()).isCloseTo(10.0, within(1e-9));
+    assertThat(entries.updatesPerSecond()).isCloseTo(5.0, within(1e-9));
+    AdviceReport advice = ledger.indexAdvice();
+    assertThat(advice.of(Advice.Kind.CREATE_INDEX)).as("advice %s notes %s", advice.advice(), advice.notes())
+        .singleElement().satisfies(a -> {
+          assertThat(a.statement()).isEqualTo("ALTER TABLE `entries` ADD INDEX `entries_account_id_idx` "
+              + "(`account_id`), ALGORITHM=INPLACE, LOCK=NONE");
+          assertThat(a.shapeIds()).containsExactlyInAnyOrder(listId, sumId);
+          // the write overhead: rows inserted, updated or deleted per second on the table
+          assertThat(a.writesPerSecond()).isCloseTo(15.0, within(1e-9));
+        });
+
+    // a statement that would wait for a lock longer than the statement timeout is ended at the timeout
+    DatabaseInsight tight = DatabaseInsight.open("ledger-tight", DatabaseUrl.parse(maria.url("vigil", "pw-mon",
+        "ledger")), store, InsightSettings.DEFAULTS.withStatementTimeout(Duration.ofMillis(500)), own);
+    try (Connection holder = maria.connect("ledger"); Statement s = holder.createStatement()) {
+      s.execute("LOCK TABLES entries WRITE");
+      long start = System.nanoTime();
+      AdviceReport blocked = tight.adviceFor(List.of(list));
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+      assertThat(blocked.of(Advice.Kind.CREATE_INDEX)).isEmpty();
+      assertThat(blocked.notes()).anySatisfy(n -> assertThat(n).startsWith("shape given-")
+          .contains("of database 'ledger-tight' could not be explained: ")
+          .contains("max_statement_time exceeded").endsWith("(the statement timeout of 500 ms ended it)"));
+      s.execute("UNLOCK TABLES");
+    }
+    assertThat(tight.adviceFor(List.of(list)).of(Advice.Kind.CREATE_INDEX)).hasSize(1);
   }
 
   private static long id(Connection c) throws Exception {

@@ -2,6 +2,7 @@ package dev.vigil.insight;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.vigil.backup.engine.DatabaseUrl;
 import dev.vigil.core.store.StateStore;
@@ -10,11 +11,14 @@ import dev.vigil.insight.testing.MutableClock;
 import dev.vigil.insight.testing.PgInstance;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -377,6 +381,224 @@ class PostgresInsightTest {
       assertThat(a.statement()).isEqualTo("CREATE INDEX CONCURRENTLY events_account_id_idx ON public.events (account_id)");
       assertThat(a.costAfter()).isEqualTo(-1);
     });
+  }
+
+  @Test
+  @Order(12)
+  void anIndexWhoseKeysLeadAWiderOneIsRedundantOnlyWhenItServesNothingMore() {
+    pg.exec("postgres", "CREATE DATABASE redundant");
+    pg.exec("redundant",
+        "CREATE TABLE items (id int PRIMARY KEY, a int, b int, c int, d text, e int)",
+        "CREATE INDEX items_a ON items (a)",
+        "CREATE INDEX items_a_b ON items (a, b)",
+        "CREATE INDEX items_a_b_c ON items (a, b, c)",
+        // another order of b: serves ORDER BY a, b DESC, which (a, b, c) cannot
+        "CREATE INDEX items_a_bdesc ON items (a, b DESC)",
+        // a unique index enforces something: never redundant
+        "CREATE UNIQUE INDEX items_e_uq ON items (e)",
+        "CREATE INDEX items_a_hash ON items USING hash (a)",
+        "CREATE INDEX items_a_part ON items (a) WHERE c > 0",
+        // another operator class: serves LIKE 'x%' in any collation
+        "CREATE INDEX items_d_pattern ON items (d text_pattern_ops)",
+        "CREATE INDEX items_d_e ON items (d, e)",
+        // included columns: covered when the wider index holds them, not otherwise
+        "CREATE INDEX items_b_inc ON items (b) INCLUDE (c)",
+        "CREATE INDEX items_b_c ON items (b, c)",
+        "CREATE INDEX items_e_inc ON items (e) INCLUDE (c)",
+        "CREATE INDEX items_e_b ON items (e, b)",
+        "CREATE INDEX items_id_a ON items (id, a)",
+        "GRANT CONNECT ON DATABASE redundant TO vigil_monitor");
+    DatabaseInsight db = DatabaseInsight.open("redundant", DatabaseUrl.parse(pg.url("vigil_monitor", "redundant")),
+        store, InsightSettings.DEFAULTS, clock);
+    IndexReport report = db.indexes();
+    // the widest covering index is named: it is the one that stays when the others go
+    assertThat(index(report, "items_a").coveredBy()).isEqualTo("items_a_b_c");
+    assertThat(index(report, "items_a_b").coveredBy()).isEqualTo("items_a_b_c");
+    assertThat(index(report, "items_b_inc").coveredBy()).isEqualTo("items_b_c");
+    assertThat(report.duplicates()).extracting(IndexInfo::name)
+        .containsExactlyInAnyOrder("items_a", "items_a_b", "items_b_inc");
+    assertThat(report.duplicates()).allSatisfy(i -> assertThat(i.duplicateOf()).isNull());
+    assertThat(report.indexes()).filteredOn(i -> !report.duplicates().contains(i)).allSatisfy(i -> {
+      assertThat(i.coveredBy()).as("coveredBy of %s", i.name()).isNull();
+      assertThat(i.duplicateOf()).as("duplicateOf of %s", i.name()).isNull();
+    });
+    assertThat(index(report, "items_a_bdesc").columns()).containsExactly("a", "b");
+    assertThat(index(report, "items_b_inc").columns()).containsExactly("b");
+    List<Advice> drops = db.maintenance().of(Advice.Kind.DROP_DUPLICATE_INDEX);
+    assertThat(drops).extracting(Advice::index).containsExactlyInAnyOrder("items_a", "items_a_b", "items_b_inc");
+    assertThat(drops).filteredOn(a -> a.index().equals("items_a")).singleElement().satisfies(a -> {
+      assertThat(a.statement()).isEqualTo("DROP INDEX CONCURRENTLY IF EXISTS public.items_a");
+      assertThat(a.undo()).isEqualTo("CREATE INDEX CONCURRENTLY items_a ON public.items USING btree (a)");
+      assertThat(a.reason()).isEqualTo("index items_a is a prefix of items_a_b_c, which serves the same lookups");
+    });
+  }
+
+  @Test
+  @Order(13)
+  void aCollectionThatWouldWaitPastTheTimeoutFailsNamingTheDatabaseAndTheTimeout() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE locked");
+    pg.exec("locked", "CREATE TABLE ledger (id int PRIMARY KEY, amount int)", "INSERT INTO ledger VALUES (1, 1)");
+    DatabaseInsight tight = DatabaseInsight.open("locked", DatabaseUrl.parse(pg.url("vigil_monitor", "locked")), store,
+        InsightSettings.DEFAULTS.withStatementTimeout(Duration.ofMillis(500)), clock);
+    DatabaseInsight defaults = DatabaseInsight.open("locked-defaults",
+        DatabaseUrl.parse(pg.url("vigil_monitor", "locked")), store, InsightSettings.DEFAULTS, clock);
+    try (Connection holder = pg.connect("locked")) {
+      holder.setAutoCommit(false);
+      try (Statement s = holder.createStatement()) {
+        // reading a table's size needs a lock this one conflicts with
+        s.execute("LOCK TABLE ledger IN ACCESS EXCLUSIVE MODE");
+      }
+      long start = System.nanoTime();
+      assertThatThrownBy(tight::tables).isInstanceOf(InsightException.class)
+          .hasMessageStartingWith("reading the tables of database 'locked' (postgresql://vigil_monitor@")
+          .hasMessageContaining("canceling statement due to statement timeout")
+          .hasMessageEndingWith("(the statement timeout of 500 ms ended it)")
+          .hasMessageNotContaining("\n");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+      // with the defaults (5 s per statement) a lock is waited for at most 1 s
+      start = System.nanoTime();
+      assertThatThrownBy(defaults::tables).isInstanceOf(InsightException.class)
+          .hasMessageStartingWith("reading the tables of database 'locked-defaults' (")
+          .hasMessageContaining("canceling statement due to lock timeout")
+          .hasMessageEndingWith("(the lock timeout of 1000 ms ended it: another session holds a lock on a table this "
+              + "statement reads)");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+      holder.rollback();
+    }
+    assertThat(tight.tables().tables()).extracting(TableInfo::name).containsExactly("ledger");
+  }
+
+  @Test
+  @Order(14)
+  void oneIndexServingSeveralShapesIsOneSuggestionWithTheWriteRateOfItsTable() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE merge");
+    try (Connection c = pg.connect("merge"); Statement s = c.createStatement()) {
+      s.execute("CREATE EXTENSION pg_stat_statements");
+      s.execute("CREATE EXTENSION hypopg");
+      s.execute("CREATE TABLE events (id bigint PRIMARY KEY, account_id bigint NOT NULL, kind text NOT NULL, "
+          + "at timestamptz NOT NULL)");
+      s.execute("INSERT INTO events SELECT g, g % 5000, 'k' || (g % 7), "
+          + "timestamptz '2026-01-01' + g * interval '1 min' FROM generate_series(1, 200000) g");
+      s.execute("VACUUM ANALYZE events");
+      flushStatistics(s);
+    }
+    DatabaseInsight db = DatabaseInsight.open("merge", DatabaseUrl.parse(pg.url("postgres", "merge")), store,
+        InsightSettings.DEFAULTS, clock);
+    db.snapshot();
+    String byAccount = "SELECT id, kind FROM events WHERE account_id = ?";
+    String latestOfAccount = "SELECT id, at FROM events WHERE account_id = ? ORDER BY at DESC LIMIT 5";
+    try (Connection c = pg.connect("merge"); Statement s = c.createStatement()) {
+      for (int i = 0; i < 20; i++) {
+        for (String q : List.of(byAccount, latestOfAccount)) {
+          try (PreparedStatement ps = c.prepareStatement(q)) {
+            ps.setLong(1, i * 7L);
+            ps.executeQuery().close();
+          }
+        }
+      }
+      // 600 inserts and 300 updates in the minute between the snapshots
+      s.execute("INSERT INTO events SELECT g, g % 5000, 'new', now() FROM generate_series(200001, 200600) g");
+      s.execute("UPDATE events SET kind = 'seen' WHERE id <= 300");
+      flushStatistics(s);
+    }
+    clock.advance(Duration.ofMinutes(1));
+    db.snapshot();
+    QueryReport shapes = db.queries(Window.parse("1h"), QuerySort.TOTAL_TIME, 50);
+    String a = shapeId(shapes, "FROM events WHERE account_id = $1");
+    String b = shapeId(shapes, "FROM events WHERE account_id = $1 ORDER BY at DESC");
+    TableInfo events = table(db.tables(), "events");
+    assertThat(events.insertsPerSecond()).isCloseTo(10.0, within(1e-9));
+    assertThat(events.updatesPerSecond()).isCloseTo(5.0, within(1e-9));
+    AdviceReport report = db.indexAdvice();
+    assertThat(report.of(Advice.Kind.CREATE_INDEX)).as("advice %s notes %s", report.advice(), report.notes())
+        .singleElement().satisfies(s -> {
+          assertThat(s.table()).isEqualTo("public.events");
+          assertThat(s.columns().get(0)).isEqualTo("account_id");
+          assertThat(s.method()).isEqualTo("hypopg");
+          assertThat(s.shapeIds()).containsExactlyInAnyOrder(a, b);
+          assertThat(s.reason()).contains("cost of 2 shape(s)");
+          assertThat(s.costAfter()).isLessThan(s.costBefore() * 0.5);
+          // the write overhead: rows inserted, updated or deleted per second on the table
+          assertThat(s.writesPerSecond()).isCloseTo(15.0, within(1e-9));
+        });
+  }
+
+  @Test
+  @Order(15)
+  void aLongRunningStatementIsReportedAndCountedByState() throws Exception {
+    pg.exec("postgres", "CREATE DATABASE sleepy");
+    DatabaseInsight watcher = DatabaseInsight.open("sleepy", DatabaseUrl.parse(pg.url("vigil_monitor", "sleepy")),
+        store, InsightSettings.DEFAULTS.withSessionLimits(Duration.ofMillis(300), Duration.ofMinutes(1)), clock);
+    try (Connection sleeper = pg.connect("sleepy"); Connection idle = pg.connect("sleepy");
+        Statement sleep = sleeper.createStatement()) {
+      long sleeperPid = pid(sleeper);
+      long idlePid = pid(idle);
+      CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
+        try {
+          sleep.executeQuery("SELECT pg_sleep(30)").close();
+        } catch (SQLException e) {
+          throw new IllegalStateException(e.getSQLState() + " " + e.getMessage(), e);
+        }
+      });
+      try {
+        Activity activity = Awaitility.await().atMost(20, TimeUnit.SECONDS).until(watcher::activity,
+            x -> x.sessions().stream().anyMatch(s -> s.pid() == sleeperPid && s.longRunning()));
+        assertThat(activity.sessions()).filteredOn(s -> s.pid() == sleeperPid).singleElement().satisfies(s -> {
+          assertThat(s.state()).isEqualTo("active");
+          assertThat(s.query()).isEqualTo("SELECT pg_sleep(30)");
+          assertThat(s.stateMs()).isGreaterThanOrEqualTo(300);
+          assertThat(s.transactionMs()).isGreaterThanOrEqualTo(s.stateMs());
+          assertThat(s.waitEvent()).isEqualTo("Timeout:PgSleep");
+          assertThat(s.user()).isEqualTo("postgres");
+          assertThat(s.idleInTransaction()).isFalse();
+        });
+        // the idle connection is counted but not listed: nothing is wrong with it
+        assertThat(activity.sessions()).noneMatch(s -> s.pid() == idlePid);
+        assertThat(activity.connectionsByState().get("active")).isGreaterThanOrEqualTo(1);
+        assertThat(activity.connectionsByState().get("idle")).isGreaterThanOrEqualTo(1);
+        assertThat(activity.connections()).isGreaterThanOrEqualTo(2).isLessThanOrEqualTo(activity.maxConnections());
+      } finally {
+        sleep.cancel();
+      }
+      assertThatThrownBy(() -> sleeping.get(10, TimeUnit.SECONDS)).hasMessageContaining("57014");
+      Awaitility.await().atMost(10, TimeUnit.SECONDS).until(watcher::activity,
+          x -> x.sessions().stream().noneMatch(s -> s.pid() == sleeperPid));
+    }
+  }
+
+  @Test
+  @Order(16)
+  void aServerWithoutPgStatStatementsPreloadedSaysSoPrecisely() throws Exception {
+    try (PgInstance bare = PgInstance.start("shared_preload_libraries = ''")) {
+      bare.exec("postgres", "CREATE DATABASE app", "CREATE ROLE mon LOGIN", "GRANT pg_monitor TO mon");
+      DatabaseInsight app = DatabaseInsight.open("app", DatabaseUrl.parse(bare.url("mon", "app")), store,
+          InsightSettings.DEFAULTS, clock);
+      assertThatThrownBy(app::snapshot).isInstanceOf(InsightException.class)
+          .hasMessage("pg_stat_statements is not in shared_preload_libraries of database 'app': add "
+              + "shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, restart PostgreSQL, then run "
+              + "CREATE EXTENSION pg_stat_statements in database app as a superuser");
+      // created, but its library is not loaded: the same explanation, not the view's error
+      bare.exec("app", "CREATE EXTENSION pg_stat_statements");
+      assertThatThrownBy(app::snapshot).isInstanceOf(InsightException.class)
+          .hasMessage("pg_stat_statements is not in shared_preload_libraries of database 'app': add "
+              + "shared_preload_libraries = 'pg_stat_statements' to postgresql.conf, restart PostgreSQL (the extension "
+              + "is created in database app but its library is not loaded)");
+      // everything that does not need the statement statistics still works
+      assertThat(app.activity().maxConnections()).isEqualTo(40);
+      assertThat(app.indexes().indexes()).isEmpty();
+    }
+  }
+
+  private static void flushStatistics(Statement s) throws SQLException {
+    // the table counters of this session are published when it next goes idle, before the reply
+    s.execute("SELECT pg_stat_force_next_flush()");
+  }
+
+  /** The shortest shape containing {@code text}. */
+  private static String shapeId(QueryReport r, String text) {
+    return r.shapes().stream().filter(q -> q.query().contains(text))
+        .min(Comparator.comparingInt(q -> q.query().length())).map(QueryShape::shapeId)
+        .orElseThrow(() -> new AssertionError("no shape with " + text + " in " + r.shapes()));
   }
 
   private static long pid(Connection c) throws Exception {

@@ -38,6 +38,11 @@ class SqliteInsightTest {
       s.execute("CREATE INDEX orders_total_again ON orders (total)");
       s.execute("CREATE INDEX orders_status_created ON orders (status, created_at)");
       s.execute("CREATE INDEX orders_status ON orders (status)");
+      // neither covers the other: the orders differ
+      s.execute("CREATE INDEX orders_total_desc_created ON orders (total DESC, created_at)");
+      // two different expressions are not duplicates
+      s.execute("CREATE INDEX orders_lower_status ON orders (lower(status))");
+      s.execute("CREATE INDEX orders_upper_status ON orders (upper(status))");
       s.execute("ANALYZE");
     }
     store = StateStore.open(null, dir.resolve("state"));
@@ -57,6 +62,13 @@ class SqliteInsightTest {
     IndexReport indexes = app.indexes();
     assertThat(indexes.duplicates()).extracting(IndexInfo::name)
         .containsExactlyInAnyOrder("orders_total_again", "orders_status");
+    assertThat(index(indexes, "orders_total_again").duplicateOf()).isEqualTo("orders_total");
+    assertThat(index(indexes, "orders_total_again").coveredBy()).isNull();
+    // a prefix of a wider index with the same leading column is redundant
+    assertThat(index(indexes, "orders_status").coveredBy()).isEqualTo("orders_status_created");
+    assertThat(index(indexes, "orders_status").duplicateOf()).isNull();
+    assertThat(index(indexes, "orders_status_created").coveredBy()).isNull();
+    assertThat(index(indexes, "orders_total").coveredBy()).isNull();
     assertThat(indexes.indexes()).allSatisfy(i -> assertThat(i.sizeBytes()).isPositive());
     assertThat(indexes.unused()).isEmpty();
     TableReport tables = app.tables();
@@ -69,6 +81,12 @@ class SqliteInsightTest {
     AdviceReport advice = app.advice();
     assertThat(advice.of(Advice.Kind.DROP_DUPLICATE_INDEX)).extracting(Advice::statement)
         .containsExactlyInAnyOrder("DROP INDEX IF EXISTS \"orders_total_again\"", "DROP INDEX IF EXISTS \"orders_status\"");
+    assertThat(advice.of(Advice.Kind.DROP_DUPLICATE_INDEX)).filteredOn(a -> a.index().equals("orders_status"))
+        .singleElement().satisfies(a -> {
+          assertThat(a.reason()).isEqualTo("index orders_status is a prefix of orders_status_created, which serves "
+              + "the same lookups");
+          assertThat(a.undo()).isEqualTo("CREATE INDEX orders_status ON orders (status)");
+        });
   }
 
   @Test
@@ -89,6 +107,11 @@ class SqliteInsightTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> app.adviceFor(List.of("SELECT * FROM orders\n.shell touch /tmp/x")))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static IndexInfo index(IndexReport r, String name) {
+    return r.indexes().stream().filter(i -> i.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no index " + name + " in " + r.indexes()));
   }
 
   @Test
