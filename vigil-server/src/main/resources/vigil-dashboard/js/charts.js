@@ -23,11 +23,15 @@ const CHARTS = [
 ];
 
 const measure = document.createElement('canvas').getContext('2d');
-/** The widest of {@code values} in uPlot's axis font (12 px), in CSS pixels. */
+/** The axis font: the page's, at 12 px (set on the axes, so measuring here matches what uPlot draws). */
+function axisFont() {
+  return '12px ' + getComputedStyle(document.documentElement).fontFamily;
+}
+/** The widest line of {@code values} (a label may have several, split at '\n') in the axis font, in CSS pixels. */
 function textWidth(u, values) {
   if (!values || !values.length) return 0;
-  measure.font = '12px ' + getComputedStyle(document.documentElement).fontFamily;
-  return Math.ceil(Math.max(...values.map((v) => measure.measureText(String(v)).width)));
+  measure.font = axisFont();
+  return Math.ceil(Math.max(...values.flatMap((v) => String(v).split('\n')).map((v) => measure.measureText(v).width)));
 }
 
 function css(name) {
@@ -126,7 +130,7 @@ export class Charts {
     this.figures = [];
     const grid = h('div', { class: 'charts' });
     const colors = [css('--series-1'), css('--series-2'), css('--series-3'), css('--series-4')];
-    const axis = { stroke: css('--muted'), grid: { stroke: css('--line'), width: 1 }, ticks: { stroke: css('--line') } };
+    const axis = { font: axisFont(), stroke: css('--muted'), grid: { stroke: css('--line'), width: 1 }, ticks: { stroke: css('--line') } };
     const long = this.range === '24h' || this.range === '7d';
     const data = this.shown();
     // the x axis spans the chosen window, however few points there are; the live one the last 15 minutes
@@ -141,18 +145,23 @@ export class Charts {
         h('figcaption', {}, h('span', {}, t(c.key)), value), plot);
       grid.append(fig);
       const fmt = c.percent ? (v) => pct(v) : (v) => bytes(v, true);
+      // the time labels last formatted: a label is centred on its tick, so half of the widest one must fit
+      // beside the plot at either end (uPlot sizes axes and padding again after formatting the values)
+      let xLabels = [];
+      const halfX = (u) => Math.ceil(textWidth(u, xLabels) / 2) + 2;
       const opts = {
         width: 300,
         height: 160,
         legend: { show: false },
         cursor: { show: true, drag: { x: false, y: false } },
         scales: { x: { time: true, range: xRange }, y: c.percent ? { range: [0, 100] } : { range: (u, min, max) => [0, Math.max(1024, max)] } },
-        padding: [8, 16, 0, 0],
+        padding: [8, (u) => Math.max(16, halfX(u)), 0, 0],
         axes: [
-          { ...axis, space: long ? 70 : 90, size: long ? 52 : 36, values: (u, ticks) => ticks.map((s) => tick(new Date(s * 1000))) },
+          { ...axis, space: long ? 70 : 90, size: long ? 52 : 36,
+            values: (u, ticks) => (xLabels = ticks.map((s) => tick(new Date(s * 1000)))) },
           // wide enough for the longest label in the page's font ("100 %", "1.5 MB/s"), and for half of
           // the first time label centred under the y axis
-          { ...axis, size: (u, values) => Math.max(56, textWidth(u, values) + 18), values: (u, ticks) => ticks.map(fmt) },
+          { ...axis, size: (u, values) => Math.max(56, textWidth(u, values) + 18, halfX(u)), values: (u, ticks) => ticks.map(fmt) },
         ],
         // the time span drawn, for people reading the page's DOM (and tests)
         hooks: { setScale: [(u, key) => {

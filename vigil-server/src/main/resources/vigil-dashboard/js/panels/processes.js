@@ -50,7 +50,9 @@ export class Processes {
     const body = rows.map((r) => h('tr', {}, COLUMNS.map((c) =>
       h('td', { class: [c.num ? 'num' : c.narrow ? '' : 'name', c.narrow ? 'hide-narrow' : ''].join(' ').trim() },
         c.fmt(r[c.key]) ?? ''))));
-    this.panel.show(scroller('processes.title', h('table', { id: 'process-table' },
+    // at a narrow width PID and State are hidden (dashboard.css): a line says so, shown only then
+    const cue = h('p', { class: 'notice narrow-only', id: 'processes-hidden' }, t('processes.hidden'));
+    this.panel.show(cue, scroller('processes.title', h('table', { id: 'process-table' },
       h('caption', { class: 'notice' }, t('processes.caption')), h('thead', {}, head), h('tbody', {}, body))));
   }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +35,19 @@ class CliSecurityTest {
 
   /** Runs {@code vigil ARGS} in a new JVM on this test's class path. */
   static Run vigil(String... args) throws Exception {
+    return vigil(Map.of(), args);
+  }
+
+  /** Runs {@code vigil ARGS} in a new JVM with {@code env} added to its environment. */
+  static Run vigil(Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "dev.vigil.server.cli.VigilCommand"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("VIGIL_PORT");
     pb.environment().remove("VIGIL_TOKEN");
+    pb.environment().remove("VIGIL_BIND");
+    pb.environment().putAll(env);
     Path out = Files.createTempFile("vigil-cli", ".out");
     Path err = Files.createTempFile("vigil-cli", ".err");
     try {
@@ -79,6 +88,107 @@ class CliSecurityTest {
     CliTest.Result down = CliTest.run("cache", "stats", "--config", cfg.toString());
     assertThat(down.code()).isEqualTo(1);
     assertThat(down.err()).contains("127.0.0.1:" + port).doesNotContain("8080");
+  }
+
+  @Test
+  void statusMetricsAndProcessesUseTheConfiguredBindAndPortAndNameThemWhenNothingAnswers() throws Exception {
+    int port = freePort();
+    Path cfg = Files.writeString(dir.resolve("vigil.yml"), "data_dir: " + dir.resolve("data") + "\nserver:\n  port: "
+        + port + "\n  bind: 127.0.0.2\nlogging:\n  dir: " + dir.resolve("logs") + "\n  console: false\n");
+    try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString(), "VIGIL_PORT", Integer.toString(port),
+        "ENABLE_MONITORING", "true", "MONITORING_INTERVAL", "300ms"))) {
+      assertThat(s.server.port()).isEqualTo(port);
+      // the first sample may still be on its way: status answers once it is there
+      await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        CliTest.Result status = CliTest.run("status", "--format", "summary", "--config", cfg.toString());
+        assertThat(status.err()).isEmpty();
+        assertThat(status.out()).containsPattern("^(healthy|warning|critical): cpu ");
+      });
+      CliTest.Result metrics = CliTest.run("metrics", "--format", "summary", "--config", cfg.toString());
+      assertThat(metrics.code()).as(metrics.err()).isZero();
+      assertThat(metrics.out()).contains(" cores, ram ");
+      CliTest.Result processes = CliTest.run("processes", "--top", "3", "--format", "summary", "--config", cfg.toString());
+      assertThat(processes.code()).as(processes.err()).isZero();
+      assertThat(processes.out()).contains("processes; top by cpu");
+    }
+    for (String command : List.of("status", "metrics", "processes")) {
+      CliTest.Result down = CliTest.run(command, "--config", cfg.toString());
+      assertThat(down.code()).as(command).isEqualTo(1);
+      assertThat(down.err()).as(command).contains("no Vigil server answers at http://127.0.0.2:" + port)
+          .doesNotContain("8080");
+    }
+  }
+
+  @Test
+  void vigilPortFromTheEnvironmentOverridesTheFileForClientCommands() throws Exception {
+    int filePort = freePort();
+    int envPort = freePort();
+    Path cfg = config(filePort, "");
+    Map<String, String> env = Map.of("VIGIL_PORT", Integer.toString(envPort));
+    try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString(), "VIGIL_PORT", Integer.toString(envPort),
+        "ENABLE_MONITORING", "true", "MONITORING_INTERVAL", "300ms"))) {
+      assertThat(s.server.port()).isEqualTo(envPort);
+      await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/monitoring/health", s.adminToken).statusCode() == 200);
+      for (String command : List.of("status", "metrics", "processes")) {
+        Run r = vigil(env, command, "--format", "json", "--config", cfg.toString());
+        assertThat(r.err()).as(command).isEmpty();
+        assertThat(r.out()).as(command).startsWith("{");
+      }
+    }
+    for (String command : List.of("status", "metrics", "processes")) {
+      Run down = vigil(env, command, "--config", cfg.toString());
+      assertThat(down.code()).as(command).isEqualTo(1);
+      assertThat(down.err()).as(command).contains("no Vigil server answers at http://127.0.0.1:" + envPort)
+          .doesNotContain(":" + filePort).doesNotContain("8080");
+    }
+  }
+
+  @Test
+  void tokenRevokeFromTheCliIsAuditedWithTheServerRunningOrNot() throws Exception {
+    int port = freePort();
+    Path cfg = config(port, "");
+    String user = "cli:" + System.getProperty("user.name");
+    String first;
+    try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString(),
+        "VIGIL_PORT", Integer.toString(port)))) {
+      Run created = vigil("token", "create", "--role", "operator", "--name", "revoked while running", "--config",
+          cfg.toString());
+      assertThat(created.code()).as(created.err()).isZero();
+      String token = created.out().strip().lines().reduce((a, b) -> b).orElseThrow();
+      first = token.substring(4, 14);
+      assertThat(s.get("/api/info", token).statusCode()).isEqualTo(200);
+      Run revoked = vigil("token", "revoke", first, "--config", cfg.toString());
+      assertThat(revoked.code()).as(revoked.err()).isZero();
+      await().atMost(Duration.ofSeconds(5)).until(() -> s.get("/api/info", token).statusCode() == 401);
+      assertThat(s.audited("token.revoke")).anySatisfy(e -> {
+        assertThat(e.path("user_id").asText()).isEqualTo(user);
+        assertThat(e.path("resource").asText()).isEqualTo("token:" + first);
+        assertThat(e.path("details").path("outcome").asText()).isEqualTo("success");
+      });
+    }
+    // and with the server stopped
+    CliTest.Result created = CliTest.run("token", "create", "--role", "viewer", "--name", "revoked while stopped",
+        "--config", cfg.toString());
+    assertThat(created.code()).as(created.err()).isZero();
+    String second = created.lines().get(created.lines().size() - 1).substring(4, 14);
+    CliTest.Result revoked = CliTest.run("token", "revoke", second, "--config", cfg.toString());
+    assertThat(revoked.code()).as(revoked.err()).isZero();
+    CliTest.Result unknown = CliTest.run("token", "revoke", "zzzzzzzzzz", "--config", cfg.toString());
+    assertThat(unknown.code()).isEqualTo(1);
+    try (TestServer again = TestServer.start(dir, Map.of("VIGIL_CONFIG", cfg.toString()))) {
+      List<JsonNode> records = again.audited("token.revoke");
+      assertThat(records).anySatisfy(e -> {
+        assertThat(e.path("user_id").asText()).isEqualTo(user);
+        assertThat(e.path("resource").asText()).isEqualTo("token:" + second);
+        assertThat(e.path("details").path("outcome").asText()).isEqualTo("success");
+      });
+      assertThat(records).as("a refused revocation is audited too").anySatisfy(e -> {
+        assertThat(e.path("user_id").asText()).isEqualTo(user);
+        assertThat(e.path("resource").asText()).isEqualTo("token:zzzzzzzzzz");
+        assertThat(e.path("details").path("outcome").asText()).isEqualTo("failure");
+      });
+      assertThat(records).extracting(e -> e.path("resource").asText()).contains("token:" + first);
+    }
   }
 
   @Test

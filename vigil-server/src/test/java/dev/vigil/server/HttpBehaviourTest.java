@@ -8,7 +8,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -153,5 +157,37 @@ class HttpBehaviourTest {
     assertThat(r.body()).contains("jvm_memory_used_bytes").contains("process_uptime_seconds")
         .contains("http_server_requests_seconds_count{method=\"GET\",route=\"/api/info\",status=\"200\"}")
         .contains("jvm_threads_live_threads");
+  }
+
+  @Test
+  void latencyHistogramHasEveryDocumentedBucketAndRawPathsNeverBecomeLabels() throws Exception {
+    String viewer = s.token(Role.VIEWER);
+    assertThat(s.get("/api/info", viewer).statusCode()).isEqualTo(200);
+    s.get("/metrics", viewer); // a scrape is timed after it answered: the next one lists /metrics
+    Set<String> before = routeLabels(s.get("/metrics", viewer).body());
+    // unknown paths, known and unknown callers: each a distinct raw path
+    for (int i = 0; i < 25; i++) {
+      assertThat(s.get("/api/nope/" + (12345 + i), s.adminToken).statusCode()).isEqualTo(404);
+      assertThat(s.get("/api/nope/" + (22345 + i), null).statusCode()).isIn(401, 404);
+      s.get("/nope-" + i + "/deeper?x=" + i, viewer);
+    }
+    String body = s.get("/metrics", viewer).body();
+    List<String> buckets = body.lines()
+        .filter(l -> l.startsWith("http_server_requests_seconds_bucket{") && l.contains("route=\"/api/info\"")
+            && l.contains("method=\"GET\"") && l.contains("status=\"200\""))
+        .map(l -> l.replaceAll(".*le=\"([^\"]+)\".*", "$1")).toList();
+    assertThat(buckets).as("the bucket boundaries of /api/info, in seconds")
+        .containsExactly("0.005", "0.01", "0.025", "0.05", "0.1", "0.2", "0.5", "1.0", "2.0", "5.0", "+Inf");
+    Set<String> after = routeLabels(body);
+    assertThat(body).doesNotContain("12345", "22345", "/api/nope", "nope-");
+    after.removeAll(before);
+    assertThat(after).as("route labels 75 unknown paths added").isSubsetOf("unmatched");
+  }
+
+  /** The distinct {@code route} label values of the request histogram in a scrape. */
+  private static Set<String> routeLabels(String scrape) {
+    Pattern route = Pattern.compile("route=\"([^\"]*)\"");
+    return scrape.lines().filter(l -> l.startsWith("http_server_requests_seconds"))
+        .flatMap(l -> route.matcher(l).results().map(m -> m.group(1))).collect(Collectors.toSet());
   }
 }

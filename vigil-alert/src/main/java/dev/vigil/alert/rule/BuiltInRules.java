@@ -11,8 +11,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code cpu_percent}, {@code ram_percent}, {@code disk_percent}: the monitoring snapshot</li>
  *   <li>{@code vigil_backup_failures_total{database}}, {@code vigil_backup_missed_runs_total{database}},
- *       {@code vigil_backup_verification_failures_total{database}},
- *       {@code vigil_backup_last_success_timestamp_seconds{database}}: the backup meters</li>
+ *       {@code vigil_backup_last_verify_success{database}} (1 passed, 0 failed, NaN before the first
+ *       verification), {@code vigil_backup_last_success_timestamp_seconds{database}}: the backup meters</li>
  *   <li>{@code vigil_audit_chain_intact}: 1 while the audit chain verifies, 0 when tampered</li>
  *   <li>{@code vigil_cache_degraded}: 1 while Redis is unreachable</li>
  *   <li>{@code vigil_http_error_ratio{scope}}, {@code vigil_http_p95_seconds{scope}} with scope
@@ -45,7 +45,8 @@ public final class BuiltInRules {
         rule("BackupStale", Kind.AGE, "vigil_backup_last_success_timestamp_seconds", Map.of(), Op.GT, 26 * 3600,
             Duration.ZERO, 0, "critical", "No backup of {{ labels.database }} newer than 26 h",
             "لا توجد نسخة احتياطية لقاعدة {{ labels.database }} أحدث من 26 ساعة"),
-        rule("BackupVerificationFailed", Kind.INCREASE, "vigil_backup_verification_failures_total", Map.of(), Op.GT, 0,
+        // the newest verification failed; resolves when a later one passes (as the shipped Prometheus rule)
+        rule("BackupVerificationFailed", Kind.THRESHOLD, "vigil_backup_last_verify_success", Map.of(), Op.EQ, 0,
             Duration.ZERO, 0, "critical", "Verification of a backup of {{ labels.database }} failed",
             "فشل التحقق من نسخة احتياطية لقاعدة {{ labels.database }}"),
         rule("AuditChainTampered", Kind.THRESHOLD, "vigil_audit_chain_intact", Map.of(), Op.EQ, 0, Duration.ZERO, 0,

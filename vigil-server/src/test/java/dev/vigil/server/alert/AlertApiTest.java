@@ -10,6 +10,7 @@ import dev.vigil.server.auth.Role;
 import dev.vigil.server.cli.VigilCommand;
 import dev.vigil.server.http.Json;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
@@ -17,14 +18,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The alerts feature in a running server: a rule over /metrics reaches a webhook; silences, test, jobs over REST. */
+/**
+ * The alerts feature in a running server: a rule over /metrics reaches a webhook; silences, test, jobs
+ * over REST; a built-in backup rule fires from the backup meters.
+ */
 class AlertApiTest {
   @TempDir Path dir;
 
@@ -162,6 +170,67 @@ class AlertApiTest {
     } finally {
       hook.stop(0);
     }
+  }
+
+  @Test
+  void builtInBackupVerificationFailedFiresAfterAFailedVerificationAndResolvesAfterAPassingOne() throws Exception {
+    Path db = dir.resolve("shop.db").toAbsolutePath();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL)");
+      st.execute("INSERT INTO orders (total) VALUES (9.5), (12.25), (3.0)");
+    }
+    Path yml = Files.writeString(dir.resolve("vigil.yml"), "alerts:\n  evaluation_interval: 200ms\n");
+    Path backups = dir.resolve("backups");
+    try (TestServer s = TestServer.start(dir, Map.of("VIGIL_CONFIG", yml.toString(), "DATABASE_URL", "sqlite://" + db,
+        "BACKUP_DIR", backups.toString()))) {
+      String viewer = s.token(Role.VIEWER);
+      String operator = s.token(Role.OPERATOR);
+      HttpResponse<String> created = post(s, "/api/backup/create", operator, "{}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+      String file = Json.MAPPER.readTree(created.body()).path("backup").path("filename").asText();
+      // the backup's own verification passed: evaluations run and the rule stays quiet
+      long evaluated = evaluations(s, viewer);
+      await().atMost(Duration.ofSeconds(10)).until(() -> evaluations(s, viewer) >= evaluated + 3);
+      assertThat(verificationAlerts(s, viewer)).isEmpty();
+
+      try (RandomAccessFile f = new RandomAccessFile(backups.resolve(file).toFile(), "rw")) {
+        f.seek(f.length() / 2);
+        f.write(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      }
+      HttpResponse<String> verified = post(s, "/api/backup/verify/" + file, operator, "");
+      assertThat(Json.MAPPER.readTree(verified.body()).path("success").asBoolean(true)).as(verified.body()).isFalse();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(verificationAlerts(s, viewer))
+          .singleElement().satisfies(a -> {
+            assertThat(a.path("state").asText()).isEqualTo("FIRING");
+            assertThat(a.path("labels").path("database").asText()).isEqualTo("default");
+            assertThat(a.path("labels").path("severity").asText()).isEqualTo("critical");
+            assertThat(a.path("annotations").path("summary").asText())
+                .isEqualTo("Verification of a backup of default failed");
+          }));
+
+      // a new backup verifies: the newest verification passed, the alert resolves
+      assertThat(post(s, "/api/backup/create", operator, "{}").statusCode()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(verificationAlerts(s, viewer))
+          .allSatisfy(a -> assertThat(a.path("state").asText()).isEqualTo("RESOLVED")));
+    }
+  }
+
+  /** The BackupVerificationFailed alerts {@code /api/alerts} lists. */
+  private static List<JsonNode> verificationAlerts(TestServer s, String token) throws Exception {
+    JsonNode alerts = Json.MAPPER.readTree(s.get("/api/alerts", token).body()).path("alerts");
+    List<JsonNode> out = new ArrayList<>();
+    alerts.forEach(a -> {
+      if ("BackupVerificationFailed".equals(a.path("alert").path("labels").path("alertname").asText())) {
+        out.add(a.path("alert"));
+      }
+    });
+    return out;
+  }
+
+  /** How often the rules were evaluated, from {@code /metrics}. */
+  private static long evaluations(TestServer s, String token) throws Exception {
+    return s.get("/metrics", token).body().lines().filter(l -> l.startsWith("vigil_alerts_evaluation_seconds_count"))
+        .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0L);
   }
 
   private static HttpResponse<String> post(TestServer s, String path, String token, String body) throws Exception {

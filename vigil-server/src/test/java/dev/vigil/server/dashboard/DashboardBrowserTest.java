@@ -238,6 +238,127 @@ class DashboardBrowserTest {
     assertThat(browser.consoleErrors()).isEmpty();
   }
 
+  /**
+   * Records every text uPlot draws on a canvas since the canvas was last cleared whole: the text and its
+   * inked box in canvas pixels (from measureText with the alignment and baseline in force, through the
+   * current transform). Installed before the page's scripts run.
+   */
+  static final String RECORD_CANVAS_TEXT = """
+      (() => {
+        const P = CanvasRenderingContext2D.prototype;
+        const fill = P.fillText;
+        const clear = P.clearRect;
+        P.clearRect = function (x, y, w, h) {
+          if (x <= 0 && y <= 0 && w >= this.canvas.width && h >= this.canvas.height) this.canvas.vigilTexts = [];
+          return clear.apply(this, arguments);
+        };
+        P.fillText = function (text, x, y) {
+          const m = this.measureText(text);
+          const t = this.getTransform();
+          const l = x - m.actualBoundingBoxLeft;
+          const r = x + m.actualBoundingBoxRight;
+          const top = y - m.actualBoundingBoxAscent;
+          const bottom = y + m.actualBoundingBoxDescent;
+          (this.canvas.vigilTexts = this.canvas.vigilTexts || []).push({ text: String(text),
+            left: Math.min(t.a * l, t.a * r) + t.e, right: Math.max(t.a * l, t.a * r) + t.e,
+            top: Math.min(t.d * top, t.d * bottom) + t.f, bottom: Math.max(t.d * top, t.d * bottom) + t.f });
+          return fill.apply(this, arguments);
+        };
+      })();
+      """;
+
+  @Test
+  void atPhoneWidthMemoryIsShownAndChartLabelsAreWhole() throws Exception {
+    Map<String, Object> script = browser.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+        Map.of("source", RECORD_CANVAS_TEXT));
+    try {
+      browser.viewport(Browser.PHONE);
+      login(server.adminToken);
+      waitForPanels();
+      waitFor(Duration.ofSeconds(5), "the phone layout", () -> number("return window.innerWidth") == Browser.PHONE.width);
+
+      // the Memory column is on screen inside its scroll box, not scrolled away
+      WebElement memory = browser.driver.findElement(By.cssSelector("#process-table th[data-key='memory_mb']"));
+      assertThat(memory.isDisplayed()).isTrue();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> place = (Map<String, Object>) browser.driver.executeScript("""
+          const th = document.querySelector("#process-table th[data-key='memory_mb']").getBoundingClientRect();
+          const wrap = document.querySelector('#panel-processes .table-wrap').getBoundingClientRect();
+          const td = document.querySelector('#process-table tbody tr td:nth-child(4)').getBoundingClientRect();
+          return { left: th.left, right: th.right, wrapLeft: wrap.left, wrapRight: wrap.right, cellWidth: td.width,
+            viewport: window.innerWidth };""");
+      assertThat(((Number) place.get("left")).doubleValue()).as("Memory column %s", place)
+          .isGreaterThanOrEqualTo(((Number) place.get("wrapLeft")).doubleValue() - 0.5);
+      assertThat(((Number) place.get("right")).doubleValue()).as("Memory column %s", place)
+          .isLessThanOrEqualTo(((Number) place.get("wrapRight")).doubleValue() + 0.5)
+          .isLessThanOrEqualTo(((Number) place.get("viewport")).doubleValue());
+      assertThat(((Number) place.get("cellWidth")).doubleValue()).as("memory cells have width").isPositive();
+      // the columns hidden at this width are named by a visible line
+      @SuppressWarnings("unchecked")
+      List<String> hidden = (List<String>) browser.driver.executeScript(
+          "return [...document.querySelectorAll('#process-table th')].filter(th => th.offsetParent === null)"
+              + ".map(th => th.textContent)");
+      if (!hidden.isEmpty()) {
+        WebElement cue = browser.driver.findElement(By.id("processes-hidden"));
+        assertThat(cue.isDisplayed()).isTrue();
+        assertThat(hidden).allSatisfy(h -> assertThat(cue.getText()).contains(h.replace(" ▲", "").replace(" ▼", "")));
+      }
+
+      // live range: the y axis of a percent chart says exactly "100%", drawn whole inside its canvas
+      waitFor(Duration.ofSeconds(10), "chart points", () -> points("cpu") >= 2);
+      List<Map<String, Object>> cpu = canvasTexts("cpu");
+      assertThat(cpu).as("texts on the CPU chart").extracting(t -> t.get("text")).contains("100%");
+      assertWhole("cpu 15m", cpu);
+      assertWhole("net 15m", canvasTexts("net"));
+
+      // day ranges: two-line date and time labels, the leftmost one not cut by the canvas edge
+      for (Map.Entry<String, Long> range : Map.of("24h", 86400L, "7d", 7 * 86400L).entrySet()) {
+        browser.driver.findElement(By.cssSelector("button[data-range='" + range.getKey() + "']")).click();
+        waitFor(Duration.ofSeconds(10), range.getKey() + " drawn", () -> attr("#chart-cpu", "data-to") != null
+            && Math.abs(Long.parseLong(attr("#chart-cpu", "data-to")) - Long.parseLong(attr("#chart-cpu", "data-from"))
+            - range.getValue()) < 5);
+        waitFor(Duration.ofSeconds(5), range.getKey() + " date labels", () -> canvasTexts("cpu").stream()
+            .anyMatch(t -> String.valueOf(t.get("text")).matches("[A-Z][a-z]{2} \\d{1,2}")));
+        for (String chart : List.of("cpu", "ram", "disk", "net")) {
+          List<Map<String, Object>> texts = canvasTexts(chart);
+          if (!chart.equals("net")) {
+            assertThat(texts).as(chart + " " + range.getKey()).extracting(t -> t.get("text")).contains("100%");
+          }
+          assertWhole(chart + " " + range.getKey(), texts);
+        }
+        browser.screenshot(SHOTS.resolve("dashboard-en-phone-charts-" + range.getKey() + ".png"),
+            number("return Math.floor(document.getElementById('panel-charts').getBoundingClientRect().top + scrollY)"),
+            number("return Math.ceil(document.getElementById('panel-charts').getBoundingClientRect().height)"));
+      }
+      browser.driver.findElement(By.cssSelector("button[data-range='15m']")).click();
+      assertThat(browser.consoleErrors()).isEmpty();
+    } finally {
+      browser.driver.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument",
+          Map.of("identifier", script.get("identifier")));
+    }
+  }
+
+  /** The texts last drawn on the canvas of {@code chart}, with their boxes and the canvas size. */
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> canvasTexts(String chart) {
+    return (List<Map<String, Object>>) browser.driver.executeScript("""
+        const c = document.querySelector('#chart-' + arguments[0] + ' canvas');
+        return (c.vigilTexts || []).map(t => Object.assign({ width: c.width, height: c.height }, t));""", chart);
+  }
+
+  /** Every text lies inside its canvas: nothing of a label is cut at an edge. */
+  private static void assertWhole(String where, List<Map<String, Object>> texts) {
+    assertThat(texts).as(where + ": texts drawn").isNotEmpty();
+    assertThat(texts).as(where).allSatisfy(t -> {
+      double w = ((Number) t.get("width")).doubleValue();
+      double h = ((Number) t.get("height")).doubleValue();
+      assertThat(((Number) t.get("left")).doubleValue()).as("left of %s", t).isGreaterThanOrEqualTo(0);
+      assertThat(((Number) t.get("right")).doubleValue()).as("right of %s", t).isLessThanOrEqualTo(w);
+      assertThat(((Number) t.get("top")).doubleValue()).as("top of %s", t).isGreaterThanOrEqualTo(0);
+      assertThat(((Number) t.get("bottom")).doubleValue()).as("bottom of %s", t).isLessThanOrEqualTo(h);
+    });
+  }
+
   private static String createToken(String name) throws Exception {
     HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/api/tokens"))
         .header("Authorization", "Bearer " + server.adminToken).header("Content-Type", "application/json")

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.alert.rule.BuiltInRules;
+import dev.vigil.alert.rule.Rule;
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.http.Json;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Vigil (monitoring on, a SQLite database backed up once) scraped by a real {@code prometheus}
  * running the shipped scrape config and rule files with a 1 s interval; its HTTP API must answer the
- * request-latency quantile and the backup series. {@code promtool check metrics} accepts {@code /metrics}.
+ * request-latency quantile and the backup series. {@code promtool check metrics} accepts {@code /metrics},
+ * and every built-in alert rule watches a metric the server publishes.
  */
 class PrometheusScrapeTest {
   @TempDir
@@ -86,6 +89,26 @@ class PrometheusScrapeTest {
         "vigil_backup_last_verify_success{database=\"default\"} 1.0", "vigil_backup_failures_total{database=\"default\"} 0.0",
         "vigil_cache_hit_ratio{cache=\"vigil\",level=\"l1\"}")
         .doesNotContain("host_cpu_count", "system_cpu_count", "process_cpu_time_ns_total");
+  }
+
+  @Test
+  void everyBuiltInAlertRuleWatchesAMetricThisServerPublishes() throws Exception {
+    String viewer = s.token(Role.VIEWER);
+    String metrics = s.get("/metrics", viewer).body();
+    JsonNode sample = Json.MAPPER.readTree(s.get("/api/monitoring/metrics", viewer).body());
+    // what the alert source derives over a window, by the series it derives them from
+    Map<String, String> derived = Map.of("vigil_http_error_ratio", "http_server_requests_seconds_count",
+        "vigil_http_p95_seconds", "http_server_requests_seconds_bucket", "vigil_cache_hit_ratio", "vigil_cache_gets_total");
+    for (Rule rule : BuiltInRules.all()) {
+      String metric = rule.metric();
+      if (metric.matches("(cpu|ram|disk)_percent")) {
+        assertThat(sample.path(metric).isNumber()).as(rule.name() + " reads the monitoring sample's " + metric).isTrue();
+        continue;
+      }
+      String published = derived.getOrDefault(metric, metric);
+      assertThat(metrics.lines().anyMatch(l -> l.startsWith(published + "{") || l.startsWith(published + " ")))
+          .as(rule.name() + " watches " + metric + ", which needs " + published + " on /metrics").isTrue();
+    }
   }
 
   @Test
