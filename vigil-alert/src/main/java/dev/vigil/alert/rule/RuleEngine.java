@@ -7,10 +7,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +29,9 @@ public final class RuleEngine {
   private final Clock clock;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final Map<String, Deque<double[]>> history = new HashMap<>();
+  // label sets seen before and their fingerprints: the same series come back every evaluation
+  private final Map<Map<String, String>, String> fingerprints = new HashMap<>();
+  private static final int MAX_FINGERPRINTS = 10_000;
 
   /** An engine over {@code rules}. */
   public RuleEngine(List<Rule> rules, MetricSource source, Clock clock) {
@@ -55,7 +60,7 @@ public final class RuleEngine {
     Instant now = clock.instant();
     Map<String, List<Series>> read = new HashMap<>();
     List<Alert> out = new ArrayList<>();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (Rule rule : rules) {
       List<Series> series = read.computeIfAbsent(rule.metric(), source::read);
       for (Series s : series) {
@@ -66,7 +71,7 @@ public final class RuleEngine {
         labels.putAll(rule.labels());
         labels.put("alertname", rule.name());
         labels.put("severity", rule.severity());
-        String fp = Alert.fingerprint(labels);
+        String fp = fingerprint(labels);
         seen.add(fp);
         Judgement j = judge(rule, fp, s.value(), now);
         Tracked t = tracked.get(fp);
@@ -96,6 +101,18 @@ public final class RuleEngine {
       }
     }
     return out;
+  }
+
+  private String fingerprint(Map<String, String> labels) {
+    String fp = fingerprints.get(labels);
+    if (fp == null) {
+      if (fingerprints.size() >= MAX_FINGERPRINTS) {
+        fingerprints.clear();
+      }
+      fp = Alert.fingerprint(labels);
+      fingerprints.put(Map.copyOf(labels), fp);
+    }
+    return fp;
   }
 
   private Alert step(Rule rule, Tracked t, String fp, Map<String, String> labels, Judgement j, Instant now) {

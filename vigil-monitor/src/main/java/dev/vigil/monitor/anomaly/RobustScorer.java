@@ -1,10 +1,5 @@
 package dev.vigil.monitor.anomaly;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * The robust anomaly score of one series: the distance of a reading from the median of the recent
  * normal readings, in units of their spread estimated by the median absolute deviation
@@ -22,8 +17,14 @@ final class RobustScorer {
 
   private final AnomalyOptions options;
   private final double floor;
-  private final ArrayDeque<Double> window = new ArrayDeque<>();
-  private final List<Double> excursion = new ArrayList<>();
+  // the window of normal readings, oldest first from start, as a ring of primitive doubles
+  private final double[] window;
+  private int start;
+  private int size;
+  // reused for the median and MAD: each reading scores without allocating
+  private final double[] scratch;
+  private final double[] excursion;
+  private int excursionSize;
   private int excursionSign;
 
   /**
@@ -43,57 +44,109 @@ final class RobustScorer {
   RobustScorer(AnomalyOptions options, double floor) {
     this.options = options;
     this.floor = floor;
+    this.window = new double[options.window()];
+    this.scratch = new double[options.window()];
+    this.excursion = new double[options.confirm()];
   }
 
   Result observe(double x) {
-    if (window.size() < options.warmup()) {
-      window.addLast(x);
+    if (size < options.warmup()) {
+      push(x);
       return new Result(Double.NaN, x, false);
     }
-    double[] values = window.stream().mapToDouble(Double::doubleValue).toArray();
-    double median = median(values);
-    for (int i = 0; i < values.length; i++) {
-      values[i] = Math.abs(values[i] - median);
+    for (int i = 0; i < size; i++) {
+      scratch[i] = window[(start + i) % window.length];
     }
-    double sigma = Math.max(MAD_TO_SIGMA * median(values), floor);
+    double median = median(scratch, size);
+    for (int i = 0; i < size; i++) {
+      scratch[i] = Math.abs(scratch[i] - median);
+    }
+    double sigma = Math.max(MAD_TO_SIGMA * median(scratch, size), floor);
     double score = (x - median) / sigma;
     if (Math.abs(score) <= options.bound()) {
-      excursion.clear();
+      excursionSize = 0;
       excursionSign = 0;
       push(x);
       return new Result(score, median, false);
     }
     int sign = score > 0 ? 1 : -1;
-    boolean starts = excursion.isEmpty() || sign != excursionSign;
+    boolean starts = excursionSize == 0 || sign != excursionSign;
     if (starts) {
-      excursion.clear();
+      excursionSize = 0;
       excursionSign = sign;
     }
-    excursion.add(x);
-    if (excursion.size() >= options.confirm()) {
-      double jump = median(excursion.stream().mapToDouble(Double::doubleValue).toArray()) - median;
-      int n = window.size();
-      for (int i = 0; i < n; i++) {
-        window.addLast(window.removeFirst() + jump);
+    excursion[excursionSize++] = x;
+    if (excursionSize >= options.confirm()) {
+      System.arraycopy(excursion, 0, scratch, 0, excursionSize);
+      double jump = median(scratch, excursionSize) - median;
+      for (int i = 0; i < size; i++) {
+        window[(start + i) % window.length] += jump;
       }
-      excursion.forEach(this::push);
-      excursion.clear();
+      for (int i = 0; i < excursionSize; i++) {
+        push(excursion[i]);
+      }
+      excursionSize = 0;
       excursionSign = 0;
     }
     return new Result(score, median, starts);
   }
 
+  /** Appends a reading, dropping the oldest once the window is full. */
   private void push(double x) {
-    window.addLast(x);
-    while (window.size() > options.window()) {
-      window.removeFirst();
+    if (size < window.length) {
+      window[(start + size) % window.length] = x;
+      size++;
+    } else {
+      window[start] = x;
+      start = (start + 1) % window.length;
     }
   }
 
-  static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  /** The median of the first {@code n} of {@code values}, which it reorders (selection, no full sort). */
+  static double median(double[] values, int n) {
+    if (n % 2 == 1) {
+      return select(values, n, n / 2);
+    }
+    double upper = select(values, n, n / 2);
+    // after selecting index k, everything before k is at most values[k]: the lower middle is their maximum
+    double lower = values[0];
+    for (int i = 1; i < n / 2; i++) {
+      lower = Math.max(lower, values[i]);
+    }
+    return (lower + upper) / 2;
+  }
+
+  /** The k-th smallest of the first {@code n} values (Hoare's selection), leaving smaller ones before it. */
+  private static double select(double[] v, int n, int k) {
+    int lo = 0;
+    int hi = n - 1;
+    while (lo < hi) {
+      double pivot = v[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (v[i] < pivot) {
+          i++;
+        }
+        while (v[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = v[i];
+          v[i] = v[j];
+          v[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return v[k];
+      }
+    }
+    return v[k];
   }
 }
