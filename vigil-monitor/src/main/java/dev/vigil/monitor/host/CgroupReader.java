@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.OptionalLong;
 /**
  * Reads the memory and CPU limits and usage of the cgroup this process runs in, for cgroup v2 (unified)
  * and v1 hierarchies. Locates the cgroup directories once from {@code /proc/self/cgroup} and
- * {@code /proc/self/mountinfo}, then reads the control files on every {@link #read()}.
+ * {@code /proc/self/mountinfo}, then reads the control files in {@link #read()}.
  *
  * <p>All paths are resolved under a root directory, {@code /} in production, so that tests can lay out
  * the files of a limited container in a temporary directory.
@@ -28,6 +29,15 @@ public final class CgroupReader {
   private final Path memoryDir;
   private final Path cpuDir;
   private final Path cpuacctDir;
+  private Limits limits;
+  private long limitsReadAt;
+
+  /** How long read limits are used before they are read again. */
+  public static final Duration LIMITS_REFRESH = Duration.ofMinutes(1);
+
+  /** The memory limit in bytes and the CPU quota in cores; null when not set. */
+  private record Limits(Long memory, Double cores) {
+  }
 
   /**
    * Raw cgroup figures; limits are {@code null} when none is set.
@@ -78,11 +88,45 @@ public final class CgroupReader {
     return version != 0;
   }
 
-  /** The current figures, or empty when no cgroup hierarchy was found. */
-  public Optional<Snapshot> read() {
+  /**
+   * The current figures, or empty when no cgroup hierarchy was found. Limits change rarely and are read
+   * again at most every {@link #LIMITS_REFRESH}; usage is read on every call, and only for a limit that
+   * is set (usage without a limit is the host's, which the host figures already give).
+   */
+  public synchronized Optional<Snapshot> read() {
+    if (version == 0) {
+      return Optional.empty();
+    }
+    long now = System.nanoTime();
+    if (limits == null || now - limitsReadAt >= LIMITS_REFRESH.toNanos()) {
+      limits = readLimits();
+      limitsReadAt = now;
+    }
+    Long used = null;
+    Long nanos = null;
+    if (version == 2) {
+      if (limits.memory() != null) {
+        used = usedMemory(memoryDir.resolve("memory.current"), memoryDir.resolve("memory.stat"), "inactive_file");
+      }
+      if (limits.cores() != null) {
+        OptionalLong usec = statValue(cpuacctDir.resolve("cpu.stat"), "usage_usec");
+        nanos = usec.isPresent() ? usec.getAsLong() * 1000 : null;
+      }
+    } else {
+      if (limits.memory() != null) {
+        used = usedMemory(memoryDir.resolve("memory.usage_in_bytes"), memoryDir.resolve("memory.stat"),
+            "total_inactive_file");
+      }
+      if (limits.cores() != null && cpuacctDir != null) {
+        nanos = number(cpuacctDir.resolve("cpuacct.usage"));
+      }
+    }
+    return Optional.of(new Snapshot(version, limits.memory(), used, limits.cores(), nanos));
+  }
+
+  private Limits readLimits() {
     if (version == 2) {
       Long limit = maxValue(memoryDir.resolve("memory.max"));
-      Long used = usedMemory(memoryDir.resolve("memory.current"), memoryDir.resolve("memory.stat"), "inactive_file");
       Double cores = null;
       String cpuMax = firstLine(cpuDir.resolve("cpu.max"));
       if (cpuMax != null) {
@@ -91,31 +135,22 @@ public final class CgroupReader {
           cores = parse(cpuDir.resolve("cpu.max"), parts[0]) / (double) parse(cpuDir.resolve("cpu.max"), parts[1]);
         }
       }
-      OptionalLong usec = statValue(cpuacctDir.resolve("cpu.stat"), "usage_usec");
-      Long nanos = usec.isPresent() ? usec.getAsLong() * 1000 : null;
-      return Optional.of(new Snapshot(2, limit, used, cores, nanos));
+      return new Limits(limit, cores);
     }
-    if (version == 1) {
-      Long limit = null;
-      Long used = null;
-      if (memoryDir != null) {
-        Long raw = number(memoryDir.resolve("memory.limit_in_bytes"));
-        limit = raw != null && raw > 0 && raw < V1_UNLIMITED ? raw : null;
-        used = usedMemory(memoryDir.resolve("memory.usage_in_bytes"), memoryDir.resolve("memory.stat"),
-            "total_inactive_file");
-      }
-      Double cores = null;
-      if (cpuDir != null) {
-        Long quota = number(cpuDir.resolve("cpu.cfs_quota_us"));
-        Long period = number(cpuDir.resolve("cpu.cfs_period_us"));
-        if (quota != null && period != null && quota > 0 && period > 0) {
-          cores = quota / (double) period;
-        }
-      }
-      Long nanos = cpuacctDir == null ? null : number(cpuacctDir.resolve("cpuacct.usage"));
-      return Optional.of(new Snapshot(1, limit, used, cores, nanos));
+    Long limit = null;
+    if (memoryDir != null) {
+      Long raw = number(memoryDir.resolve("memory.limit_in_bytes"));
+      limit = raw != null && raw > 0 && raw < V1_UNLIMITED ? raw : null;
     }
-    return Optional.empty();
+    Double cores = null;
+    if (cpuDir != null) {
+      Long quota = number(cpuDir.resolve("cpu.cfs_quota_us"));
+      Long period = number(cpuDir.resolve("cpu.cfs_period_us"));
+      if (quota != null && period != null && quota > 0 && period > 0) {
+        cores = quota / (double) period;
+      }
+    }
+    return new Limits(limit, cores);
   }
 
   /**

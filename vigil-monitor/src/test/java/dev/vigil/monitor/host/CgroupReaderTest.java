@@ -48,6 +48,31 @@ class CgroupReaderTest {
   }
 
   @Test
+  void usageIsReadEveryTimeWhileLimitsAreKeptForAMinute(@TempDir Path root) throws IOException {
+    CgroupReader r = new CgroupReader(v2Container(root, 1_000_000));
+    r.read().orElseThrow();
+    write(root, "/sys/fs/cgroup/memory.max", "1073741824\n");
+    write(root, "/sys/fs/cgroup/memory.current", "400000000\n");
+    write(root, "/sys/fs/cgroup/cpu.stat", "usage_usec 2000000\n");
+    CgroupReader.Snapshot s = r.read().orElseThrow();
+    assertThat(s.memoryLimitBytes()).as("limits are read again after %s", CgroupReader.LIMITS_REFRESH)
+        .isEqualTo(536_870_912L);
+    assertThat(s.memoryUsedBytes()).isEqualTo(400_000_000L - 31_564_544L);
+    assertThat(s.cpuUsageNanos()).isEqualTo(2_000_000_000L);
+    assertThat(new CgroupReader(root).read().orElseThrow().memoryLimitBytes()).isEqualTo(1L << 30);
+  }
+
+  @Test
+  void anUnlimitedGroupReadsNoUsage(@TempDir Path root) throws IOException {
+    v2Container(root, 0);
+    write(root, "/sys/fs/cgroup/memory.max", "max\n");
+    write(root, "/sys/fs/cgroup/cpu.max", "max 100000\n");
+    CgroupReader.Snapshot s = new CgroupReader(root).read().orElseThrow();
+    assertThat(s.memoryUsedBytes()).as("the host's figures already say it").isNull();
+    assertThat(s.cpuUsageNanos()).isNull();
+  }
+
+  @Test
   void unlimitedCgroupV2HasNoLimits(@TempDir Path root) throws IOException {
     v2Container(root, 0);
     write(root, "/sys/fs/cgroup/memory.max", "max\n");
