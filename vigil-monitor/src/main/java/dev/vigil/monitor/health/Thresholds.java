@@ -6,7 +6,6 @@ import dev.vigil.monitor.host.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -53,10 +52,10 @@ public record Thresholds(Limit cpu, Limit ram, Limit disk) {
   /** Judges {@code m}: one breach per crossed threshold, the most severe first. */
   public HealthStatus evaluate(HostMetrics m) {
     List<Breach> breaches = new ArrayList<>();
-    check(breaches, Metric.CPU_PERCENT, "CPU usage is %s%%", m.cpuPercent(), cpu);
-    check(breaches, Metric.RAM_PERCENT, "RAM usage is %s%%", m.ramPercent(), ram);
+    check(breaches, Metric.CPU_PERCENT, "CPU usage is ", "%", m.cpuPercent(), cpu);
+    check(breaches, Metric.RAM_PERCENT, "RAM usage is ", "%", m.ramPercent(), ram);
     for (FileSystemUsage d : m.disks()) {
-      check(breaches, Metric.diskOf(d.mount()), "Disk " + d.mount().replace("%", "%%") + " is %s%% full", d.percent(), disk);
+      check(breaches, Metric.diskOf(d.mount()), "Disk " + d.mount() + " is ", "% full", d.percent(), disk);
     }
     breaches.sort(Comparator.comparing(Breach::level).reversed());
     HealthLevel level = HealthLevel.HEALTHY;
@@ -69,18 +68,23 @@ public record Thresholds(Limit cpu, Limit ram, Limit disk) {
         new HealthStatus.Figures(m.cpuPercent(), m.ramPercent(), m.diskPercent()), warnings, breaches);
   }
 
-  private static void check(List<Breach> out, String metric, String what, double value, Limit limit) {
+  private static void check(List<Breach> out, String metric, String before, String after, double value, Limit limit) {
     HealthLevel level = limit.levelOf(value);
     if (level == HealthLevel.HEALTHY) {
       return;
     }
     double threshold = level == HealthLevel.CRITICAL ? limit.critical() : limit.warning();
-    String sentence = String.format(Locale.ROOT, what, one(value)) + ", at or above the " + level.apiName()
+    String sentence = before + one(value) + after + ", at or above the " + level.apiName()
         + " threshold of " + one(threshold) + "%";
     out.add(new Breach(metric, value, threshold, level, sentence));
   }
 
+  /** {@code v} with at most one decimal, rounded half up (this runs on every sample: no formatter). */
   private static String one(double v) {
-    return v == Math.rint(v) ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    if (v == Math.rint(v)) {
+      return String.valueOf((long) v);
+    }
+    double r = Math.round(v * 10) / 10.0;
+    return r == Math.rint(r) ? (long) r + ".0" : String.valueOf(r);
   }
 }

@@ -69,6 +69,12 @@ public final class OshiMetricSource implements MetricSource {
   private List<NetworkIF> interfaces = List.of();
   private long listedAtNanos;
   private volatile long memoryTotal;
+  private final long bootTime;
+  private int processCount;
+  private long processCountAt;
+
+  /** The longest a process count is reused for. */
+  public static final Duration PROCESS_COUNT_SPACING = Duration.ofSeconds(5);
 
   /** A real file system and the store its sizes are read from. */
   private record Mount(String mount, String device, String type, FileStore store) {
@@ -96,6 +102,7 @@ public final class OshiMetricSource implements MetricSource {
     this.procNetDev = Files.isReadable(NET_DEV);
     this.procPids = Files.isDirectory(PROC.resolve("self")) && System.getProperty("os.name", "").startsWith("Linux");
     this.memoryTotal = memory.getTotal();
+    this.bootTime = os.getSystemBootTime();
     this.processes = new ProcessTable(os, () -> memoryTotal);
     synchronized (this) {
       relist();
@@ -155,7 +162,7 @@ public final class OshiMetricSource implements MetricSource {
     return new HostMetrics(timestamp, cpuPercent, perCore, processor.getLogicalProcessorCount(), loadAverage,
         total, available, memory.getVirtualMemory().getSwapTotal(), memory.getVirtualMemory().getSwapUsed(),
         fileSystems(), diskIo(base.value().disks(), now.disks(), seconds), networkIo(base.value().nets(), now.nets(), seconds),
-        processCount(), os.getSystemUptime(), container);
+        processCount(), uptimeSeconds(), container);
   }
 
   @Override
@@ -294,8 +301,26 @@ public final class OshiMetricSource implements MetricSource {
     return out.toArray(new String[0]);
   }
 
-  /** Processes on the host: the numeric entries of {@code /proc} (what OSHI counts, without a regex and a File per entry). */
+  /** Seconds since the host booted, from the boot time OSHI read once (not a read of /proc/uptime each time). */
+  private long uptimeSeconds() {
+    return Math.max(0, System.currentTimeMillis() / 1000 - bootTime);
+  }
+
+  /**
+   * Processes on the host, counted at most every {@link #PROCESS_COUNT_SPACING}: listing {@code /proc}
+   * is the costliest read of a sample on a busy host, and the count moves slowly.
+   */
   private int processCount() {
+    long now = System.nanoTime();
+    if (processCountAt == 0 || now - processCountAt >= PROCESS_COUNT_SPACING.toNanos()) {
+      processCount = countProcesses();
+      processCountAt = now;
+    }
+    return processCount;
+  }
+
+  /** The numeric entries of {@code /proc} (what OSHI counts, without a regex and a File per entry). */
+  private int countProcesses() {
     if (!procPids) {
       return os.getProcessCount();
     }

@@ -166,9 +166,10 @@ public final class OptimizerFeature implements Feature {
     RunawayWatch runaways = new RunawayWatch(() -> monitor.processMetrics(20, ProcessOrder.CPU), context.clock(),
         RunawayWatch.DEFAULT_WINDOW, RunawayWatch.DEFAULT_MIN_CPU, RunawayWatch.MIN_SPACING);
     out.add(runaways);
+    boolean waitReadable = wait.available(); // asked once: it does not change while the process runs
     SampleListener sampler = sample -> {
       runaways.sample();
-      if (wait.available()) {
+      if (waitReadable) {
         wait.sampleAtMostEvery(SchedulerWait.DEFAULT_SPACING);
       }
     };
