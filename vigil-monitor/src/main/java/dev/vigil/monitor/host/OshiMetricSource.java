@@ -36,7 +36,7 @@ import oshi.software.os.OperatingSystem;
  * <p>Cheap enough to sample every second: the lists of file systems, disks and interfaces are taken
  * from OSHI once a minute; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
  * Linux disk and network counters from one read each of {@code /proc/diskstats} and
- * {@code /proc/net/dev}. Rates cover the time since the newest
+ * {@code /proc/net/dev}, and CPU ticks, memory and load from {@link LinuxProc}. Rates cover the time since the newest
  * earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
  * even its first {@link #read} is a real rate (waiting out the rest of the window if called sooner).
  *
@@ -64,6 +64,7 @@ public final class OshiMetricSource implements MetricSource {
   private final boolean procDiskstats;
   private final boolean procNetDev;
   private final boolean procPids;
+  private final boolean linuxProc;
   private List<Mount> mounts = List.of();
   private List<HWDiskStore> disks = List.of();
   private List<NetworkIF> interfaces = List.of();
@@ -101,6 +102,7 @@ public final class OshiMetricSource implements MetricSource {
     this.procDiskstats = Files.isReadable(DISKSTATS);
     this.procNetDev = Files.isReadable(NET_DEV);
     this.procPids = Files.isDirectory(PROC.resolve("self")) && System.getProperty("os.name", "").startsWith("Linux");
+    this.linuxProc = procPids && LinuxProc.available();
     this.memoryTotal = memory.getTotal();
     this.bootTime = os.getSystemBootTime();
     this.processes = new ProcessTable(os, () -> memoryTotal);
@@ -132,9 +134,13 @@ public final class OshiMetricSource implements MetricSource {
       perCore.add(i < base.value().cores().length ? busyPercent(base.value().cores()[i], now.cores()[i]) : 0.0);
     }
 
-    long hostTotal = memory.getTotal();
+    LinuxProc.Memory mem = linuxProc ? LinuxProc.memory() : null;
+    long hostTotal = mem != null ? mem.total() : memory.getTotal();
     long total = hostTotal;
-    long available = memory.getAvailable();
+    long available = mem != null && mem.available() >= 0 ? mem.available() : memory.getAvailable();
+    long swapTotal = mem != null && mem.swapTotal() >= 0 ? mem.swapTotal() : memory.getVirtualMemory().getSwapTotal();
+    long swapUsed = mem != null && mem.swapTotal() >= 0 && mem.swapFree() >= 0 ? Math.max(0, mem.swapTotal() - mem.swapFree())
+        : memory.getVirtualMemory().getSwapUsed();
     ContainerLimits container = null;
     if (cgroup.isPresent()) {
       CgroupReader.Snapshot cg = cgroup.get();
@@ -155,12 +161,12 @@ public final class OshiMetricSource implements MetricSource {
     }
     memoryTotal = total;
 
-    double[] load = processor.getSystemLoadAverage(3);
+    double[] load = linuxProc ? LinuxProc.loadAverage() : processor.getSystemLoadAverage(3);
     LoadAverage loadAverage = load.length == 3 && load[0] >= 0
         ? new LoadAverage(Units.round2(load[0]), Units.round2(load[1]), Units.round2(load[2])) : null;
 
     return new HostMetrics(timestamp, cpuPercent, perCore, processor.getLogicalProcessorCount(), loadAverage,
-        total, available, memory.getVirtualMemory().getSwapTotal(), memory.getVirtualMemory().getSwapUsed(),
+        total, available, swapTotal, swapUsed,
         fileSystems(), diskIo(base.value().disks(), now.disks(), seconds), networkIo(base.value().nets(), now.nets(), seconds),
         processCount(), uptimeSeconds(), container);
   }
@@ -207,8 +213,13 @@ public final class OshiMetricSource implements MetricSource {
   }
 
   private Counters counters(Optional<CgroupReader.Snapshot> cgroup) {
+    Long cgroupNanos = cgroup.map(CgroupReader.Snapshot::cpuUsageNanos).orElse(null);
+    if (linuxProc) {
+      LinuxProc.CpuTicks ticks = LinuxProc.cpuTicks();
+      return new Counters(ticks.total(), ticks.cores(), diskCounters(), netCounters(), cgroupNanos);
+    }
     return new Counters(processor.getSystemCpuLoadTicks(), processor.getProcessorCpuLoadTicks(), diskCounters(),
-        netCounters(), cgroup.map(CgroupReader.Snapshot::cpuUsageNanos).orElse(null));
+        netCounters(), cgroupNanos);
   }
 
   private Map<String, long[]> diskCounters() {
