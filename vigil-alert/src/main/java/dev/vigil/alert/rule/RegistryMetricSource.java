@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -50,9 +51,14 @@ public final class RegistryMetricSource implements MetricSource {
   // which meters answer each raw metric name, rebuilt when a meter is added or removed
   private final AtomicLong meterVersion = new AtomicLong();
   private final Map<String, Readers> index = new HashMap<>();
+  private final Map<String, Named> byName = new HashMap<>();
 
   /** Reads one series of a raw metric. */
   private record Reader(Map<String, String> labels, DoubleSupplier value) {
+  }
+
+  /** The meters of one name, as of a version of the registry's meter list. */
+  private record Named(long version, List<Meter> meters) {
   }
 
   /** The readers of one raw metric, as of a version of the registry's meter list. */
@@ -90,6 +96,17 @@ public final class RegistryMetricSource implements MetricSource {
       out.add(new Series(r.labels(), r.value().getAsDouble()));
     }
     return out;
+  }
+
+  /** The meters called {@code name}, found again only when a meter was added or removed. */
+  private Collection<Meter> named(String name) {
+    long current = meterVersion.get();
+    Named found = byName.get(name);
+    if (found == null || found.version() != current) {
+      found = new Named(current, List.copyOf(registry.find(name).meters()));
+      byName.put(name, found);
+    }
+    return found.meters();
   }
 
   /** How to read {@code metric} from each meter it names; the meters are walked only when they change. */
@@ -133,7 +150,7 @@ public final class RegistryMetricSource implements MetricSource {
       double total = 0;
       double errors = 0;
       boolean any = false;
-      for (Meter m : registry.find(timer).meters()) {
+      for (Meter m : named(timer)) {
         if (m instanceof Timer t) {
           any = true;
           total += t.count();
@@ -157,7 +174,7 @@ public final class RegistryMetricSource implements MetricSource {
     List<Series> out = new ArrayList<>();
     SCOPES.forEach((timer, scope) -> {
       double worst = Double.NaN;
-      for (Meter m : registry.find(timer).meters()) {
+      for (Meter m : named(timer)) {
         if (m instanceof Timer t) {
           for (ValueAtPercentile p : t.takeSnapshot().percentileValues()) {
             if (Math.abs(p.percentile() - 0.95) < 1e-9) {
@@ -178,7 +195,7 @@ public final class RegistryMetricSource implements MetricSource {
     double hits = 0;
     double all = 0;
     boolean any = false;
-    for (Meter m : registry.find("vigil.cache.gets").meters()) {
+    for (Meter m : named("vigil.cache.gets")) {
       double c = m instanceof FunctionCounter fc ? fc.count() : m instanceof Counter cc ? cc.count() : 0;
       any = true;
       all += c;

@@ -20,9 +20,9 @@ import java.time.Instant;
 public final class SchedulerWait implements Probe {
   /**
    * How often the server reads it: each reading opens a file per thread of the process, and a rate over
-   * ten seconds serves the comparison of windows of minutes as well as one over one second.
+   * half a minute serves the comparison of windows of minutes as well as one over one second.
    */
-  public static final Duration DEFAULT_SPACING = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SPACING = Duration.ofSeconds(30);
   private final Path tasks;
   private final Clock clock;
   private final RecordedProbe recorded;
