@@ -1,9 +1,11 @@
 package dev.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,12 +38,12 @@ class OverloadTest {
       run(url, 2, 1500);
       seen.clear();
       Run unloaded = run(url, 2, 3000);
-      List<Long> unloadedNanos = accepted(seen);
+      List<Long> unloadedNanos = accepted(seen, unloaded);
       run(url, 20, 3000); // the limiter settles
       long p99Unloaded = p99(unloadedNanos);
       seen.clear();
       Run overload = run(url, 20, 4000);
-      long p99Overload = p99(accepted(seen));
+      long p99Overload = p99(accepted(seen, overload));
       System.out.printf("unloaded p99=%.1f ms (%d ok), 5x overload p99=%.1f ms (%d ok), statuses=%s limit=%d%n",
           p99Unloaded / 1e6, unloaded.okNanos.size(), p99Overload / 1e6, overload.okNanos.size(), overload.statuses,
           proxy.summary().concurrencyLimit());
@@ -53,8 +55,10 @@ class OverloadTest {
     }
   }
 
-  private static List<Long> accepted(ConcurrentLinkedQueue<ProxyRequestRecord> records) throws InterruptedException {
-    Thread.sleep(200); // the last records are written just after their answers
+  private static List<Long> accepted(ConcurrentLinkedQueue<ProxyRequestRecord> records, Run run) {
+    // a request's record is written just after its answer reached the client
+    int answered = run.statuses.entrySet().stream().filter(e -> e.getKey() > 0).mapToInt(e -> e.getValue().get()).sum();
+    await().atMost(Duration.ofSeconds(10)).until(() -> records.size() >= answered);
     List<Long> out = new ArrayList<>();
     for (ProxyRequestRecord r : records) {
       if (r.statusCode() == 200) {
