@@ -34,7 +34,7 @@ import oshi.software.os.OperatingSystem;
  * The real host, read through OSHI, container-aware through {@link CgroupReader}.
  *
  * <p>Cheap enough to sample every second: the lists of file systems, disks and interfaces are taken
- * from OSHI once a minute; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
+ * from OSHI every ten minutes, and at once when a device or interface comes or goes in the kernel's counters; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
  * Linux disk and network counters from one read each of {@code /proc/diskstats} and
  * {@code /proc/net/dev}, and CPU ticks, memory and load from {@link LinuxProc}. Rates cover the time since the newest
  * earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
@@ -47,7 +47,7 @@ import oshi.software.os.OperatingSystem;
 public final class OshiMetricSource implements MetricSource {
   /** The shortest window a rate is measured over. */
   public static final long MIN_WINDOW_MILLIS = 500;
-  private static final long RELIST_NANOS = Duration.ofMinutes(1).toNanos();
+  private static final long RELIST_NANOS = Duration.ofMinutes(10).toNanos();
   private static final Set<String> SKIPPED_TYPES = Set.of("tmpfs", "devtmpfs", "ramfs", "squashfs", "iso9660", "udf",
       "nsfs", "autofs", "fuse.lxcfs", "fuse.snapfuse", "fuse.gvfsd-fuse", "fuse.portal", "zfs_member");
   private static final Path DISKSTATS = Path.of("/proc/diskstats");
@@ -66,6 +66,10 @@ public final class OshiMetricSource implements MetricSource {
   private final boolean procPids;
   private final boolean linuxProc;
   private List<Mount> mounts = List.of();
+  // device and interface names in /proc/diskstats and /proc/net/dev at the last listing: a new one lists again
+  private Set<String> knownDevices;
+  private Set<String> knownInterfaces;
+  private boolean relistWanted;
   private List<HWDiskStore> disks = List.of();
   private List<NetworkIF> interfaces = List.of();
   private long listedAtNanos;
@@ -118,7 +122,7 @@ public final class OshiMetricSource implements MetricSource {
     if (wait > 0) {
       sleepNanos(wait);
     }
-    if (System.nanoTime() - listedAtNanos > RELIST_NANOS) {
+    if (relistWanted || System.nanoTime() - listedAtNanos > RELIST_NANOS) {
       relist();
     }
     Optional<CgroupReader.Snapshot> cgroup = cgroups.read();
@@ -176,6 +180,23 @@ public final class OshiMetricSource implements MetricSource {
     return processes.top(n, order);
   }
 
+  /**
+   * Whether the names differ from those at the last listing (a device or interface came or went); the
+   * first names seen after a listing become the known ones (for devices or for interfaces).
+   */
+  private boolean appeared(Set<String> names, boolean devices) {
+    Set<String> known = devices ? knownDevices : knownInterfaces;
+    if (known == null) {
+      if (devices) {
+        knownDevices = Set.copyOf(names);
+      } else {
+        knownInterfaces = Set.copyOf(names);
+      }
+      return false;
+    }
+    return !known.equals(names);
+  }
+
   /** Re-lists file systems, disks and network interfaces (they change rarely; listing is the costly part). */
   private void relist() {
     List<Mount> found = new ArrayList<>();
@@ -210,6 +231,9 @@ public final class OshiMetricSource implements MetricSource {
     this.disks = List.copyOf(physical);
     this.interfaces = List.copyOf(hal.getNetworkIFs(false));
     this.listedAtNanos = System.nanoTime();
+    this.relistWanted = false;
+    this.knownDevices = null;
+    this.knownInterfaces = null;
   }
 
   private Counters counters(Optional<CgroupReader.Snapshot> cgroup) {
@@ -238,6 +262,7 @@ public final class OshiMetricSource implements MetricSource {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + DISKSTATS, e);
       }
+      relistWanted |= appeared(all.keySet(), true);
       for (HWDiskStore d : disks) {
         long[] c = all.get(shortName(d.getName()));
         if (c != null) {
@@ -256,6 +281,7 @@ public final class OshiMetricSource implements MetricSource {
   private Map<String, long[]> netCounters() {
     Map<String, long[]> out = new HashMap<>();
     Map<String, long[]> all = procNetDev ? procNetDev() : Map.of();
+    relistWanted |= procNetDev && appeared(all.keySet(), false);
     for (NetworkIF n : interfaces) {
       long[] c = all.get(n.getName());
       if (c == null) {

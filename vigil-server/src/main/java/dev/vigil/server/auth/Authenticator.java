@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * that a busy client does not cost a store query per request. Revocation is never cached: a token
  * revoked through this server stops working at once ({@link #forget}), and one revoked elsewhere (the
  * CLI, another server sharing a PostgreSQL store) within {@link #POLL} — the set of revoked ids is
- * read from the store that often. On SQLite the read is skipped while the store's files are unchanged
- * ({@link TokenStore#changeStamp()}), and made at least every {@link #FULL_READ}, since file times
- * are coarse. Listeners ({@link #onRevoked}) hear of every revocation, so open
+ * read from the store that often. On SQLite the store's files are looked at every {@link #FILE_POLL}
+ * instead, and the read is skipped while they are unchanged ({@link TokenStore#changeStamp()}) but made
+ * at least every {@link #FULL_READ}, since file times are coarse. Listeners ({@link #onRevoked}) hear of every revocation, so open
  * streams of a revoked token end too.
  */
 public final class Authenticator implements AutoCloseable {
@@ -34,6 +34,11 @@ public final class Authenticator implements AutoCloseable {
   public static final Duration TTL = Duration.ofSeconds(10);
   /** How often the store's revocations are read. */
   public static final Duration POLL = Duration.ofMillis(500);
+  /**
+   * How often a store whose files tell of its changes (SQLite, shared only by processes of one host, such
+   * as the CLI) is checked: a look at its files, then a read only when they changed.
+   */
+  public static final Duration FILE_POLL = Duration.ofSeconds(1);
   /** The longest time between two reads of the revoked ids when the store's files look unchanged. */
   public static final Duration FULL_READ = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
@@ -60,7 +65,8 @@ public final class Authenticator implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    poller.scheduleWithFixedDelay(this::poll, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
+    long every = (lastStamp.isPresent() ? FILE_POLL : POLL).toMillis();
+    poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** The active token for {@code bearer}, or empty. */
