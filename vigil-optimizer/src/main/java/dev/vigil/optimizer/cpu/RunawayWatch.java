@@ -29,8 +29,11 @@ public final class RunawayWatch implements Finding {
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(10);
   /** CPU (% of one CPU) every reading must reach, by default. */
   public static final double DEFAULT_MIN_CPU = 90;
-  /** Shortest time between two readings (more frequent calls of {@link #sample()} are skipped). */
-  public static final Duration MIN_SPACING = Duration.ofSeconds(30);
+  /**
+   * Shortest time between two readings (more frequent calls of {@link #sample()} are skipped): each
+   * reading scans every process, and ten readings over the default window are enough to call one hot.
+   */
+  public static final Duration MIN_SPACING = Duration.ofMinutes(1);
   private static final int MIN_READINGS = 5;
   private static final int MAX_PROCESSES = 200;
 
