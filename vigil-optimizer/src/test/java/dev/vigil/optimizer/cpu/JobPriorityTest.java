@@ -8,6 +8,7 @@ import dev.vigil.backup.jobs.JobPriority;
 import dev.vigil.core.testing.TestPostgres;
 import dev.vigil.optimizer.Level;
 import dev.vigil.optimizer.Proposal;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,15 +74,21 @@ class JobPriorityTest {
     }
   }
 
-  /** The niceness of this JVM's pg_dump children, from field 19 of /proc/pid/stat. */
+  /**
+   * The niceness of this JVM's pg_dump children, from field 19 of /proc/pid/stat; a child that exits
+   * between being listed and being read is skipped.
+   */
   private static List<Integer> childNiceness() {
     return ProcessHandle.current().children().filter(h -> h.info().command().map(cmd -> cmd.endsWith("pg_dump"))
-        .orElse(false)).map(h -> {
+        .orElse(false)).flatMap(h -> {
           try {
             String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(f[16]);
-          } catch (Exception e) {
+            return Stream.of(Integer.parseInt(f[16]));
+          } catch (IOException | RuntimeException e) {
+            if (!h.isAlive()) {
+              return Stream.empty();
+            }
             throw new IllegalStateException("cannot read the niceness of pid " + h.pid(), e);
           }
         }).toList();
