@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -48,21 +47,14 @@ public final class RegistryMetricSource implements MetricSource {
   private final Clock clock;
   private final Duration window;
   private final Map<String, Deque<double[]>> samples = new HashMap<>();
-  // which meters answer each raw metric name, rebuilt when a meter is added or removed
+  // which meters answer each raw metric and each meter name, forgotten when a meter is added or removed
   private final AtomicLong meterVersion = new AtomicLong();
-  private final Map<String, Readers> index = new HashMap<>();
-  private final Map<String, Named> byName = new HashMap<>();
+  private long indexedVersion = -1;
+  private final Map<String, List<Reader>> readers = new HashMap<>();
+  private final Map<String, List<Meter>> byName = new HashMap<>();
 
   /** Reads one series of a raw metric. */
   private record Reader(Map<String, String> labels, DoubleSupplier value) {
-  }
-
-  /** The meters of one name, as of a version of the registry's meter list. */
-  private record Named(long version, List<Meter> meters) {
-  }
-
-  /** The readers of one raw metric, as of a version of the registry's meter list. */
-  private record Readers(long version, List<Reader> list) {
   }
 
   /** A source over {@code registry}. */
@@ -76,6 +68,12 @@ public final class RegistryMetricSource implements MetricSource {
 
   @Override
   public synchronized List<Series> read(String metric) {
+    long current = meterVersion.get();
+    if (current != indexedVersion) {
+      readers.clear();
+      byName.clear();
+      indexedVersion = current;
+    }
     return switch (metric) {
       case "vigil_http_error_ratio" -> errorRatios();
       case "vigil_http_p95_seconds" -> p95s();
@@ -85,28 +83,17 @@ public final class RegistryMetricSource implements MetricSource {
   }
 
   private List<Series> raw(String metric) {
-    long current = meterVersion.get();
-    Readers readers = index.get(metric);
-    if (readers == null || readers.version() != current) {
-      readers = new Readers(current, readersOf(metric));
-      index.put(metric, readers);
-    }
-    List<Series> out = new ArrayList<>(readers.list().size());
-    for (Reader r : readers.list()) {
+    List<Reader> found = readers.computeIfAbsent(metric, this::readersOf);
+    List<Series> out = new ArrayList<>(found.size());
+    for (Reader r : found) {
       out.add(new Series(r.labels(), r.value().getAsDouble()));
     }
     return out;
   }
 
   /** The meters called {@code name}, found again only when a meter was added or removed. */
-  private Collection<Meter> named(String name) {
-    long current = meterVersion.get();
-    Named found = byName.get(name);
-    if (found == null || found.version() != current) {
-      found = new Named(current, List.copyOf(registry.find(name).meters()));
-      byName.put(name, found);
-    }
-    return found.meters();
+  private List<Meter> named(String name) {
+    return byName.computeIfAbsent(name, n -> List.copyOf(registry.find(n).meters()));
   }
 
   /** How to read {@code metric} from each meter it names; the meters are walked only when they change. */

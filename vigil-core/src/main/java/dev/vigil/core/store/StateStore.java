@@ -28,7 +28,8 @@ public final class StateStore implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
   private final String description;
-  private final Path sqliteFile;
+  // the SQLite database file and its write-ahead log; empty for PostgreSQL
+  private final Path[] sqliteFiles;
 
   private static final int MIGRATE_ATTEMPTS = 10;
 
@@ -45,7 +46,9 @@ public final class StateStore implements AutoCloseable {
   private StateStore(StoreUrl url) {
     this.kind = url.kind();
     this.description = url.toString();
-    this.sqliteFile = kind == Kind.SQLITE ? sqliteFile(url.jdbcUrl()) : null;
+    Path file = url.sqliteFile();
+    this.sqliteFiles = file == null ? new Path[0]
+        : new Path[] {file, file.resolveSibling(file.getFileName() + "-wal")};
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url.jdbcUrl());
     hc.setPoolName("vigil-store");
@@ -186,11 +189,11 @@ public final class StateStore implements AutoCloseable {
    * @throws UncheckedIOException naming the file when its attributes cannot be read
    */
   public OptionalLong changeStamp() {
-    if (sqliteFile == null) {
+    if (sqliteFiles.length == 0) {
       return OptionalLong.empty();
     }
     long stamp = 17;
-    for (Path p : new Path[] {sqliteFile, sqliteFile.resolveSibling(sqliteFile.getFileName() + "-wal")}) {
+    for (Path p : sqliteFiles) {
       long size = 0;
       long modified = 0;
       try {
@@ -205,16 +208,6 @@ public final class StateStore implements AutoCloseable {
       stamp = 31 * (31 * stamp + size) + modified;
     }
     return OptionalLong.of(stamp);
-  }
-
-  private static Path sqliteFile(String jdbcUrl) {
-    String path = jdbcUrl.substring("jdbc:sqlite:".length());
-    int query = path.indexOf('?');
-    path = query >= 0 ? path.substring(0, query) : path;
-    if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
-      return null;
-    }
-    return Path.of(path).toAbsolutePath();
   }
 
   /** Where the store is, without credentials. */

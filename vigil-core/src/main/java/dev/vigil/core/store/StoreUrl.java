@@ -61,6 +61,23 @@ public record StoreUrl(StateStore.Kind kind, String jdbcUrl, String user, String
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
+  /**
+   * The database file of a SQLite store, absolute; null for PostgreSQL and for an in-memory or
+   * {@code file:} URI SQLite database.
+   */
+  public Path sqliteFile() {
+    if (kind != StateStore.Kind.SQLITE) {
+      return null;
+    }
+    String path = jdbcUrl.substring("jdbc:sqlite:".length());
+    int query = path.indexOf('?');
+    path = query >= 0 ? path.substring(0, query) : path;
+    if (path.isEmpty() || path.startsWith(":memory:") || path.startsWith("file:")) {
+      return null;
+    }
+    return Path.of(path).toAbsolutePath();
+  }
+
   /** The URL as it may be shown: no password. */
   @Override
   public String toString() {

@@ -6,18 +6,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The host figures a sample needs from three small Linux files, each read once per sample and parsed
- * without regular expressions: CPU ticks ({@code /proc/stat}), memory and swap ({@code /proc/meminfo})
- * and load averages ({@code /proc/loadavg}). OSHI reads the same files (and {@code /proc/stat} twice,
- * the load through a native call), which on a once-a-second path costs several times more.
+ * The Linux files a host sample reads, each once per sample and parsed without regular expressions:
+ * CPU ticks ({@code /proc/stat}), memory and swap ({@code /proc/meminfo}), load averages
+ * ({@code /proc/loadavg}), disk counters ({@code /proc/diskstats}) and network counters
+ * ({@code /proc/net/dev}). OSHI reads the same figures (from {@code /proc/stat} twice, the load through
+ * a native call, each interface from about ten sysfs files), which on a once-a-second path costs
+ * several times more.
  */
 final class LinuxProc {
   private static final Path STAT = Path.of("/proc/stat");
   private static final Path MEMINFO = Path.of("/proc/meminfo");
   private static final Path LOADAVG = Path.of("/proc/loadavg");
+  private static final Path DISKSTATS = Path.of("/proc/diskstats");
+  private static final Path NET_DEV = Path.of("/proc/net/dev");
   /** Ticks kept per CPU line, in OSHI's tick order: user, nice, system, idle, iowait, irq, softirq, steal. */
   static final int TICKS = 8;
 
@@ -37,6 +43,16 @@ final class LinuxProc {
     return Files.isReadable(STAT) && Files.isReadable(MEMINFO) && Files.isReadable(LOADAVG);
   }
 
+  /** Whether {@code /proc/diskstats} can be read here. */
+  static boolean diskstatsAvailable() {
+    return Files.isReadable(DISKSTATS);
+  }
+
+  /** Whether {@code /proc/net/dev} can be read here. */
+  static boolean netDevAvailable() {
+    return Files.isReadable(NET_DEV);
+  }
+
   static CpuTicks cpuTicks() {
     return parseStat(read(STAT));
   }
@@ -47,6 +63,46 @@ final class LinuxProc {
 
   static double[] loadAverage() {
     return parseLoadavg(read(LOADAVG));
+  }
+
+  /** Per device: reads and writes completed, bytes read and written. */
+  static Map<String, long[]> diskstats() {
+    return parseDiskstats(read(DISKSTATS));
+  }
+
+  /** Per interface: bytes received and sent, receive and transmit errors. */
+  static Map<String, long[]> netDev() {
+    return parseNetDev(read(NET_DEV));
+  }
+
+  static Map<String, long[]> parseDiskstats(String text) {
+    Map<String, long[]> all = new HashMap<>();
+    for (String line : text.lines().toList()) {
+      String[] f = fields(line, 0);
+      if (f.length >= 10) {
+        // reads completed, sectors read, writes completed, sectors written; a sector here is always 512 bytes
+        all.put(f[2], new long[] {Long.parseLong(f[3]), Long.parseLong(f[7]), Long.parseLong(f[5]) * 512,
+            Long.parseLong(f[9]) * 512});
+      }
+    }
+    return all;
+  }
+
+  static Map<String, long[]> parseNetDev(String text) {
+    Map<String, long[]> all = new HashMap<>();
+    for (String line : text.lines().toList()) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String[] f = fields(line, colon + 1);
+      if (f.length >= 11) {
+        // receive: bytes packets errs ...; transmit (from the ninth field): bytes packets errs ...
+        all.put(line.substring(0, colon).trim(), new long[] {Long.parseLong(f[0]), Long.parseLong(f[8]),
+            Long.parseLong(f[2]), Long.parseLong(f[10])});
+      }
+    }
+    return all;
   }
 
   static CpuTicks parseStat(String text) {
@@ -144,6 +200,26 @@ final class LinuxProc {
       out[k] = v;
     }
     return out;
+  }
+
+  /** The whitespace-separated fields of {@code line} from {@code from} on. */
+  private static String[] fields(String line, int from) {
+    List<String> out = new ArrayList<>(16);
+    int i = from;
+    int n = line.length();
+    while (i < n) {
+      while (i < n && Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < n && !Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        out.add(line.substring(start, i));
+      }
+    }
+    return out.toArray(new String[0]);
   }
 
   private static String read(Path file) {

@@ -5,7 +5,6 @@ import dev.vigil.monitor.process.ProcessOrder;
 import dev.vigil.monitor.process.ProcessTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,10 +33,10 @@ import oshi.software.os.OperatingSystem;
  * The real host, read through OSHI, container-aware through {@link CgroupReader}.
  *
  * <p>Cheap enough to sample every second: the lists of file systems, disks and interfaces are taken
- * from OSHI every ten minutes, and at once when a device or interface comes or goes in the kernel's counters; in between, sizes come from {@code statvfs} (via {@link FileStore}) and on
- * Linux disk and network counters from one read each of {@code /proc/diskstats} and
- * {@code /proc/net/dev}, and CPU ticks, memory and load from {@link LinuxProc}. Rates cover the time since the newest
- * earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
+ * from OSHI every ten minutes, and at once when a device or interface comes or goes in the kernel's
+ * counters; in between, sizes come from {@code statvfs} (via {@link FileStore}), and on Linux CPU
+ * ticks, memory, load and disk and network counters from {@link LinuxProc}. Rates cover the time since
+ * the newest earlier reading at least {@value #MIN_WINDOW_MILLIS} ms old; the source reads once when created, so
  * even its first {@link #read} is a real rate (waiting out the rest of the window if called sooner).
  *
  * <p>Real file systems only: local ones, without in-memory ({@code tmpfs}), pseudo, read-only image
@@ -50,8 +49,6 @@ public final class OshiMetricSource implements MetricSource {
   private static final long RELIST_NANOS = Duration.ofMinutes(10).toNanos();
   private static final Set<String> SKIPPED_TYPES = Set.of("tmpfs", "devtmpfs", "ramfs", "squashfs", "iso9660", "udf",
       "nsfs", "autofs", "fuse.lxcfs", "fuse.snapfuse", "fuse.gvfsd-fuse", "fuse.portal", "zfs_member");
-  private static final Path DISKSTATS = Path.of("/proc/diskstats");
-  private static final Path NET_DEV = Path.of("/proc/net/dev");
   private static final Path PROC = Path.of("/proc");
 
   private final HardwareAbstractionLayer hal;
@@ -66,9 +63,8 @@ public final class OshiMetricSource implements MetricSource {
   private final boolean procPids;
   private final boolean linuxProc;
   private List<Mount> mounts = List.of();
-  // device and interface names in /proc/diskstats and /proc/net/dev at the last listing: a new one lists again
-  private Set<String> knownDevices;
-  private Set<String> knownInterfaces;
+  // device and interface names in the kernel's counters at the last listing: a change lists again
+  private Names knownNames;
   private boolean relistWanted;
   private List<HWDiskStore> disks = List.of();
   private List<NetworkIF> interfaces = List.of();
@@ -83,6 +79,10 @@ public final class OshiMetricSource implements MetricSource {
 
   /** A real file system and the store its sizes are read from. */
   private record Mount(String mount, String device, String type, FileStore store) {
+  }
+
+  /** Names of the devices and interfaces the kernel counts. */
+  private record Names(Set<String> devices, Set<String> interfaces) {
   }
 
   /** Cumulative counters of one reading. */
@@ -103,8 +103,8 @@ public final class OshiMetricSource implements MetricSource {
     this.processor = hal.getProcessor();
     this.memory = hal.getMemory();
     this.cgroups = cgroups;
-    this.procDiskstats = Files.isReadable(DISKSTATS);
-    this.procNetDev = Files.isReadable(NET_DEV);
+    this.procDiskstats = LinuxProc.diskstatsAvailable();
+    this.procNetDev = LinuxProc.netDevAvailable();
     this.procPids = Files.isDirectory(PROC.resolve("self")) && System.getProperty("os.name", "").startsWith("Linux");
     this.linuxProc = procPids && LinuxProc.available();
     this.memoryTotal = memory.getTotal();
@@ -180,23 +180,6 @@ public final class OshiMetricSource implements MetricSource {
     return processes.top(n, order);
   }
 
-  /**
-   * Whether the names differ from those at the last listing (a device or interface came or went); the
-   * first names seen after a listing become the known ones (for devices or for interfaces).
-   */
-  private boolean appeared(Set<String> names, boolean devices) {
-    Set<String> known = devices ? knownDevices : knownInterfaces;
-    if (known == null) {
-      if (devices) {
-        knownDevices = Set.copyOf(names);
-      } else {
-        knownInterfaces = Set.copyOf(names);
-      }
-      return false;
-    }
-    return !known.equals(names);
-  }
-
   /** Re-lists file systems, disks and network interfaces (they change rarely; listing is the costly part). */
   private void relist() {
     List<Mount> found = new ArrayList<>();
@@ -232,45 +215,43 @@ public final class OshiMetricSource implements MetricSource {
     this.interfaces = List.copyOf(hal.getNetworkIFs(false));
     this.listedAtNanos = System.nanoTime();
     this.relistWanted = false;
-    this.knownDevices = null;
-    this.knownInterfaces = null;
+    this.knownNames = null;
   }
 
   private Counters counters(Optional<CgroupReader.Snapshot> cgroup) {
     Long cgroupNanos = cgroup.map(CgroupReader.Snapshot::cpuUsageNanos).orElse(null);
+    Map<String, long[]> allDisks = procDiskstats ? LinuxProc.diskstats() : Map.of();
+    Map<String, long[]> allNets = procNetDev ? LinuxProc.netDev() : Map.of();
+    noteNames(allDisks.keySet(), allNets.keySet());
+    Map<String, long[]> disks = diskCounters(allDisks);
+    Map<String, long[]> nets = netCounters(allNets);
     if (linuxProc) {
       LinuxProc.CpuTicks ticks = LinuxProc.cpuTicks();
-      return new Counters(ticks.total(), ticks.cores(), diskCounters(), netCounters(), cgroupNanos);
+      return new Counters(ticks.total(), ticks.cores(), disks, nets, cgroupNanos);
     }
-    return new Counters(processor.getSystemCpuLoadTicks(), processor.getProcessorCpuLoadTicks(), diskCounters(),
-        netCounters(), cgroupNanos);
+    return new Counters(processor.getSystemCpuLoadTicks(), processor.getProcessorCpuLoadTicks(), disks, nets,
+        cgroupNanos);
   }
 
-  private Map<String, long[]> diskCounters() {
+  /** Asks for a listing at the next reading when devices or interfaces came or went since the last one. */
+  private void noteNames(Set<String> devices, Set<String> interfaces) {
+    if (knownNames == null) {
+      knownNames = new Names(Set.copyOf(devices), Set.copyOf(interfaces));
+    } else if (!knownNames.devices().equals(devices) || !knownNames.interfaces().equals(interfaces)) {
+      relistWanted = true;
+    }
+  }
+
+  /** The listed disks' counters: from {@code all} ({@code /proc/diskstats}) when read, else through OSHI. */
+  private Map<String, long[]> diskCounters(Map<String, long[]> all) {
     Map<String, long[]> out = new HashMap<>();
-    if (procDiskstats) {
-      Map<String, long[]> all = new HashMap<>();
-      try {
-        for (String line : Files.readString(DISKSTATS, StandardCharsets.US_ASCII).lines().toList()) {
-          String[] f = fields(line, 0);
-          if (f.length >= 10) {
-            // reads completed, sectors read, writes completed, sectors written; a sector here is always 512 bytes
-            all.put(f[2], new long[] {Long.parseLong(f[3]), Long.parseLong(f[7]), Long.parseLong(f[5]) * 512,
-                Long.parseLong(f[9]) * 512});
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + DISKSTATS, e);
-      }
-      relistWanted |= appeared(all.keySet(), true);
-      for (HWDiskStore d : disks) {
+    for (HWDiskStore d : disks) {
+      if (procDiskstats) {
         long[] c = all.get(shortName(d.getName()));
         if (c != null) {
           out.put(d.getName(), c);
         }
-      }
-    } else {
-      for (HWDiskStore d : disks) {
+      } else {
         d.updateAttributes();
         out.put(d.getName(), new long[] {d.getReads(), d.getWrites(), d.getReadBytes(), d.getWriteBytes()});
       }
@@ -278,10 +259,9 @@ public final class OshiMetricSource implements MetricSource {
     return out;
   }
 
-  private Map<String, long[]> netCounters() {
+  /** The listed interfaces' counters: from {@code all} ({@code /proc/net/dev}) when there, else through OSHI. */
+  private Map<String, long[]> netCounters(Map<String, long[]> all) {
     Map<String, long[]> out = new HashMap<>();
-    Map<String, long[]> all = procNetDev ? procNetDev() : Map.of();
-    relistWanted |= procNetDev && appeared(all.keySet(), false);
     for (NetworkIF n : interfaces) {
       long[] c = all.get(n.getName());
       if (c == null) {
@@ -291,51 +271,6 @@ public final class OshiMetricSource implements MetricSource {
       out.put(n.getName(), c);
     }
     return out;
-  }
-
-  /**
-   * Bytes received and sent and receive and transmit errors of every interface from one read of
-   * {@code /proc/net/dev}: the kernel counters OSHI reads from about ten sysfs files per interface.
-   */
-  private static Map<String, long[]> procNetDev() {
-    Map<String, long[]> all = new HashMap<>();
-    try {
-      for (String line : Files.readString(NET_DEV, StandardCharsets.US_ASCII).lines().toList()) {
-        int colon = line.indexOf(':');
-        if (colon < 0) {
-          continue;
-        }
-        String[] f = fields(line, colon + 1);
-        if (f.length >= 11) {
-          // receive: bytes packets errs ...; transmit (from the ninth field): bytes packets errs ...
-          all.put(line.substring(0, colon).trim(), new long[] {Long.parseLong(f[0]), Long.parseLong(f[8]),
-              Long.parseLong(f[2]), Long.parseLong(f[10])});
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + NET_DEV, e);
-    }
-    return all;
-  }
-
-  /** The whitespace-separated fields of {@code line} from {@code from} on (a regular expression costs more every second). */
-  private static String[] fields(String line, int from) {
-    List<String> out = new ArrayList<>(16);
-    int i = from;
-    int n = line.length();
-    while (i < n) {
-      while (i < n && Character.isWhitespace(line.charAt(i))) {
-        i++;
-      }
-      int start = i;
-      while (i < n && !Character.isWhitespace(line.charAt(i))) {
-        i++;
-      }
-      if (i > start) {
-        out.add(line.substring(start, i));
-      }
-    }
-    return out.toArray(new String[0]);
   }
 
   /** Seconds since the host booted, from the boot time OSHI read once (not a read of /proc/uptime each time). */

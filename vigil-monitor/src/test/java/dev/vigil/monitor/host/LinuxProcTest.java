@@ -39,6 +39,17 @@ class LinuxProcTest {
   }
 
   @Test
+  void diskAndNetworkCountersPerDeviceAndInterface() {
+    assertThat(LinuxProc.parseDiskstats("   8       0 sda 100 5 2000 30 40 6 800 50 0 60 80\n"))
+        .containsOnlyKeys("sda").allSatisfy((name, c) -> assertThat(c).containsExactly(100, 40, 2000 * 512, 800 * 512));
+    assertThat(LinuxProc.parseNetDev("""
+        Inter-|   Receive                                                |  Transmit
+         face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+          eth0: 1000 10 1 0 0 0 0 0 2000 20 2 0 0 0 0 0
+        """)).containsOnlyKeys("eth0").allSatisfy((name, c) -> assertThat(c).containsExactly(1000, 2000, 1, 2));
+  }
+
+  @Test
   void garbageIsNamed() {
     assertThatThrownBy(() -> LinuxProc.parseStat("intr 1\n")).hasMessageContaining("/proc/stat");
     assertThatThrownBy(() -> LinuxProc.parseMeminfo("Nothing: 1\n")).hasMessageContaining("MemTotal");

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * CLI, another server sharing a PostgreSQL store) within {@link #POLL} — the set of revoked ids is
  * read from the store that often. On SQLite the store's files are looked at every {@link #FILE_POLL}
  * instead, and the read is skipped while they are unchanged ({@link TokenStore#changeStamp()}) but made
- * at least every {@link #FULL_READ}, since file times are coarse. Listeners ({@link #onRevoked}) hear of every revocation, so open
- * streams of a revoked token end too.
+ * at least every {@link #FULL_READ}, since file times are coarse. Listeners ({@link #onRevoked}) hear
+ * of every revocation, so open streams of a revoked token end too.
  */
 public final class Authenticator implements AutoCloseable {
   /** How long a good answer is remembered. */
@@ -54,7 +54,7 @@ public final class Authenticator implements AutoCloseable {
   private OptionalLong lastStamp = OptionalLong.empty();
   private long lastReadNanos;
 
-  /** Creates the authenticator over {@code tokens}, reading its revocations every {@link #POLL}. */
+  /** Creates the authenticator over {@code tokens}, following its revocations as the class describes. */
   public Authenticator(TokenStore tokens) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     lastStamp = tokens.changeStamp();

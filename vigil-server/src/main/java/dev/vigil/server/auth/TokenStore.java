@@ -140,9 +140,9 @@ public final class TokenStore {
   }
 
   /**
-   * The ids of every revoked token. The authenticator reads them twice a second for as long as the
-   * server runs, so this one query is plain JDBC: a JDBI handle per call cost an idle server more CPU
-   * than the query itself.
+   * The ids of every revoked token. The authenticator reads them every few seconds or faster for as long
+   * as the server runs, so this one query is plain JDBC: a JDBI handle per call cost an idle server more
+   * CPU than the query itself.
    *
    * @throws IllegalStateException naming the store when it cannot be read
    */
