@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Alerting benchmarks (issue 16). Prints BENCH lines (see bench/run).
+# Alerting benchmarks. Prints BENCH lines (see bench/run).
 #   alerts.eval_cpu         CPU of evaluating 1,000 rules once, as % of one core at a 1 s interval (goal <= 1 %)
 #   alerts.fire_to_webhook  p99 seconds from a condition holding past `for` to the webhook receiving it
 #                           (goal <= 1 s + group_wait; group_wait 1 s here)

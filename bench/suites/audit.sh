@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Audit trail benchmarks (issue 5, audit half). Prints BENCH lines (see bench/run).
+# Audit trail benchmarks. Prints BENCH lines (see bench/run).
 #   audit.append  durable chained events/s, 8 threads with appends in flight (group fsync) vs a plain
 #                 FileChannel write+force per event from 8 threads
 #   audit.verify  seconds to verify 1M records (hashes, links, keyed checkpoints, index) vs sha256sum of the files

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cache benchmarks (issue 4). Prints BENCH lines (see bench/run). Needs Redis ($REDIS_URL, default
+# Cache benchmarks. Prints BENCH lines (see bench/run). Needs Redis ($REDIS_URL, default
 # redis://127.0.0.1:6379/14; keys under vigil:bench:, removed afterwards).
 #   cache.l1_get          L1 hit of a two-level cache vs raw Caffeine getIfPresent (recordStats), 2 threads;
 #                         median of 3 rounds alternating baseline and Vigil, each round's ratio on the line

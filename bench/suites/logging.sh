@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Logging benchmarks (issue 5). Prints BENCH lines (see bench/run).
+# Logging benchmarks. Prints BENCH lines (see bench/run).
 #   logging.json  events/s as JSON into rotating files: LoggingSetup vs Logback + logstash-logback-encoder by hand
 #   audit.append, audit.verify  the audit trail (run by bench/suites/audit.sh, also runnable alone)
 # Each driver is a main class of vigil-bench run in its own JVM; add further drivers to the list.

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Monitoring benchmarks (issue 3). Prints BENCH lines (see bench/run). About 4.5 minutes in all.
+# Monitoring benchmarks. Prints BENCH lines (see bench/run). About 8 minutes in all.
 #   monitor.processes  p95 latency of Vigil's top-10 process listing vs OSHI's full getProcesses(), same JVM.
 #   monitor.overhead   CPU of the idle server sampling every 1 s with the process list fetched every 5 s,
 #                      over 60 s after a warm-up, from /proc/<pid>/stat, as % of one core. Baseline: Netdata's
 #                      published 1 % (the goal); the same server with monitoring off runs beside it and is
 #                      printed as monitoring_off (so monitoring_cost = vigil - monitoring_off).
 #   monitor.idle_cpu   CPU of the idle server sampling every 1 s (nothing polling it) with the JVM's default
-#                      options, over 60 s after a 60 s warm-up (the JIT has compiled the sampling path by then),
+#                      options, over 60 s after a 180 s warm-up (the JIT has compiled the sampling path by then),
 #                      % of one core; goal 1 %. The same server with monitoring off runs beside it.
 #   monitor.rss        VmRSS of the server holding a full hour of 1 s history (3600 real readings filled by
 #                      the ServerRssBench hook) vs the same server with monitoring off, at the documented heap.

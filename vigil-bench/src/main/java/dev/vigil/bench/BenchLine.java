@@ -1,5 +1,6 @@
 package dev.vigil.bench;
 
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ public final class BenchLine {
     if (args.length < 5) {
       throw new IllegalArgumentException("usage: BenchLine <suite.case> <vigil> <baseline> <unit> higher|lower [k=v ...]");
     }
-    Map<String, String> extras = new java.util.LinkedHashMap<>();
+    Map<String, String> extras = new LinkedHashMap<>();
     for (int i = 5; i < args.length; i++) {
       String[] kv = args[i].split("=", 2);
       extras.put(kv[0], kv.length > 1 ? kv[1] : "");

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Under 5x overload of a bounded-capacity upstream (php -S with 4 workers, 20 ms per request), the
  * adaptive concurrency limit sheds the excess with 503 and Retry-After, and no accepted request fails.
- * The p99 of accepted requests against the unloaded p99 is printed (a figure for the benchmark, not a
- * timed assertion).
+ * The p99 of accepted requests against the unloaded p99 is printed here for reference; the figure is
+ * the benchmark's ({@code ./bench/run proxy}, {@code proxy.overload_p99}), not a timed assertion.
  */
 class OverloadTest {
   private record Run(List<Long> okNanos, Map<Integer, AtomicInteger> statuses, int badRetryAfter) {

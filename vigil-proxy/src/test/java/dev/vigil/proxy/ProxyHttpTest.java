@@ -1,12 +1,18 @@
 package dev.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -274,8 +280,48 @@ class ProxyHttpTest {
       JsonNode j = JSON.readTree(r.body());
       assertThat(j.get("error").asText()).isEqualTo("upstream_unavailable");
       assertThat(j.get("message").asText()).contains("127.0.0.1:" + dead);
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !down.summary().upstreamUp());
+      await().atMost(Duration.ofSeconds(5)).until(() -> !down.summary().upstreamUp());
       assertThat(down.summary().lastError()).isNotBlank();
+    }
+  }
+
+  @Test
+  void anUpstreamBodyShorterThanItsContentLengthIsAJson502NotATruncatedAnswer() throws Exception {
+    // an upstream that promises 500 bytes, sends 100 and hangs up: small bodies are gathered before
+    // they are answered, so the client gets a clear 502 instead of a 200 cut short
+    try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread t = new Thread(() -> {
+        while (!upstream.isClosed()) {
+          try (Socket s = upstream.accept()) {
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+              int b = in.read();
+              if (b < 0) {
+                break;
+              }
+              head.append((char) b);
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 500\r\n\r\n"
+                + "x".repeat(100)).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+          } catch (IOException e) {
+            return; // the socket was closed by the test
+          }
+        }
+      }, "short-body-upstream");
+      t.setDaemon(true);
+      t.start();
+      ProxyConfig config = ProxyConfig.builder("http://127.0.0.1:" + upstream.getLocalPort()).listen("127.0.0.1", 0)
+          .build();
+      try (AppProxy p = AppProxy.start(config, null, null, Clock.systemUTC())) {
+        HttpResponse<String> r = Http.get("http://127.0.0.1:" + p.port() + "/short");
+        assertThat(r.statusCode()).isEqualTo(502);
+        JsonNode j = JSON.readTree(r.body());
+        assertThat(j.get("error").asText()).isEqualTo("upstream_unavailable");
+        assertThat(j.get("source").asText()).isEqualTo("vigil-proxy");
+      }
     }
   }
 }

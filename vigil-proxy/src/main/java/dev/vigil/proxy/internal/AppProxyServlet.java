@@ -56,6 +56,8 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "date", "age",
       "set-cookie", "x-vigil-cache");
+  /** Largest declared body gathered and written in one go instead of streamed (see {@code small}). */
+  private static final int SMALL_BODY_BYTES = 8 * 1024;
   private static final Set<Integer> CACHEABLE_STATUS = Set.of(200, 203, 204, 300, 301, 308, 404, 410);
 
   private final ProxyConfig config;
@@ -79,7 +81,9 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     boolean fallthrough;
     volatile boolean clientFailed;
     String userId;
-    ByteArrayOutputStream etagBuffer;
+    ByteArrayOutputStream body;
+    long bodyMax;
+    boolean etag;
     boolean sampled;
     boolean credentials;
     boolean personal;
@@ -637,12 +641,32 @@ public final class AppProxyServlet extends AsyncProxyServlet {
         x.checksum = new CRC32C();
       }
     }
-    if (x != null && wantsEtag(req, server)) {
-      x.etagBuffer = new ByteArrayOutputStream((int) server.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH));
+    if (x != null) {
+      long len = server.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      x.etag = wantsEtag(req, server, len);
+      if (x.etag || small(req, server, len)) {
+        x.body = new ByteArrayOutputStream((int) len);
+        x.bodyMax = x.etag ? config.etagMaxBytes() : len;
+      }
     }
   }
 
-  private boolean wantsEtag(HttpServletRequest req, Response server) {
+  /**
+   * Whether a body is small enough to be gathered and written in one go when it has arrived: its
+   * declared length fits the response buffer several times over, so the write completes at once and the
+   * answer is not handed to another thread to be written asynchronously.
+   */
+  private static boolean small(HttpServletRequest req, Response server, long len) {
+    int status = server.getStatus();
+    if (len <= 0 || len > SMALL_BODY_BYTES || status < 200 || status == 204 || status == 304
+        || "HEAD".equals(req.getMethod())) {
+      return false;
+    }
+    String type = server.getHeaders().get(HttpHeader.CONTENT_TYPE);
+    return type == null || !type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+  }
+
+  private boolean wantsEtag(HttpServletRequest req, Response server, long len) {
     if (!"GET".equals(req.getMethod()) || server.getStatus() != 200) {
       return false;
     }
@@ -654,7 +678,6 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     if (type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream")) {
       return false;
     }
-    long len = h.getLongField(HttpHeader.CONTENT_LENGTH);
     return len > config.compressMinBytes() && len <= config.etagMaxBytes();
   }
 
@@ -670,12 +693,12 @@ public final class AppProxyServlet extends AsyncProxyServlet {
         x.checksumBytes += length;
       }
     }
-    if (x != null && x.etagBuffer != null) {
-      if (x.etagBuffer.size() + length > config.etagMaxBytes()) {
+    if (x != null && x.body != null) {
+      if (x.body.size() + length > x.bodyMax) {
         callback.failed(new IOException("upstream sent more than its Content-Length"));
         return;
       }
-      x.etagBuffer.write(buffer, offset, length);
+      x.body.write(buffer, offset, length);
       callback.succeeded();
       return;
     }
@@ -689,18 +712,22 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       x.answer = RouteStatsRegistry.checksum(x.checksum, x.checksumBytes);
       x.checksum = null;
     }
-    if (x != null && x.etagBuffer != null) {
-      byte[] body = x.etagBuffer.toByteArray();
-      x.etagBuffer = null;
-      String etag = ResponseCache.etagOf(body, 0, body.length);
-      resp.setHeader("ETag", etag);
+    if (x != null && x.body != null) {
+      byte[] body = x.body.toByteArray();
+      x.body = null;
       try {
-        if (ResponseCache.noneMatch(req.getHeader("If-None-Match"), etag)) {
-          resp.setStatus(304);
-          resp.setHeader("Content-Length", null);
-        } else {
-          resp.setContentLength(body.length);
+        if (!x.etag) {
           resp.getOutputStream().write(body);
+        } else {
+          String etag = ResponseCache.etagOf(body, 0, body.length);
+          resp.setHeader("ETag", etag);
+          if (ResponseCache.noneMatch(req.getHeader("If-None-Match"), etag)) {
+            resp.setStatus(304);
+            resp.setHeader("Content-Length", null);
+          } else {
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
+          }
         }
       } catch (IOException e) {
         _log.debug("writing {} to the client failed", req.getRequestURI(), e);

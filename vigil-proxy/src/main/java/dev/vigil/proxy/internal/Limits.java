@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.netflix.concurrency.limits.Limiter;
 import com.netflix.concurrency.limits.limit.VegasLimit;
+import com.netflix.concurrency.limits.limit.WindowedLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import dev.vigil.proxy.ProxyConfig;
 import io.github.bucket4j.Bandwidth;
@@ -11,6 +12,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,7 +40,16 @@ public final class Limits {
         .increase(l -> l + Math.max(1, l / 10))
         .decrease(l -> Math.max(min, l - Math.max(1, l / 5)))
         .build();
-    this.limiter = SimpleLimiter.newBuilder().named("vigil-proxy").limit(limit).build();
+    // one update per window of the window's mean latency instead of one per request: single slow answers
+    // do not move the limit, and the no-load latency is re-probed every 30 windows times the limit
+    // rather than every 30 requests times the limit (each probe takes a loaded latency as the no-load one)
+    WindowedLimit windowed = WindowedLimit.newBuilder()
+        .minWindowTime(100, TimeUnit.MILLISECONDS)
+        .maxWindowTime(1, TimeUnit.SECONDS)
+        .windowSize(10)
+        .minRttThreshold(10, TimeUnit.MICROSECONDS)
+        .build(limit);
+    this.limiter = SimpleLimiter.newBuilder().named("vigil-proxy").limit(windowed).build();
     this.ratePerSecond = config.clientRatePerSecond();
     this.burst = config.clientBurst();
     this.buckets = ratePerSecond > 0
