@@ -38,6 +38,7 @@ import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.proxy.AsyncProxyServlet;
+import org.eclipse.jetty.server.HttpOutput;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -652,9 +653,9 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   }
 
   /**
-   * Whether a body is small enough to be gathered and written in one go when it has arrived: its
-   * declared length fits the response buffer several times over, so the write completes at once and the
-   * answer is not handed to another thread to be written asynchronously.
+   * Whether a body is small enough to be gathered and sent in one go when it has arrived, as one
+   * asynchronous write of the whole answer, instead of chunk by chunk through a write listener (which
+   * hands every answer to another thread to start writing).
    */
   private static boolean small(HttpServletRequest req, Response server, long len) {
     int status = server.getStatus();
@@ -712,28 +713,48 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       x.answer = RouteStatsRegistry.checksum(x.checksum, x.checksumBytes);
       x.checksum = null;
     }
-    if (x != null && x.body != null) {
-      byte[] body = x.body.toByteArray();
-      x.body = null;
-      try {
-        if (!x.etag) {
-          resp.getOutputStream().write(body);
-        } else {
-          String etag = ResponseCache.etagOf(body, 0, body.length);
-          resp.setHeader("ETag", etag);
-          if (ResponseCache.noneMatch(req.getHeader("If-None-Match"), etag)) {
-            resp.setStatus(304);
-            resp.setHeader("Content-Length", null);
-          } else {
-            resp.setContentLength(body.length);
-            resp.getOutputStream().write(body);
-          }
-        }
-      } catch (IOException e) {
-        _log.debug("writing {} to the client failed", req.getRequestURI(), e);
-      }
+    if (x == null || x.body == null) {
+      super.onProxyResponseSuccess(req, resp, server);
+      return;
     }
+    byte[] body = x.body.toByteArray();
+    x.body = null;
+    if (x.etag) {
+      String etag = ResponseCache.etagOf(body, 0, body.length);
+      resp.setHeader("ETag", etag);
+      if (ResponseCache.noneMatch(req.getHeader("If-None-Match"), etag)) {
+        resp.setStatus(304);
+        resp.setHeader("Content-Length", null);
+        super.onProxyResponseSuccess(req, resp, server);
+        return;
+      }
+      resp.setContentLength(body.length);
+    }
+    // written asynchronously as the whole answer: no thread waits on a client that does not read
+    output(req).sendContent(ByteBuffer.wrap(body), new Callback() {
+      @Override
+      public void succeeded() {
+        answered(req, resp, server);
+      }
+
+      @Override
+      public void failed(Throwable failure) {
+        _log.debug("writing {} to the client failed", req.getRequestURI(), failure);
+        notAnswered(req, resp, server, failure);
+      }
+    });
+  }
+
+  private void answered(HttpServletRequest req, HttpServletResponse resp, Response server) {
     super.onProxyResponseSuccess(req, resp, server);
+  }
+
+  private void notAnswered(HttpServletRequest req, HttpServletResponse resp, Response server, Throwable failure) {
+    super.onProxyResponseFailure(req, resp, server, failure);
+  }
+
+  private static HttpOutput output(HttpServletRequest req) {
+    return org.eclipse.jetty.server.Request.getBaseRequest(req).getResponse().getHttpOutput();
   }
 
   @Override
