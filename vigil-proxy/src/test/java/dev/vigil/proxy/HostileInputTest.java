@@ -1,14 +1,28 @@
 package dev.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.cache.CacheManager;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,7 +145,7 @@ class HostileInputTest {
   void slowAndTruncatedClientsDoNotGet5xx() throws Exception {
     // a body shorter than its Content-Length: the proxy waits, then answers without a 5xx of its own
     String truncated = "POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly-some";
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", proxy.port())) {
+    try (Socket s = new Socket("127.0.0.1", proxy.port())) {
       s.getOutputStream().write(truncated.getBytes());
       s.shutdownOutput();
       s.setSoTimeout(5000);
@@ -143,5 +157,58 @@ class HostileInputTest {
     } catch (SocketTimeoutException e) {
       throw new AssertionError("the proxy did not answer a truncated body", e);
     }
+  }
+
+  @Test
+  void clientsThatPipelineAndNeverReadHoldNoThread() throws Exception {
+    // each connection sends request after request and reads nothing, until the proxy stops reading it;
+    // answers are written asynchronously, so no proxy thread waits on such a client (a blocking write
+    // would hold one thread per connection until the idle timeout, and enough of them starve the pool)
+    try (CacheManager cache = CacheManager.builder().build();
+        AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0)
+            .cacheRule(CacheRule.of("/api/projects/*", Duration.ofMinutes(5))).build(), cache, null, Clock.systemUTC())) {
+      assertThat(Http.get("http://127.0.0.1:" + p.port() + "/api/projects/7").statusCode()).isEqualTo(200);
+      byte[] burst = "GET /api/projects/7 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
+      List<SocketChannel> readers = new ArrayList<>();
+      try {
+        for (int i = 0; i < 20; i++) {
+          SocketChannel c = SocketChannel.open();
+          c.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+          c.setOption(StandardSocketOptions.SO_SNDBUF, 4096);
+          c.connect(new InetSocketAddress("127.0.0.1", p.port()));
+          c.configureBlocking(false);
+          readers.add(c);
+        }
+        // stalled: no connection takes another byte, three rounds in a row
+        AtomicInteger quietRounds = new AtomicInteger();
+        long started = System.nanoTime();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          long sent = 0;
+          for (SocketChannel c : readers) {
+            sent += c.write(ByteBuffer.wrap(burst));
+          }
+          return sent == 0 ? quietRounds.incrementAndGet() >= 3 : quietRounds.getAndSet(0) < 0;
+        });
+        System.out.printf("the readers stalled after %d ms%n", (System.nanoTime() - started) / 1_000_000);
+        assertThat(threadsWaitingOnAWrite()).as("proxy threads blocked writing to clients that do not read").isEmpty();
+        HttpResponse<String> other = Http.get("http://127.0.0.1:" + p.port() + "/api/projects/7");
+        assertThat(other.statusCode()).isEqualTo(200);
+      } finally {
+        for (SocketChannel c : readers) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  private static List<String> threadsWaitingOnAWrite() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      if (e.getKey().getName().startsWith("vigil-proxy") && Arrays.stream(e.getValue())
+          .anyMatch(f -> f.getClassName().startsWith("org.eclipse.jetty.util.SharedBlockingCallback"))) {
+        out.add(e.getKey().getName());
+      }
+    }
+    return out;
   }
 }

@@ -284,20 +284,19 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     long now = clock.millis();
     CachedResponse entry = cache.get(k.key()).orElse(null);
     if (entry != null && entry.fresh(now)) {
-      serve(req, resp, x, entry, CacheOutcome.HIT, now);
+      serve(req, resp, x, entry, CacheOutcome.HIT, now, startAsync(req));
       return;
     }
     if (entry != null && entry.staleWhileRevalidate(now)) {
-      serve(req, resp, x, entry, CacheOutcome.STALE, now);
       refreshInBackground(req, k, entry, x.route);
+      serve(req, resp, x, entry, CacheOutcome.STALE, now, startAsync(req));
       return;
     }
     if (!admitClient(req, resp, x)) {
       return;
     }
     Flight flight = cache.join(k.key());
-    AsyncContext async = req.startAsync();
-    async.setTimeout(0);
+    AsyncContext async = startAsync(req);
     CompletableFuture<Fill> future = flight.future();
     if (flight.leader()) {
       Optional<Limiter.Listener> slot = limits.acquire();
@@ -320,11 +319,11 @@ public final class AppProxyServlet extends AsyncProxyServlet {
         error(resp, x, 502, "upstream_error", "the cache fill ended without an answer");
       } else if ("rejected".equals(fill.outcome())) {
         if (stale != null && stale.staleIfError(now)) {
-          serve(req, resp, x, stale, CacheOutcome.STALE_IF_ERROR, now);
-        } else {
-          overloaded(req, resp, x);
+          serve(req, resp, x, stale, CacheOutcome.STALE_IF_ERROR, now, async);
           return;
         }
+        overloaded(req, resp, x);
+        return;
       } else if (fill.tooLarge()) {
         x.cache = CacheOutcome.BYPASS;
         x.fallthrough = true;
@@ -332,10 +331,12 @@ public final class AppProxyServlet extends AsyncProxyServlet {
         return;
       } else if (fill.error() != null) {
         if (stale != null && stale.staleIfError(now)) {
-          serve(req, resp, x, stale, CacheOutcome.STALE_IF_ERROR, now);
+          serve(req, resp, x, stale, CacheOutcome.STALE_IF_ERROR, now, async);
+          return;
         } else if (fill.response() != null && leader) {
           x.cache = CacheOutcome.MISS;
-          serve(req, resp, x, fill.response(), CacheOutcome.MISS, now);
+          serve(req, resp, x, fill.response(), CacheOutcome.MISS, now, async);
+          return;
         } else if (fill.response() != null) {
           x.cache = CacheOutcome.MISS;
           x.fallthrough = true;
@@ -347,13 +348,14 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       } else if (fill.shared() || leader) {
         CacheOutcome outcome = !leader ? CacheOutcome.HIT
             : "REVALIDATED".equals(fill.outcome()) ? CacheOutcome.REVALIDATED : CacheOutcome.MISS;
-        serve(req, resp, x, fill.response(), outcome, now);
+        serve(req, resp, x, fill.response(), outcome, now, async);
+        return;
       } else {
         x.fallthrough = true;
         async.dispatch();
         return;
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       _log.debug("answering {} from the cache failed", req.getRequestURI(), e);
     }
     async.complete();
@@ -515,8 +517,12 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     return true;
   }
 
+  /**
+   * Answers from a cached copy and completes {@code async}: the body goes out as one asynchronous
+   * write, so a client that does not read holds no thread.
+   */
   private void serve(HttpServletRequest req, HttpServletResponse resp, Exchange x, CachedResponse e, CacheOutcome outcome,
-      long now) throws IOException {
+      long now, AsyncContext async) {
     x.cache = outcome;
     if (x.sampled && "GET".equals(req.getMethod()) && e.status() >= 200 && e.status() < 300) {
       CRC32C crc = new CRC32C();
@@ -535,13 +541,33 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     }
     if (ResponseCache.noneMatch(req.getHeader("If-None-Match"), e.etag())) {
       resp.setStatus(304);
+      async.complete();
       return;
     }
     resp.setStatus(e.status());
     resp.setContentLength(e.body().length);
-    if (!"HEAD".equals(req.getMethod()) && e.body().length > 0) {
-      resp.getOutputStream().write(e.body());
+    if ("HEAD".equals(req.getMethod()) || e.body().length == 0) {
+      async.complete();
+      return;
     }
+    output(req).sendContent(ByteBuffer.wrap(e.body()), new Callback() {
+      @Override
+      public void succeeded() {
+        async.complete();
+      }
+
+      @Override
+      public void failed(Throwable failure) {
+        _log.debug("writing the cached {} to the client failed", req.getRequestURI(), failure);
+        async.complete();
+      }
+    });
+  }
+
+  private static AsyncContext startAsync(HttpServletRequest req) {
+    AsyncContext async = req.startAsync();
+    async.setTimeout(0);
+    return async;
   }
 
   // ------------------------------------------------------------------------------------------------ streaming hooks
