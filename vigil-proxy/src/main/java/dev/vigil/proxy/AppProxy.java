@@ -94,6 +94,7 @@ public final class AppProxy implements AutoCloseable {
     http.setResponseHeaderSize(64 * 1024);
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    http.setMinRequestDataRate(config.minUploadRate());
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(config.listenHost());
     connector.setPort(config.listenPort());

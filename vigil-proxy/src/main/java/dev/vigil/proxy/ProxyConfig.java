@@ -43,13 +43,18 @@ import java.util.regex.Pattern;
  * @param maxRequestHeaderBytes largest request head accepted (larger gets 431)
  * @param maxWebSockets most WebSocket tunnels open at once
  * @param userIdHeader upstream response header naming the user for the request log (removed before the client sees it)
+ * @param requestBufferBytes largest request body (by its {@code Content-Length}) read whole before the upstream is
+ *     contacted, so a slow client holds neither an upstream worker nor a concurrency slot while it sends (0: none);
+ *     larger and chunked bodies are streamed
+ * @param minUploadRate slowest a request body may arrive, bytes per second, averaged from its first byte (slower
+ *     gets 408; 0: no minimum)
  */
 public record ProxyConfig(URI upstream, String listenHost, int listenPort, boolean preserveHost,
     Duration connectTimeout, Duration readTimeout, List<String> routes, List<CacheRule> cacheRules,
     long maxCacheObjectBytes, int maxRoutes, boolean compression, int compressMinBytes, int etagMaxBytes,
     int initialConcurrency, int maxConcurrency, int minConcurrency, double clientRatePerSecond, int clientBurst,
     List<String> trustedProxies, String healthPath, Duration healthInterval, int healthFailures,
-    int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader) {
+    int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader, int requestBufferBytes, long minUploadRate) {
 
   /** Default listen address. */
   public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
@@ -91,6 +96,10 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
   public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 16 * 1024;
   /** Default most WebSocket tunnels. */
   public static final int DEFAULT_MAX_WEBSOCKETS = 256;
+  /** Default largest request body read whole before it goes upstream: 64 KiB. */
+  public static final int DEFAULT_REQUEST_BUFFER_BYTES = 64 * 1024;
+  /** Default slowest request body: 1 KiB a second. */
+  public static final long DEFAULT_MIN_UPLOAD_RATE = 1024;
   /** Default user-id response header. */
   public static final String DEFAULT_USER_ID_HEADER = "X-Vigil-User";
 
@@ -141,6 +150,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     atLeast("proxy.health.failures", healthFailures, 1);
     atLeast("proxy.max_request_header_bytes", maxRequestHeaderBytes, 1024);
     atLeast("proxy.max_websockets", maxWebSockets, 0);
+    atLeast("proxy.request_buffer_bytes", requestBufferBytes, 0);
+    atLeast("proxy.limits.min_upload_rate", minUploadRate, 0);
   }
 
   /** A builder with every default, for the given upstream URL. */
@@ -175,14 +186,16 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     b.maxRequestHeaderBytes = maxRequestHeaderBytes;
     b.maxWebSockets = maxWebSockets;
     b.userIdHeader = userIdHeader;
+    b.requestBufferBytes = requestBufferBytes;
+    b.minUploadRate = minUploadRate;
     return b;
   }
 
   /**
    * Reads the {@code proxy:} configuration section (as JSON, e.g. converted from YAML). Known keys:
    * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, routes, max_routes,
-   * compression, trusted_proxies, user_id_header, cache.{rules, max_object_bytes},
-   * limits.{initial_concurrency, min_concurrency, max_concurrency, client_rate, client_burst},
+   * compression, trusted_proxies, user_id_header, request_buffer_bytes, cache.{rules, max_object_bytes},
+   * limits.{initial_concurrency, min_concurrency, max_concurrency, client_rate, client_burst, min_upload_rate},
    * health.{path, interval, failures}}. Durations are {@code 500ms, 30s, 5m, 2h, 1d}.
    *
    * @throws IllegalArgumentException naming the key when a value is missing, unknown or malformed
@@ -192,7 +205,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       throw new IllegalArgumentException("proxy: must be a mapping");
     }
     known(node, "proxy", Set.of("upstream", "listen", "preserve_host", "connect_timeout", "read_timeout", "routes",
-        "max_routes", "compression", "trusted_proxies", "user_id_header", "cache", "limits", "health"));
+        "max_routes", "compression", "trusted_proxies", "user_id_header", "request_buffer_bytes", "cache", "limits",
+        "health"));
     JsonNode up = node.get("upstream");
     if (up == null || !up.isTextual() || up.asText().isBlank()) {
       throw new IllegalArgumentException("proxy.upstream is required (an http://host:port URL)");
@@ -225,6 +239,9 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     if (node.has("user_id_header")) {
       b.userIdHeader(text(node, "user_id_header", "proxy.user_id_header"));
     }
+    if (node.has("request_buffer_bytes")) {
+      b.requestBufferBytes = (int) integer(node.get("request_buffer_bytes"), "proxy.request_buffer_bytes");
+    }
     JsonNode cache = node.get("cache");
     if (cache != null) {
       if (!cache.isObject()) {
@@ -247,7 +264,10 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     JsonNode limits = node.get("limits");
     if (limits != null) {
       known(limits, "proxy.limits", Set.of("initial_concurrency", "min_concurrency", "max_concurrency", "client_rate",
-          "client_burst"));
+          "client_burst", "min_upload_rate"));
+      if (limits.has("min_upload_rate")) {
+        b.minUploadRate = integer(limits.get("min_upload_rate"), "proxy.limits.min_upload_rate");
+      }
       if (limits.has("initial_concurrency")) {
         b.initialConcurrency = (int) integer(limits.get("initial_concurrency"), "proxy.limits.initial_concurrency");
       }
@@ -425,6 +445,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     private Duration healthInterval = DEFAULT_HEALTH_INTERVAL;
     private int healthFailures = DEFAULT_HEALTH_FAILURES;
     private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
+    private int requestBufferBytes = DEFAULT_REQUEST_BUFFER_BYTES;
+    private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
     private int maxWebSockets = DEFAULT_MAX_WEBSOCKETS;
     private String userIdHeader = DEFAULT_USER_ID_HEADER;
 
@@ -549,6 +571,18 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       return this;
     }
 
+    /** Largest request body read whole before it goes upstream (0: stream every body). */
+    public Builder requestBufferBytes(int bytes) {
+      this.requestBufferBytes = bytes;
+      return this;
+    }
+
+    /** Slowest a request body may arrive, bytes per second (0: no minimum). */
+    public Builder minUploadRate(long bytesPerSecond) {
+      this.minUploadRate = bytesPerSecond;
+      return this;
+    }
+
     /** The configuration. */
     public ProxyConfig build() {
       URI uri;
@@ -560,7 +594,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       return new ProxyConfig(uri, listenHost, listenPort, preserveHost, connectTimeout, readTimeout, routes,
           cacheRules, maxCacheObjectBytes, maxRoutes, compression, compressMinBytes, etagMaxBytes,
           initialConcurrency, maxConcurrency, minConcurrency, clientRatePerSecond, clientBurst, trustedProxies,
-          healthPath, healthInterval, healthFailures, maxRequestHeaderBytes, maxWebSockets, userIdHeader);
+          healthPath, healthInterval, healthFailures, maxRequestHeaderBytes, maxWebSockets, userIdHeader,
+          requestBufferBytes, minUploadRate);
     }
   }
 }

@@ -1,8 +1,13 @@
 package dev.vigil.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.vigil.cache.CacheManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +69,7 @@ class LimitsTest {
             Clock.systemUTC(), log::add)) {
       HttpResponse<String> r = Http.get("http://127.0.0.1:" + trusting.port() + "/api/echo", "X-Forwarded-For", "203.0.113.9");
       assertThat(r.body()).contains("\"X-Forwarded-For\":\"203.0.113.9, 127.0.0.1\"");
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !log.isEmpty());
+      await().atMost(Duration.ofSeconds(5)).until(() -> !log.isEmpty());
       assertThat(log.get(0).ipAddress()).isEqualTo("203.0.113.9");
       // each forwarded client has its own bucket
       for (int i = 0; i < 3; i++) {
@@ -72,7 +78,7 @@ class LimitsTest {
       assertThat(Http.get("http://127.0.0.1:" + trusting.port() + "/api/echo", "X-Forwarded-For", "198.51.100.2")
           .statusCode()).isEqualTo(200);
       Http.get("http://127.0.0.1:" + plain.port() + "/api/projects/1", "X-Forwarded-For", "203.0.113.9");
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+      await().atMost(Duration.ofSeconds(5))
           .until(() -> log.stream().anyMatch(l -> l.path().equals("/api/projects/1")));
       assertThat(log.stream().filter(l -> l.path().equals("/api/projects/1")).findFirst().orElseThrow().ipAddress())
           .isEqualTo("127.0.0.1");
@@ -91,12 +97,99 @@ class LimitsTest {
           throw new IllegalStateException(e);
         }
       });
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> p.summary().inFlight() == 1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> p.summary().inFlight() == 1);
       HttpResponse<String> shed = Http.get(base + "/api/echo");
       assertThat(shed.statusCode()).isEqualTo(503);
       assertThat(shed.headers().firstValue("Retry-After")).hasValue("1");
       assertThat(shed.body()).contains("overloaded");
       assertThat(slow.join().statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void slowUploadsDoNotShutOutOtherRequests() throws Exception {
+    // ten clients sending small bodies at a byte every 200 ms hold no slot (small bodies are read whole
+    // before anything goes upstream), and bodies streamed upstream may fill half the limit, not all of it
+    try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).concurrency(2, 2, 2)
+        .minUploadRate(0).build(), null, null, Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + p.port();
+      List<SlowUpload> uploads = new ArrayList<>();
+      try {
+        for (int i = 0; i < 10; i++) {
+          uploads.add(new SlowUpload(p.port(), 1000));
+        }
+        uploads.add(new SlowUpload(p.port(), 100_000));
+        await().atMost(Duration.ofSeconds(5)).until(() -> p.summary().inFlight() == 1); // the large one streams
+        SlowUpload refused = new SlowUpload(p.port(), 100_000);
+        assertThat(refused.answer()).startsWith("HTTP/1.1 503").contains("overloaded");
+        assertThat(Http.get(base + "/api/projects/1").statusCode()).isEqualTo(200);
+        HttpResponse<String> fast = Http.send("POST", base + "/api/echo", "a body sent at once");
+        assertThat(fast.statusCode()).isEqualTo(200);
+        assertThat(fast.body()).contains("a body sent at once");
+        assertThat(p.summary().inFlight()).isEqualTo(1);
+      } finally {
+        for (SlowUpload u : uploads) {
+          u.close();
+        }
+      }
+    }
+  }
+
+  @Test
+  void bodiesSlowerThanTheMinimumRateGet408() throws Exception {
+    try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).minUploadRate(1024).build(),
+        null, null, Clock.systemUTC())) {
+      SlowUpload small = new SlowUpload(p.port(), 1000);
+      SlowUpload large = new SlowUpload(p.port(), 100_000);
+      assertThat(small.answer()).startsWith("HTTP/1.1 408").contains("client_timeout");
+      assertThat(large.answer()).startsWith("HTTP/1.1 408").contains("client_timeout");
+      await().atMost(Duration.ofSeconds(5)).until(() -> p.summary().inFlight() == 0);
+    }
+  }
+
+  /** A client announcing a body of {@code length} bytes and sending one byte every 200 ms. */
+  private static final class SlowUpload implements AutoCloseable {
+    private final Socket socket;
+    private final CompletableFuture<String> answer;
+
+    SlowUpload(int port, int length) throws IOException {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(15_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " + length
+          + "\r\nConnection: close\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread dribble = new Thread(() -> {
+        try {
+          for (int i = 1; i < length && !socket.isClosed(); i++) {
+            Thread.sleep(200);
+            out.write('x');
+            out.flush();
+          }
+        } catch (IOException e) {
+          // the proxy answered and closed the connection: this client is done sending
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "slow-upload");
+      dribble.setDaemon(true);
+      dribble.start();
+      answer = CompletableFuture.supplyAsync(() -> {
+        try (socket; InputStream in = socket.getInputStream()) {
+          return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+          return "failed: " + e;
+        }
+      });
+    }
+
+    String answer() {
+      return answer.join();
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
     }
   }
 }

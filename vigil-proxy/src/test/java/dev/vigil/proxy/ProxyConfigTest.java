@@ -42,6 +42,20 @@ class ProxyConfigTest {
     assertThat(c.listenPort()).isEqualTo(ProxyConfig.DEFAULT_LISTEN_PORT);
     assertThat(c.readTimeout()).isEqualTo(ProxyConfig.DEFAULT_READ_TIMEOUT);
     assertThat(c.trustedProxies()).isEmpty();
+    assertThat(c.requestBufferBytes()).isEqualTo(ProxyConfig.DEFAULT_REQUEST_BUFFER_BYTES);
+    assertThat(c.minUploadRate()).isEqualTo(ProxyConfig.DEFAULT_MIN_UPLOAD_RATE);
+  }
+
+  @Test
+  void uploadSettingsParseAndAreValidated() throws Exception {
+    ProxyConfig c = ProxyConfig.fromJson(json("{'upstream':'http://a:1','request_buffer_bytes':1000,"
+        + "'limits':{'min_upload_rate':0}}"));
+    assertThat(c.requestBufferBytes()).isEqualTo(1000);
+    assertThat(c.minUploadRate()).isZero();
+    assertThatThrownBy(() -> ProxyConfig.fromJson(json("{'upstream':'http://a:1','request_buffer_bytes':-1}")))
+        .hasMessageContaining("proxy.request_buffer_bytes");
+    assertThatThrownBy(() -> ProxyConfig.fromJson(json("{'upstream':'http://a:1','limits':{'min_upload_rate':'fast'}}")))
+        .hasMessageContaining("proxy.limits.min_upload_rate");
   }
 
   @Test

@@ -10,6 +10,10 @@ import dev.vigil.proxy.internal.ResponseCache.Flight;
 import dev.vigil.proxy.internal.ResponseCache.Keyed;
 import dev.vigil.proxy.internal.RouteStatsRegistry.CacheOutcome;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -29,11 +33,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.api.Request;
 import org.eclipse.jetty.client.api.Response;
 import org.eclipse.jetty.client.api.Result;
+import org.eclipse.jetty.client.util.BytesRequestContent;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -57,6 +65,8 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "date", "age",
       "set-cookie", "x-vigil-cache");
+  /** Most bytes of request bodies held in memory at once while they are read whole before going upstream. */
+  private static final long REQUEST_BUFFER_BUDGET_BYTES = 64L << 20;
   /** Largest declared body gathered and written in one go instead of streamed (see {@code small}). */
   private static final int SMALL_BODY_BYTES = 8 * 1024;
   private static final Set<Integer> CACHEABLE_STATUS = Set.of(200, 203, 204, 300, 301, 308, 404, 410);
@@ -70,6 +80,8 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private final Limits limits;
   private final Cidrs trusted;
   private final WebSocketTunnel webSockets;
+  private final AtomicLong bufferedRequestBytes = new AtomicLong();
+  private final AtomicInteger streamedUploads = new AtomicInteger();
   private volatile UpstreamHealth health;
 
   /** Per-request state. */
@@ -82,6 +94,7 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     boolean fallthrough;
     volatile boolean clientFailed;
     String userId;
+    byte[] requestBody;
     ByteArrayOutputStream body;
     long bodyMax;
     boolean etag;
@@ -247,7 +260,86 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     if (!admitClient(req, resp, x)) {
       return;
     }
+    if (readWhole(req, resp, x)) {
+      return;
+    }
     stream(req, resp, x);
+  }
+
+  /**
+   * Starts reading a small request body whole (its declared length at most
+   * {@code proxy.request_buffer_bytes}, within a budget for all requests); when it has arrived the request
+   * comes back through {@link #service} and goes upstream with it. Returns false when the body is to be
+   * streamed instead.
+   */
+  private boolean readWhole(HttpServletRequest req, HttpServletResponse resp, Exchange x) throws IOException {
+    long len = req.getContentLengthLong();
+    if (len <= 0 || len > config.requestBufferBytes() || !reserveRequestBytes(len)) {
+      return false;
+    }
+    AsyncContext async = startAsync(req);
+    ServletInputStream in = req.getInputStream();
+    byte[] body = new byte[(int) len];
+    in.setReadListener(new ReadListener() {
+      private int read;
+      private boolean released;
+
+      @Override
+      public void onDataAvailable() throws IOException {
+        // read on to the end of the input: onAllDataRead comes once a read has returned -1
+        while (in.isReady()) {
+          if (read == body.length) {
+            if (in.read() >= 0) {
+              throw new IOException("the request body is longer than its Content-Length of " + body.length);
+            }
+            return;
+          }
+          int n = in.read(body, read, body.length - read);
+          if (n < 0) {
+            return;
+          }
+          read += n;
+        }
+      }
+
+      @Override
+      public void onAllDataRead() {
+        release();
+        x.requestBody = body;
+        x.fallthrough = true;
+        async.dispatch();
+      }
+
+      @Override
+      public void onError(Throwable failure) {
+        release();
+        x.ignore();
+        int status = clientRequestStatus(failure);
+        error(resp, x, status, status == 408 ? "client_timeout" : "bad_request",
+            "the request body could not be read: " + describe(failure));
+        async.complete();
+      }
+
+      private void release() {
+        if (!released) {
+          released = true;
+          bufferedRequestBytes.addAndGet(-body.length);
+        }
+      }
+    });
+    return true;
+  }
+
+  private boolean reserveRequestBytes(long len) {
+    while (true) {
+      long now = bufferedRequestBytes.get();
+      if (now + len > REQUEST_BUFFER_BUDGET_BYTES) {
+        return false;
+      }
+      if (bufferedRequestBytes.compareAndSet(now, now + len)) {
+        return true;
+      }
+    }
   }
 
   private boolean admitClient(HttpServletRequest req, HttpServletResponse resp, Exchange x) {
@@ -262,13 +354,65 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   }
 
   private void stream(HttpServletRequest req, HttpServletResponse resp, Exchange x) throws ServletException, IOException {
+    boolean upload = x.requestBody == null && hasContent(req);
+    if (upload && streamedUploads.incrementAndGet() > Math.max(1, limits.limit() / 2)) {
+      // bodies streamed upstream hold a slot for as long as the client takes to send them: they may fill
+      // at most half the limit, so slow uploads cannot shut out every other request
+      streamedUploads.decrementAndGet();
+      limits.reject();
+      overloaded(req, resp, x);
+      return;
+    }
     Optional<Limiter.Listener> slot = limits.acquire();
     if (slot.isEmpty()) {
+      if (upload) {
+        streamedUploads.decrementAndGet();
+      }
       overloaded(req, resp, x);
       return;
     }
     x.slot = slot.get();
-    super.service(req, resp);
+    try {
+      super.service(req, resp);
+    } finally {
+      if (upload) {
+        if (req.isAsyncStarted()) {
+          req.getAsyncContext().addListener(new UploadEnded());
+        } else {
+          streamedUploads.decrementAndGet();
+        }
+      }
+    }
+  }
+
+  /** Counts a streamed upload as ended when its exchange completes, however it ends. */
+  private final class UploadEnded implements AsyncListener {
+    @Override
+    public void onComplete(AsyncEvent event) {
+      streamedUploads.decrementAndGet();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+    }
+  }
+
+  @Override
+  protected Request.Content proxyRequestContent(HttpServletRequest req, HttpServletResponse resp, Request proxyRequest)
+      throws IOException {
+    Exchange x = (Exchange) req.getAttribute(EXCHANGE);
+    if (x != null && x.requestBody != null) {
+      return new BytesRequestContent(x.requestBody);
+    }
+    return super.proxyRequestContent(req, resp, proxyRequest);
   }
 
   private void overloaded(HttpServletRequest req, HttpServletResponse resp, Exchange x) {
@@ -820,6 +964,9 @@ public final class AppProxyServlet extends AsyncProxyServlet {
 
   @Override
   protected int clientRequestStatus(Throwable failure) {
+    if (failure instanceof BadMessageException bad) {
+      return bad.getCode(); // 408 for a body slower than proxy.limits.min_upload_rate
+    }
     return failure instanceof TimeoutException ? 408 : 400;
   }
 

@@ -57,6 +57,11 @@ public final class Limits {
         : null;
   }
 
+  /** Counts a request refused by the caller's own admission rule as rejected. */
+  public void reject() {
+    rejected.increment();
+  }
+
   /** A slot towards the upstream, or empty when over the limit (counted as rejected). */
   public Optional<Limiter.Listener> acquire() {
     Optional<Limiter.Listener> l = limiter.acquire(null);
