@@ -749,8 +749,28 @@ public final class DatabaseBackup implements AutoCloseable {
     }
   }
 
+  /**
+   * A name for a new backup taken at {@code time}: its sequence number is past every backup of the same
+   * second already here, so the new backup sorts newest and retention cannot take it for an older one
+   * (a lower free number, left by a removed backup, would sort before the survivors of that second).
+   */
   private BackupName freshName(String prefix, LocalDateTime time, Compression outer) {
-    for (int seq = 0; seq <= 9999; seq++) {
+    int first = 0;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String fn = p.getFileName().toString();
+        String backup = fn.endsWith(".json") ? fn.substring(0, fn.length() - ".json".length()) : fn;
+        if (BackupName.isValid(backup)) {
+          BackupName existing = BackupName.parse(backup);
+          if (existing.timestamp().equals(time)) {
+            first = Math.max(first, existing.sequence() + 1);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new BackupException("cannot list backup directory " + dir + ": " + e.getMessage(), e);
+    }
+    for (int seq = first; seq <= 9999; seq++) {
       BackupName n = new BackupName(prefix, time, seq, engine.format(), outer);
       if (!Files.exists(dir.resolve(n.filename())) && !Files.exists(dir.resolve(n.manifestFilename()))) {
         return n;

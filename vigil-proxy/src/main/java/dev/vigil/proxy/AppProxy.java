@@ -143,6 +143,9 @@ public final class AppProxy implements AutoCloseable {
     Gauge.builder("vigil.proxy.inflight", limits, Limits::inFlight).register(meters);
     Gauge.builder("vigil.proxy.rejected", limits, Limits::rejected).register(meters);
     Gauge.builder("vigil.proxy.upstream.up", health, h -> h.up() ? 1 : 0).register(meters);
+    Gauge.builder("vigil.proxy.uploads.streaming", servlet, AppProxyServlet::streamedUploads).register(meters);
+    Gauge.builder("vigil.proxy.request.buffered", servlet, AppProxyServlet::bufferedRequestBytes).baseUnit("bytes")
+        .register(meters);
     LOG.info("application proxy listening on {} for {}", listen, config.upstream());
   }
 

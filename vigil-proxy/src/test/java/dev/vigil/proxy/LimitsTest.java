@@ -4,18 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.vigil.cache.CacheManager;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,8 +111,9 @@ class LimitsTest {
   void slowUploadsDoNotShutOutOtherRequests() throws Exception {
     // ten clients sending small bodies at a byte every 200 ms hold no slot (small bodies are read whole
     // before anything goes upstream), and bodies streamed upstream may fill half the limit, not all of it
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).concurrency(2, 2, 2)
-        .minUploadRate(0).build(), null, null, Clock.systemUTC())) {
+        .minUploadRate(0).build(), null, meters, Clock.systemUTC())) {
       String base = "http://127.0.0.1:" + p.port();
       List<SlowUpload> uploads = new ArrayList<>();
       try {
@@ -127,11 +129,20 @@ class LimitsTest {
         assertThat(fast.statusCode()).isEqualTo(200);
         assertThat(fast.body()).contains("a body sent at once");
         assertThat(p.summary().inFlight()).isEqualTo(1);
+        assertThat(meters.get("vigil.proxy.uploads.streaming").gauge().value()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> meters.get("vigil.proxy.request.buffered").gauge().value() == 10 * 1000);
       } finally {
         for (SlowUpload u : uploads) {
           u.close();
         }
       }
+      // every slot and every buffered byte is given back when the clients go away
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        assertThat(p.summary().inFlight()).isZero();
+        assertThat(meters.get("vigil.proxy.uploads.streaming").gauge().value()).isZero();
+        assertThat(meters.get("vigil.proxy.request.buffered").gauge().value()).isZero();
+      });
     }
   }
 

@@ -201,6 +201,16 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     return webSockets.open();
   }
 
+  /** Bytes of request bodies being read whole now, before they go upstream. */
+  public long bufferedRequestBytes() {
+    return bufferedRequestBytes.get();
+  }
+
+  /** Request bodies being streamed upstream now. */
+  public int streamedUploads() {
+    return streamedUploads.get();
+  }
+
   @Override
   protected HttpClient newHttpClient() {
     HttpClient c = super.newHttpClient();
