@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -755,6 +756,7 @@ public final class DatabaseBackup implements AutoCloseable {
    * (a lower free number, left by a removed backup, would sort before the survivors of that second).
    */
   private BackupName freshName(String prefix, LocalDateTime time, Compression outer) {
+    LocalDateTime second = time.truncatedTo(ChronoUnit.SECONDS); // names carry whole seconds
     int first = 0;
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
@@ -762,7 +764,7 @@ public final class DatabaseBackup implements AutoCloseable {
         String backup = fn.endsWith(".json") ? fn.substring(0, fn.length() - ".json".length()) : fn;
         if (BackupName.isValid(backup)) {
           BackupName existing = BackupName.parse(backup);
-          if (existing.timestamp().equals(time)) {
+          if (existing.timestamp().truncatedTo(ChronoUnit.SECONDS).equals(second)) {
             first = Math.max(first, existing.sequence() + 1);
           }
         }

@@ -18,7 +18,7 @@ class BackupNamingTest {
   void aBackupAfterRetentionFreedAnEarlierNumberOfTheSameSecondIsStillTheNewest() throws Exception {
     TestDatabases.Db db = TestDatabases.sqlite(tmp);
     TestDatabases.fill(db, 5, 0, 0);
-    Clock sameSecond = Clock.fixed(Instant.parse("2026-12-05T10:00:00Z"), ZoneOffset.UTC);
+    Clock sameSecond = Clock.fixed(Instant.parse("2026-12-05T10:00:00.250Z"), ZoneOffset.UTC);
     try (DatabaseBackup b = DatabaseBackup.builder(db.url(), tmp.resolve("b")).clock(sameSecond).maxBackups(2).build()) {
       b.createBackup();
       b.createBackup();
