@@ -273,11 +273,13 @@ class ResponseCacheTest {
     AppProxy pa = proxy(flask.url(), clock, a, rule);
     AppProxy pb = proxy(flask.url(), clock, b, rule);
     long before = hits("/api/projects/77");
-    assertThat(cacheHeader(Http.get(url(pa, "/api/projects/77")))).isEqualTo("MISS");
-    assertThat(cacheHeader(Http.get(url(pb, "/api/projects/77")))).isEqualTo("HIT");
+    // behind one load balancer both instances see the site's own Host
+    String get = "GET /api/projects/77 HTTP/1.1\r\nHost: erp.example\r\nConnection: close\r\n\r\n";
+    assertThat(Http.raw(pa.port(), get)).contains("X-Vigil-Cache: MISS");
+    assertThat(Http.raw(pb.port(), get)).contains("X-Vigil-Cache: HIT");
     assertThat(hits("/api/projects/77") - before).isEqualTo(1);
     assertThat(pb.purge("tag", "projects").removed()).isGreaterThanOrEqualTo(1);
-    await().atMost(Duration.ofSeconds(5)).until(() -> cacheHeader(Http.get(url(pa, "/api/projects/77"))).equals("MISS"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> Http.raw(pa.port(), get).contains("X-Vigil-Cache: MISS"));
     a.invalidatePrefix("proxy:");
   }
 
@@ -301,5 +303,22 @@ class ResponseCacheTest {
     HttpResponse<String> get = Http.get(url(p, "/api/projects/31"));
     assertThat(cacheHeader(get)).isEqualTo("HIT");
     assertThat(get.body()).contains("Project 31");
+  }
+
+  @Test
+  void anAnswerForOneHostIsNeverServedForAnother() throws Exception {
+    // the upstream sees the client's Host (and X-Forwarded-Host) and may build links or redirects from
+    // it: a request naming another host must not get that answer from the cache (cache poisoning)
+    AppProxy p = proxy(flask.url(), new MutableClock(), CacheRule.of("/api/echo", Duration.ofSeconds(30)));
+    String forA = rawGet(p, "a.example");
+    assertThat(forA).contains("X-Vigil-Cache: MISS").contains("a.example");
+    String forB = rawGet(p, "attacker.example");
+    assertThat(forB).contains("X-Vigil-Cache: MISS").contains("attacker.example");
+    String againA = rawGet(p, "a.example");
+    assertThat(againA).contains("X-Vigil-Cache: HIT").contains("a.example").doesNotContain("attacker.example");
+  }
+
+  private static String rawGet(AppProxy p, String host) throws Exception {
+    return Http.raw(p.port(), "GET /api/echo HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
   }
 }

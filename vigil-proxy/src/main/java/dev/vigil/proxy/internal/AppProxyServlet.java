@@ -260,7 +260,7 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     }
     CacheRule rule = cache == null ? null : cache.rule(method, path);
     if (rule != null) {
-      Keyed k = cache.key(rule, req, path, req.getQueryString());
+      Keyed k = cache.key(rule, req, path, req.getQueryString(), forwardedOrigin(req));
       if (k != null) {
         cached(req, resp, x, k);
         return;
@@ -763,16 +763,34 @@ public final class AppProxyServlet extends AsyncProxyServlet {
     HttpFields.Mutable out = HttpFields.build();
     String xff = trustedPeer ? join(req.getHeaders("X-Forwarded-For")) : null;
     out.put("X-Forwarded-For", xff == null || xff.isEmpty() ? peer : xff + ", " + peer);
-    String xfp = trustedPeer ? req.getHeader("X-Forwarded-Proto") : null;
-    out.put("X-Forwarded-Proto", xfp != null ? xfp : proto);
-    String xfh = trustedPeer ? req.getHeader("X-Forwarded-Host") : null;
-    if (xfh != null || host != null) {
-      out.put("X-Forwarded-Host", xfh != null ? xfh : host);
+    out.put("X-Forwarded-Proto", forwardedProto(req, trustedPeer));
+    String forwardedHost = forwardedHost(req, trustedPeer);
+    if (forwardedHost != null) {
+      out.put("X-Forwarded-Host", forwardedHost);
     }
     String node = "for=" + quoteNode(peer) + ";proto=" + proto + (host != null ? ";host=\"" + host.replace("\"", "") + "\"" : "");
     String fwd = trustedPeer ? join(req.getHeaders("Forwarded")) : null;
     out.put("Forwarded", fwd == null || fwd.isEmpty() ? node : fwd + ", " + node);
     return out;
+  }
+
+  /** The scheme the upstream is told the request came with: a trusted proxy's, else the client's. */
+  private String forwardedProto(HttpServletRequest req, boolean trustedPeer) {
+    String xfp = trustedPeer ? req.getHeader("X-Forwarded-Proto") : null;
+    return xfp != null ? xfp : req.getScheme();
+  }
+
+  /** The host the upstream is told the request came to: a trusted proxy's, else the Host header; may be null. */
+  private String forwardedHost(HttpServletRequest req, boolean trustedPeer) {
+    String xfh = trustedPeer ? req.getHeader("X-Forwarded-Host") : null;
+    return xfh != null ? xfh : req.getHeader("Host");
+  }
+
+  /** {@code proto://host} as the upstream sees it, lower case, for the cache key. */
+  private String forwardedOrigin(HttpServletRequest req) {
+    boolean trustedPeer = trusted.contains(req.getRemoteAddr());
+    String host = forwardedHost(req, trustedPeer);
+    return (forwardedProto(req, trustedPeer) + "://" + (host == null ? "" : host)).toLowerCase(Locale.ROOT);
   }
 
   private static String quoteNode(String addr) {

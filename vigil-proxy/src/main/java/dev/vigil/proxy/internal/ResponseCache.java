@@ -134,9 +134,12 @@ public final class ResponseCache {
   /**
    * The key of a request under a rule, or null when the request must bypass the cache: it carries
    * credentials ({@code Authorization}, {@code Cookie}) and the rule is not per-user, it asks for a
-   * range, or its key would be too long.
+   * range, or its key would be too long. {@code origin} is the scheme and host the upstream is told
+   * the request came to ({@code X-Forwarded-Proto}, {@code X-Forwarded-Host}, {@code Host}): it is part
+   * of the key, so an answer built for one host (absolute links, redirects) is never served to
+   * requests for another.
    */
-  public Keyed key(CacheRule rule, HttpServletRequest req, String path, String query) {
+  public Keyed key(CacheRule rule, HttpServletRequest req, String path, String query, String origin) {
     boolean personal = req.getHeader("Authorization") != null || req.getHeader("Cookie") != null;
     if (personal && !rule.perUser()) {
       return null;
@@ -156,7 +159,7 @@ public final class ResponseCache {
       }
       variant = sha256Hex(v.toString()).substring(0, 24);
     }
-    String key = KEY_PREFIX + path + (query == null ? "" : "?" + query) + "|" + variant;
+    String key = KEY_PREFIX + path + (query == null ? "" : "?" + query) + "|" + origin + "|" + variant;
     return key.length() > MAX_KEY ? null : new Keyed(key, rule);
   }
 
