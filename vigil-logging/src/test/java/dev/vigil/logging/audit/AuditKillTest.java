@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code kill -9} of a JVM auditing under load, several times over the same log: each restart opens
- * the log, every acknowledged record is still there, and the chain verifies. A kill does not tear a
- * write on Linux (the page cache keeps it), so the second round also appends half a record after the
- * kill, as a power cut would leave it: verify reports it, the reopen truncates and records it.
+ * the log, every acknowledged record is still there, and the chain verifies. A kill can leave the end
+ * of an unacknowledged batch half written; the second round also appends half a record after the kill,
+ * as a power cut would leave it: verify reports it, the reopen truncates and records it.
  */
 class AuditKillTest {
 
@@ -45,10 +45,13 @@ class AuditKillTest {
           assertThat(torn.reason()).contains("torn last line");
         }
         try (AuditLog log = AuditLog.open(opts, h.store())) {
-          assertThat(log.repairedBytes()).isEqualTo(tornBytes);
-          if (tornBytes > 0) {
+          // the kill itself may also leave the end of an unacknowledged batch half written (a batch larger
+          // than the write buffer takes more than one write), which the reopen truncates the same way
+          assertThat(log.repairedBytes()).isGreaterThanOrEqualTo(tornBytes);
+          if (log.repairedBytes() > 0) {
             assertThat(log.report(new AuditQuery(null, null, null, "audit.repair", null, 0, 10)).records())
-                .singleElement().satisfies(r -> assertThat(r.seq()).isEqualTo(log.lastSeq()));
+                .as("the repair is recorded as the newest record").isNotEmpty()
+                .anySatisfy(r -> assertThat(r.seq()).isEqualTo(log.lastSeq()));
           }
           assertThat(log.lastSeq()).as("every acknowledged record survives the kill").isGreaterThanOrEqualTo(acked);
           VerifyResult v = log.verify();
