@@ -117,7 +117,7 @@ final class StreamHub implements AutoCloseable {
       open.add(s);
       s.queue("retry: 3000\n\n".getBytes(StandardCharsets.US_ASCII));
       if (first != null) {
-        s.queue(event(first));
+        s.queueSample(at(first), event(first));
       }
       try {
         s.out = async.getResponse().getOutputStream();
@@ -152,8 +152,9 @@ final class StreamHub implements AutoCloseable {
       return;
     }
     byte[] bytes = event(sample);
+    long at = at(sample);
     try {
-      writer.execute(() -> open.forEach(s -> s.send(bytes)));
+      writer.execute(() -> open.forEach(s -> s.sendSample(at, bytes)));
     } catch (RejectedExecutionException e) {
       LOG.debug("sample not streamed: the stream hub is closed");
     }
@@ -189,6 +190,10 @@ final class StreamHub implements AutoCloseable {
     writer.shutdownNow();
   }
 
+  private static long at(Sample s) {
+    return s.metrics().timestamp().toEpochMilli();
+  }
+
   private static byte[] event(Sample s) {
     try {
       return ("event: sample\nid: " + s.metrics().timestamp().toEpochMilli() + "\ndata: "
@@ -209,6 +214,7 @@ final class StreamHub implements AutoCloseable {
     private boolean flushNeeded;
     private boolean ended;
     private volatile Instant lastSent;
+    private long lastSample = Long.MIN_VALUE;
 
     Stream(Slot slot, AsyncContext async, Instant until) {
       this.slot = slot;
@@ -219,6 +225,25 @@ final class StreamHub implements AutoCloseable {
 
     synchronized void queue(byte[] bytes) {
       queued.add(bytes);
+    }
+
+    /**
+     * Queues the sample taken at {@code at} unless this stream already has it or a newer one: a stream
+     * opened while a sample is being published gets that sample both as its first and from the hub.
+     */
+    synchronized void queueSample(long at, byte[] bytes) {
+      if (at > lastSample) {
+        lastSample = at;
+        queued.add(bytes);
+      }
+    }
+
+    /** Sends the sample taken at {@code at} unless this stream already has it or a newer one. */
+    synchronized void sendSample(long at, byte[] bytes) {
+      if (at > lastSample) {
+        lastSample = at;
+        send(bytes);
+      }
     }
 
     /** Queues {@code bytes} and writes what the connection takes now; closes a client too far behind. */
