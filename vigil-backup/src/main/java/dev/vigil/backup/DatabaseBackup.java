@@ -764,7 +764,7 @@ public final class DatabaseBackup implements AutoCloseable {
         String backup = fn.endsWith(".json") ? fn.substring(0, fn.length() - ".json".length()) : fn;
         if (BackupName.isValid(backup)) {
           BackupName existing = BackupName.parse(backup);
-          if (existing.timestamp().truncatedTo(ChronoUnit.SECONDS).equals(second)) {
+          if (existing.timestamp().equals(second)) { // parsed from a name: whole seconds
             first = Math.max(first, existing.sequence() + 1);
           }
         }

@@ -704,18 +704,10 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       async.complete();
       return;
     }
-    output(req).sendContent(ByteBuffer.wrap(e.body()), new Callback() {
-      @Override
-      public void succeeded() {
-        async.complete();
-      }
-
-      @Override
-      public void failed(Throwable failure) {
-        _log.debug("writing the cached {} to the client failed", req.getRequestURI(), failure);
-        async.complete();
-      }
-    });
+    output(req).sendContent(ByteBuffer.wrap(e.body()), Callback.from(async::complete, failure -> {
+      _log.debug("writing the cached {} to the client failed", req.getRequestURI(), failure);
+      async.complete();
+    }));
   }
 
   private static AsyncContext startAsync(HttpServletRequest req) {
@@ -775,13 +767,13 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   }
 
   /** The scheme the upstream is told the request came with: a trusted proxy's, else the client's. */
-  private String forwardedProto(HttpServletRequest req, boolean trustedPeer) {
+  private static String forwardedProto(HttpServletRequest req, boolean trustedPeer) {
     String xfp = trustedPeer ? req.getHeader("X-Forwarded-Proto") : null;
     return xfp != null ? xfp : req.getScheme();
   }
 
   /** The host the upstream is told the request came to: a trusted proxy's, else the Host header; may be null. */
-  private String forwardedHost(HttpServletRequest req, boolean trustedPeer) {
+  private static String forwardedHost(HttpServletRequest req, boolean trustedPeer) {
     String xfh = trustedPeer ? req.getHeader("X-Forwarded-Host") : null;
     return xfh != null ? xfh : req.getHeader("Host");
   }
@@ -929,26 +921,11 @@ public final class AppProxyServlet extends AsyncProxyServlet {
       resp.setContentLength(body.length);
     }
     // written asynchronously as the whole answer: no thread waits on a client that does not read
-    output(req).sendContent(ByteBuffer.wrap(body), new Callback() {
-      @Override
-      public void succeeded() {
-        answered(req, resp, server);
-      }
-
-      @Override
-      public void failed(Throwable failure) {
-        _log.debug("writing {} to the client failed", req.getRequestURI(), failure);
-        notAnswered(req, resp, server, failure);
-      }
-    });
-  }
-
-  private void answered(HttpServletRequest req, HttpServletResponse resp, Response server) {
-    super.onProxyResponseSuccess(req, resp, server);
-  }
-
-  private void notAnswered(HttpServletRequest req, HttpServletResponse resp, Response server, Throwable failure) {
-    super.onProxyResponseFailure(req, resp, server, failure);
+    output(req).sendContent(ByteBuffer.wrap(body), Callback.from(() -> super.onProxyResponseSuccess(req, resp, server),
+        failure -> {
+          _log.debug("writing {} to the client failed", req.getRequestURI(), failure);
+          super.onProxyResponseFailure(req, resp, server, failure);
+        }));
   }
 
   private static HttpOutput output(HttpServletRequest req) {
