@@ -46,6 +46,9 @@ import java.util.regex.Pattern;
  * @param requestBufferBytes largest request body (by its {@code Content-Length}) read whole before the upstream is
  *     contacted, so a slow client holds neither an upstream worker nor a concurrency slot while it sends (0: none);
  *     larger and chunked bodies are streamed
+ * @param requestBufferTotalBytes most bytes of such bodies held in memory at once, over all requests: reserved as the
+ *     bytes arrive (a client that announces a body and sends nothing holds none); a body that would go past it gets
+ *     503 and a new one is streamed instead
  * @param minUploadRate slowest a request body may arrive, bytes per second, averaged from its first byte (slower
  *     gets 408; 0: no minimum)
  */
@@ -54,7 +57,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     long maxCacheObjectBytes, int maxRoutes, boolean compression, int compressMinBytes, int etagMaxBytes,
     int initialConcurrency, int maxConcurrency, int minConcurrency, double clientRatePerSecond, int clientBurst,
     List<String> trustedProxies, String healthPath, Duration healthInterval, int healthFailures,
-    int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader, int requestBufferBytes, long minUploadRate) {
+    int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader, int requestBufferBytes, long requestBufferTotalBytes,
+    long minUploadRate) {
 
   /** Default listen address. */
   public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
@@ -98,6 +102,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
   public static final int DEFAULT_MAX_WEBSOCKETS = 256;
   /** Default largest request body read whole before it goes upstream: 64 KiB. */
   public static final int DEFAULT_REQUEST_BUFFER_BYTES = 64 * 1024;
+  /** Default most bytes of request bodies held at once while they are read whole: 64 MiB. */
+  public static final long DEFAULT_REQUEST_BUFFER_TOTAL_BYTES = 64L << 20;
   /** Default slowest request body: 1 KiB a second. */
   public static final long DEFAULT_MIN_UPLOAD_RATE = 1024;
   /** Default user-id response header. */
@@ -151,6 +157,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     atLeast("proxy.max_request_header_bytes", maxRequestHeaderBytes, 1024);
     atLeast("proxy.max_websockets", maxWebSockets, 0);
     atLeast("proxy.request_buffer_bytes", requestBufferBytes, 0);
+    atLeast("proxy.request_buffer_total_bytes", requestBufferTotalBytes, requestBufferBytes);
     atLeast("proxy.limits.min_upload_rate", minUploadRate, 0);
   }
 
@@ -187,6 +194,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     b.maxWebSockets = maxWebSockets;
     b.userIdHeader = userIdHeader;
     b.requestBufferBytes = requestBufferBytes;
+    b.requestBufferTotalBytes = requestBufferTotalBytes;
     b.minUploadRate = minUploadRate;
     return b;
   }
@@ -194,7 +202,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
   /**
    * Reads the {@code proxy:} configuration section (as JSON, e.g. converted from YAML). Known keys:
    * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, routes, max_routes,
-   * compression, trusted_proxies, user_id_header, request_buffer_bytes, cache.{rules, max_object_bytes},
+   * compression, trusted_proxies, user_id_header, request_buffer_bytes,
+   * request_buffer_total_bytes, cache.{rules, max_object_bytes},
    * limits.{initial_concurrency, min_concurrency, max_concurrency, client_rate, client_burst, min_upload_rate},
    * health.{path, interval, failures}}. Durations are {@code 500ms, 30s, 5m, 2h, 1d}.
    *
@@ -205,7 +214,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       throw new IllegalArgumentException("proxy: must be a mapping");
     }
     known(node, "proxy", Set.of("upstream", "listen", "preserve_host", "connect_timeout", "read_timeout", "routes",
-        "max_routes", "compression", "trusted_proxies", "user_id_header", "request_buffer_bytes", "cache", "limits",
+        "max_routes", "compression", "trusted_proxies", "user_id_header", "request_buffer_bytes",
+        "request_buffer_total_bytes", "cache", "limits",
         "health"));
     JsonNode up = node.get("upstream");
     if (up == null || !up.isTextual() || up.asText().isBlank()) {
@@ -241,6 +251,9 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     }
     if (node.has("request_buffer_bytes")) {
       b.requestBufferBytes = (int) integer(node.get("request_buffer_bytes"), "proxy.request_buffer_bytes");
+    }
+    if (node.has("request_buffer_total_bytes")) {
+      b.requestBufferTotalBytes = integer(node.get("request_buffer_total_bytes"), "proxy.request_buffer_total_bytes");
     }
     JsonNode cache = node.get("cache");
     if (cache != null) {
@@ -446,6 +459,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     private int healthFailures = DEFAULT_HEALTH_FAILURES;
     private int maxRequestHeaderBytes = DEFAULT_MAX_REQUEST_HEADER_BYTES;
     private int requestBufferBytes = DEFAULT_REQUEST_BUFFER_BYTES;
+    private long requestBufferTotalBytes = DEFAULT_REQUEST_BUFFER_TOTAL_BYTES;
     private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
     private int maxWebSockets = DEFAULT_MAX_WEBSOCKETS;
     private String userIdHeader = DEFAULT_USER_ID_HEADER;
@@ -577,6 +591,12 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       return this;
     }
 
+    /** Most bytes of request bodies held in memory at once while they are read whole. */
+    public Builder requestBufferTotalBytes(long bytes) {
+      this.requestBufferTotalBytes = bytes;
+      return this;
+    }
+
     /** Slowest a request body may arrive, bytes per second (0: no minimum). */
     public Builder minUploadRate(long bytesPerSecond) {
       this.minUploadRate = bytesPerSecond;
@@ -595,7 +615,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
           cacheRules, maxCacheObjectBytes, maxRoutes, compression, compressMinBytes, etagMaxBytes,
           initialConcurrency, maxConcurrency, minConcurrency, clientRatePerSecond, clientBurst, trustedProxies,
           healthPath, healthInterval, healthFailures, maxRequestHeaderBytes, maxWebSockets, userIdHeader,
-          requestBufferBytes, minUploadRate);
+          requestBufferBytes, requestBufferTotalBytes, minUploadRate);
     }
   }
 }

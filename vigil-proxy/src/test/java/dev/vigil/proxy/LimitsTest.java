@@ -147,6 +147,52 @@ class LimitsTest {
   }
 
   @Test
+  void bodiesTakeBufferOnlyAsTheirBytesArriveAndNeverPastTheBudget() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).minUploadRate(0)
+        .requestBufferTotalBytes(64 * 1024).build(), null, meters, Clock.systemUTC())) {
+      String base = "http://127.0.0.1:" + p.port();
+      List<SlowUpload> clients = new ArrayList<>();
+      try {
+        // thirty clients announce 60 KB bodies and send nothing: they hold no buffer, and a real body still fits
+        for (int i = 0; i < 30; i++) {
+          clients.add(new SlowUpload(p.port(), 60_000, 0, false));
+        }
+        String big = "b".repeat(30_000);
+        HttpResponse<String> whole = Http.send("POST", base + "/api/echo", big);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).contains("\"length\":30000");
+        assertThat(meters.get("vigil.proxy.request.buffered").gauge().value()).isZero();
+
+        // four bodies 12 KB in take 16 KiB each (buffers double from 4 KiB): the 64 KiB budget is spent
+        List<SlowUpload> partial = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          partial.add(new SlowUpload(p.port(), 60_000, 12_000, false));
+        }
+        clients.addAll(partial);
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> meters.get("vigil.proxy.request.buffered").gauge().value() == 64 * 1024);
+        // a new body is streamed instead of buffered, so it still gets through
+        HttpResponse<String> streamed = Http.send("POST", base + "/api/echo", "streamed while the buffer is full");
+        assertThat(streamed.statusCode()).isEqualTo(200);
+        assertThat(streamed.body()).contains("streamed while the buffer is full");
+        // a body that would need more than the budget has left is refused, naming the setting
+        partial.get(0).send(5_000);
+        assertThat(partial.get(0).answer()).startsWith("HTTP/1.1 503").contains("overloaded")
+            .contains("proxy.request_buffer_total_bytes");
+        await().atMost(Duration.ofSeconds(5))
+            .until(() -> meters.get("vigil.proxy.request.buffered").gauge().value() == 48 * 1024);
+      } finally {
+        for (SlowUpload u : clients) {
+          u.close();
+        }
+      }
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> meters.get("vigil.proxy.request.buffered").gauge().value() == 0);
+    }
+  }
+
+  @Test
   void bodiesSlowerThanTheMinimumRateGet408() throws Exception {
     try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).minUploadRate(1024).build(),
         null, null, Clock.systemUTC())) {
@@ -158,33 +204,42 @@ class LimitsTest {
     }
   }
 
-  /** A client announcing a body of {@code length} bytes and sending one byte every 200 ms. */
+  /**
+   * A client announcing a body of {@code length} bytes and sending {@code first} of them at once, then (when
+   * {@code dribble}) one more every 200 ms.
+   */
   private static final class SlowUpload implements AutoCloseable {
     private final Socket socket;
+    private final OutputStream out;
     private final CompletableFuture<String> answer;
 
     SlowUpload(int port, int length) throws IOException {
+      this(port, length, 1, true);
+    }
+
+    SlowUpload(int port, int length, int first, boolean dribble) throws IOException {
       socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(15_000);
-      OutputStream out = socket.getOutputStream();
+      out = socket.getOutputStream();
       out.write(("POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: " + length
-          + "\r\nConnection: close\r\n\r\nx").getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      Thread dribble = new Thread(() -> {
-        try {
-          for (int i = 1; i < length && !socket.isClosed(); i++) {
-            Thread.sleep(200);
-            out.write('x');
-            out.flush();
+          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      send(first);
+      if (dribble) {
+        Thread slow = new Thread(() -> {
+          try {
+            for (int i = first; i < length && !socket.isClosed(); i++) {
+              Thread.sleep(200);
+              send(1);
+            }
+          } catch (IOException e) {
+            // the proxy answered and closed the connection: this client is done sending
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
           }
-        } catch (IOException e) {
-          // the proxy answered and closed the connection: this client is done sending
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "slow-upload");
-      dribble.setDaemon(true);
-      dribble.start();
+        }, "slow-upload");
+        slow.setDaemon(true);
+        slow.start();
+      }
       answer = CompletableFuture.supplyAsync(() -> {
         try (socket; InputStream in = socket.getInputStream()) {
           return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -192,6 +247,11 @@ class LimitsTest {
           return "failed: " + e;
         }
       });
+    }
+
+    void send(int bytes) throws IOException {
+      out.write("x".repeat(bytes).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
     }
 
     String answer() {

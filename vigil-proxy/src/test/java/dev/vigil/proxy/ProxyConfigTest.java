@@ -44,13 +44,17 @@ class ProxyConfigTest {
     assertThat(c.trustedProxies()).isEmpty();
     assertThat(c.requestBufferBytes()).isEqualTo(ProxyConfig.DEFAULT_REQUEST_BUFFER_BYTES);
     assertThat(c.minUploadRate()).isEqualTo(ProxyConfig.DEFAULT_MIN_UPLOAD_RATE);
+    assertThat(c.requestBufferTotalBytes()).isEqualTo(ProxyConfig.DEFAULT_REQUEST_BUFFER_TOTAL_BYTES);
   }
 
   @Test
   void uploadSettingsParseAndAreValidated() throws Exception {
     ProxyConfig c = ProxyConfig.fromJson(json("{'upstream':'http://a:1','request_buffer_bytes':1000,"
-        + "'limits':{'min_upload_rate':0}}"));
+        + "'request_buffer_total_bytes':50000,'limits':{'min_upload_rate':0}}"));
     assertThat(c.requestBufferBytes()).isEqualTo(1000);
+    assertThat(c.requestBufferTotalBytes()).isEqualTo(50_000);
+    assertThatThrownBy(() -> ProxyConfig.fromJson(json("{'upstream':'http://a:1','request_buffer_total_bytes':100}")))
+        .hasMessageContaining("proxy.request_buffer_total_bytes").hasMessageContaining("65536");
     assertThat(c.minUploadRate()).isZero();
     assertThatThrownBy(() -> ProxyConfig.fromJson(json("{'upstream':'http://a:1','request_buffer_bytes':-1}")))
         .hasMessageContaining("proxy.request_buffer_bytes");

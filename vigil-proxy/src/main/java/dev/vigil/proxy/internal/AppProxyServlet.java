@@ -65,8 +65,6 @@ public final class AppProxyServlet extends AsyncProxyServlet {
   private static final Set<String> NOT_STORED = Set.of("connection", "keep-alive", "proxy-authenticate",
       "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "content-length", "date", "age",
       "set-cookie", "x-vigil-cache");
-  /** Most bytes of request bodies held in memory at once while they are read whole before going upstream. */
-  private static final long REQUEST_BUFFER_BUDGET_BYTES = 64L << 20;
   /** Largest declared body gathered and written in one go instead of streamed (see {@code small}). */
   private static final int SMALL_BODY_BYTES = 8 * 1024;
   private static final Set<Integer> CACHEABLE_STATUS = Set.of(200, 203, 204, 300, 301, 308, 404, 410);
@@ -278,72 +276,125 @@ public final class AppProxyServlet extends AsyncProxyServlet {
 
   /**
    * Starts reading a small request body whole (its declared length at most
-   * {@code proxy.request_buffer_bytes}, within a budget for all requests); when it has arrived the request
-   * comes back through {@link #service} and goes upstream with it. Returns false when the body is to be
-   * streamed instead.
+   * {@code proxy.request_buffer_bytes}); when it has arrived the request comes back through
+   * {@link #service} and goes upstream with it. Memory is taken from the budget of all requests
+   * ({@code proxy.request_buffer_total_bytes}) as the bytes arrive, so clients that announce bodies and
+   * send nothing hold none; a body that would go past the budget gets 503. Returns false when the body
+   * is to be streamed instead (the budget is spent now).
    */
   private boolean readWhole(HttpServletRequest req, HttpServletResponse resp, Exchange x) throws IOException {
     long len = req.getContentLengthLong();
-    if (len <= 0 || len > config.requestBufferBytes() || !reserveRequestBytes(len)) {
+    if (len <= 0 || len > config.requestBufferBytes() || bufferedRequestBytes.get() >= config.requestBufferTotalBytes()) {
       return false;
     }
     AsyncContext async = startAsync(req);
     ServletInputStream in = req.getInputStream();
-    byte[] body = new byte[(int) len];
-    in.setReadListener(new ReadListener() {
-      private int read;
-      private boolean released;
-
-      @Override
-      public void onDataAvailable() throws IOException {
-        // read on to the end of the input: onAllDataRead comes once a read has returned -1
-        while (in.isReady()) {
-          if (read == body.length) {
-            if (in.read() >= 0) {
-              throw new IOException("the request body is longer than its Content-Length of " + body.length);
-            }
-            return;
-          }
-          int n = in.read(body, read, body.length - read);
-          if (n < 0) {
-            return;
-          }
-          read += n;
-        }
-      }
-
-      @Override
-      public void onAllDataRead() {
-        release();
-        x.requestBody = body;
-        x.fallthrough = true;
-        async.dispatch();
-      }
-
-      @Override
-      public void onError(Throwable failure) {
-        release();
-        x.ignore();
-        int status = clientRequestStatus(failure);
-        error(resp, x, status, status == 408 ? "client_timeout" : "bad_request",
-            "the request body could not be read: " + describe(failure));
-        async.complete();
-      }
-
-      private void release() {
-        if (!released) {
-          released = true;
-          bufferedRequestBytes.addAndGet(-body.length);
-        }
-      }
-    });
+    in.setReadListener(new WholeBody(resp, x, async, in, (int) len));
     return true;
+  }
+
+  /** Reads one request body into memory, growing its buffer (and its share of the budget) as bytes arrive. */
+  private final class WholeBody implements ReadListener {
+    /** First buffer of a body, taken when its first bytes arrive; it doubles from there up to the body's length. */
+    private static final int FIRST_BUFFER_BYTES = 4096;
+    private final HttpServletResponse resp;
+    private final Exchange x;
+    private final AsyncContext async;
+    private final ServletInputStream in;
+    private final int length;
+    private byte[] body = new byte[0];
+    private int read;
+    private boolean ended;
+
+    WholeBody(HttpServletResponse resp, Exchange x, AsyncContext async, ServletInputStream in, int length) {
+      this.resp = resp;
+      this.x = x;
+      this.async = async;
+      this.in = in;
+      this.length = length;
+    }
+
+    @Override
+    public void onDataAvailable() throws IOException {
+      // read on to the end of the input: onAllDataRead comes once a read has returned -1
+      while (!ended && in.isReady()) {
+        if (read == length) {
+          if (in.read() >= 0) {
+            throw new IOException("the request body is longer than its Content-Length of " + length);
+          }
+          return;
+        }
+        if (read == body.length && !grow()) {
+          refuse();
+          return;
+        }
+        int n = in.read(body, read, body.length - read);
+        if (n < 0) {
+          return;
+        }
+        read += n;
+      }
+    }
+
+    private boolean grow() {
+      int size = (int) Math.min(length, Math.max(FIRST_BUFFER_BYTES, 2L * body.length));
+      if (!reserveRequestBytes(size - body.length)) {
+        return false;
+      }
+      byte[] larger = new byte[size];
+      System.arraycopy(body, 0, larger, 0, read);
+      body = larger;
+      return true;
+    }
+
+    private void refuse() {
+      end();
+      x.ignore();
+      limits.reject();
+      resp.setHeader("Retry-After", "1");
+      resp.setHeader("Connection", "close");
+      error(resp, x, 503, "overloaded", "request bodies being received fill the proxy's buffer of "
+          + config.requestBufferTotalBytes() + " bytes (proxy.request_buffer_total_bytes); retry shortly");
+      async.complete();
+    }
+
+    @Override
+    public void onAllDataRead() {
+      if (ended) {
+        return;
+      }
+      byte[] whole = body;
+      end();
+      x.requestBody = whole;
+      x.fallthrough = true;
+      async.dispatch();
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      if (ended) {
+        return;
+      }
+      end();
+      x.ignore();
+      int status = clientRequestStatus(failure);
+      error(resp, x, status, status == 408 ? "client_timeout" : "bad_request",
+          "the request body could not be read: " + describe(failure));
+      async.complete();
+    }
+
+    /** Gives the buffer's share of the budget back; the body itself goes upstream or is dropped. */
+    private void end() {
+      ended = true;
+      bufferedRequestBytes.addAndGet(-body.length);
+      body = null;
+    }
   }
 
   private boolean reserveRequestBytes(long len) {
     while (true) {
       long now = bufferedRequestBytes.get();
-      if (now + len > REQUEST_BUFFER_BUDGET_BYTES) {
+      if (now + len > config.requestBufferTotalBytes()) {
         return false;
       }
       if (bufferedRequestBytes.compareAndSet(now, now + len)) {
