@@ -1,8 +1,9 @@
 package dev.vigil.proxy;
 
 import dev.vigil.cache.CacheManager;
-import dev.vigil.proxy.internal.AppProxyServlet;
+import dev.vigil.proxy.internal.Exchange;
 import dev.vigil.proxy.internal.Limits;
+import dev.vigil.proxy.internal.ProxyEngine;
 import dev.vigil.proxy.internal.ResponseCache;
 import dev.vigil.proxy.internal.RouteStatsRegistry;
 import dev.vigil.proxy.internal.RouteStatsRegistry.CacheOutcome;
@@ -10,9 +11,6 @@ import dev.vigil.proxy.internal.UpstreamHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,18 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ErrorHandler;
-import org.eclipse.jetty.server.handler.HandlerWrapper;
-import org.eclipse.jetty.server.handler.gzip.GzipHandler;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,8 +50,7 @@ public final class AppProxy implements AutoCloseable {
   private static final Logger REQUESTS = LoggerFactory.getLogger(REQUEST_LOGGER);
 
   private final ProxyConfig config;
-  private final Server server;
-  private final AppProxyServlet servlet;
+  private final ProxyEngine engine;
   private final RouteStatsRegistry stats;
   private final ResponseCache cache;
   private final Limits limits;
@@ -76,7 +60,7 @@ public final class AppProxy implements AutoCloseable {
   private final Map<String, CacheRuleInfo> runtimeRules = new ConcurrentHashMap<>();
 
   private AppProxy(ProxyConfig config, CacheManager cacheManager, MeterRegistry meters, Clock clock,
-      Consumer<ProxyRequestRecord> requestListener) throws Exception {
+      Consumer<ProxyRequestRecord> requestListener) throws IOException {
     this.config = config;
     this.clock = clock;
     this.stats = new RouteStatsRegistry(meters, config.maxRoutes());
@@ -86,65 +70,18 @@ public final class AppProxy implements AutoCloseable {
       throw new IllegalArgumentException("proxy.cache.rules are set but no CacheManager was given");
     }
     this.limits = new Limits(config);
-    QueuedThreadPool threads = new QueuedThreadPool(400, 8, 60_000);
-    threads.setName("vigil-proxy");
-    this.server = new Server(threads);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setRequestHeaderSize(config.maxRequestHeaderBytes());
-    http.setResponseHeaderSize(64 * 1024);
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    http.setMinRequestDataRate(config.minUploadRate());
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-    connector.setHost(config.listenHost());
-    connector.setPort(config.listenPort());
-    connector.setIdleTimeout(config.readTimeout().toMillis());
-    connector.setAcceptQueueSize(1024);
-    server.addConnector(connector);
-
-    this.servlet = new AppProxyServlet(config, clock, stats, cache, limits);
-    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
-    context.setContextPath("/");
-    ServletHolder holder = new ServletHolder("vigil-proxy", servlet);
-    holder.setInitParameter("preserveHost", Boolean.toString(config.preserveHost()));
-    holder.setInitParameter("maxThreads", "-");
-    holder.setInitParameter("maxConnections", "512");
-    holder.setInitParameter("idleTimeout", Long.toString(config.readTimeout().toMillis()));
-    holder.setInitParameter("timeout", "0");
-    holder.setInitParameter("viaHost", "vigil");
-    holder.setAsyncSupported(true);
-    holder.setInitOrder(0);
-    context.addServlet(holder, "/*");
-    context.setErrorHandler(new JsonErrorHandler());
-    if (config.compression()) {
-      GzipHandler gzip = new GzipHandler();
-      gzip.setMinGzipSize(config.compressMinBytes());
-      gzip.setInflateBufferSize(0);
-      gzip.setHandler(context);
-      server.setHandler(new CompressionOptOut(gzip, context));
-    } else {
-      server.setHandler(context);
-    }
-    server.setErrorHandler(new JsonErrorHandler());
     Consumer<ProxyRequestRecord> sink = requestListener != null ? requestListener : AppProxy::logRecord;
-    server.setRequestLog((request, response) -> record(request, response, sink, clock));
-    try {
-      server.start();
-    } catch (Exception e) {
-      server.stop();
-      throw new IOException("the application proxy could not listen on " + config.listenHost() + ":"
-          + config.listenPort() + ": " + e.getMessage(), e);
-    }
-    this.listen = config.listenHost() + ":" + connector.getLocalPort();
+    this.engine = new ProxyEngine(config, clock, stats, cache, limits, x -> record(x, sink, clock));
+    this.listen = config.listenHost() + ":" + engine.port();
     this.health = new UpstreamHealth(config.upstream(), config.healthPath(), config.healthInterval(),
-        config.healthFailures(), config.connectTimeout(), clock, servlet.client());
-    servlet.health(health);
+        config.healthFailures(), config.connectTimeout(), clock, engine::probe);
+    engine.health(health);
     Gauge.builder("vigil.proxy.concurrency.limit", limits, Limits::limit).register(meters);
     Gauge.builder("vigil.proxy.inflight", limits, Limits::inFlight).register(meters);
     Gauge.builder("vigil.proxy.rejected", limits, Limits::rejected).register(meters);
     Gauge.builder("vigil.proxy.upstream.up", health, h -> h.up() ? 1 : 0).register(meters);
-    Gauge.builder("vigil.proxy.uploads.streaming", servlet, AppProxyServlet::streamedUploads).register(meters);
-    Gauge.builder("vigil.proxy.request.buffered", servlet, AppProxyServlet::bufferedRequestBytes).baseUnit("bytes")
+    Gauge.builder("vigil.proxy.uploads.streaming", engine, ProxyEngine::streamedUploads).register(meters);
+    Gauge.builder("vigil.proxy.request.buffered", engine, ProxyEngine::bufferedRequestBytes).baseUnit("bytes")
         .register(meters);
     LOG.info("application proxy listening on {} for {}", listen, config.upstream());
   }
@@ -178,8 +115,6 @@ public final class AppProxy implements AutoCloseable {
           requestListener);
     } catch (IOException | RuntimeException e) {
       throw e;
-    } catch (Exception e) {
-      throw new IOException("the application proxy for " + config.upstream() + " could not start: " + e.getMessage(), e);
     }
   }
 
@@ -212,7 +147,7 @@ public final class AppProxy implements AutoCloseable {
     return new ProxySummary(config.upstream().toString(), listen, health.up(), health.consecutiveFailures(),
         health.lastCheck(), health.lastError(), total, errors, total == 0 ? 0 : (double) errors / total, hits, misses,
         hits + misses == 0 ? 0 : (double) hits / (hits + misses), stats.stale(), limits.limit(), limits.inFlight(),
-        limits.rejected(), servlet.openWebSockets(), cacheRules());
+        limits.rejected(), engine.openWebSockets(), cacheRules());
   }
 
   /**
@@ -331,46 +266,32 @@ public final class AppProxy implements AutoCloseable {
   @Override
   public void close() {
     health.close();
-    try {
-      server.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("stopping the application proxy on " + listen + " failed: " + e.getMessage(), e);
-    }
+    engine.close();
   }
 
-  private void record(Request request, Response response, Consumer<ProxyRequestRecord> sink, Clock clock) {
-    AppProxyServlet.Exchange x = (AppProxyServlet.Exchange) request.getAttribute(AppProxyServlet.EXCHANGE);
-    long nanos = x != null ? System.nanoTime() - x.startNanos()
-        : Math.max(0, clock.millis() - request.getTimeStamp()) * 1_000_000L;
-    String route = x != null && x.route() != null ? x.route() : "invalid";
-    int status = response.getCommittedMetaData().getStatus();
-    if (status < 100 || status > 599) {
-      status = response.getStatus();
+  private void record(Exchange x, Consumer<ProxyRequestRecord> sink, Clock clock) {
+    long nanos = System.nanoTime() - x.startNanos();
+    String route = x.route() != null ? x.route() : "invalid";
+    int status = x.status();
+    CacheOutcome cache = x.cache();
+    stats.record(route, status, nanos, x.bytes(), cache);
+    if (x.sampled()) {
+      stats.sample(route, clock.millis(), x.method(), status, nanos, cache,
+          x.path() + (x.query() == null ? "" : "?" + x.query()), x.answer(), x.credentials(), x.personal());
     }
-    long bytes = response.getHttpChannel().getBytesWritten();
-    CacheOutcome cache = x != null ? x.cache() : CacheOutcome.NONE;
-    stats.record(route, status, nanos, bytes, cache);
-    if (x != null && x.sampled()) {
-      String q = request.getQueryString();
-      stats.sample(route, clock.millis(), request.getMethod(), status, nanos, cache,
-          request.getRequestURI() + (q == null ? "" : "?" + q), x.answer(), x.credentials(), x.personal());
-    }
-    String path = request.getRequestURI();
-    if (path == null) {
-      path = "";
-    } else if (path.length() > 2048) {
+    String path = x.path();
+    if (path.length() > 2048) {
       path = path.substring(0, 2048) + "...";
     }
-    String ua = request.getHeader("User-Agent");
+    String ua = x.userAgent();
     if (ua != null && ua.length() > 512) {
       ua = ua.substring(0, 512) + "...";
     }
     try {
-      sink.accept(new ProxyRequestRecord(clock.instant(), request.getMethod(), path, status, nanos / 1_000_000.0,
-          x != null ? x.userId() : null, x != null ? x.client() : request.getRemoteAddr(), ua, route,
-          cache == CacheOutcome.NONE ? null : cache.name().replace('_', '-')));
+      sink.accept(new ProxyRequestRecord(clock.instant(), x.method(), path, status, nanos / 1_000_000.0, x.userId(),
+          x.client(), ua, route, cache == CacheOutcome.NONE ? null : cache.name().replace('_', '-')));
     } catch (RuntimeException e) {
-      LOG.warn("the request-log listener failed for {} {}", request.getMethod(), path, e);
+      LOG.warn("the request-log listener failed for {} {}", x.method(), path, e);
     }
   }
 
@@ -378,46 +299,6 @@ public final class AppProxy implements AutoCloseable {
     if (REQUESTS.isInfoEnabled()) {
       REQUESTS.info("{} {} {} {}ms route={} cache={} ip={} user={}", r.method(), r.path(), r.statusCode(),
           String.format("%.2f", r.responseTimeMs()), r.route(), r.cache(), r.ipAddress(), r.userId());
-    }
-  }
-
-  /**
-   * Skips the compression handler for requests that cannot use it (no gzip in {@code Accept-Encoding}),
-   * opt out with {@code x-no-compression}, or upgrade.
-   */
-  private static final class CompressionOptOut extends HandlerWrapper {
-    private final ServletContextHandler plain;
-
-    CompressionOptOut(GzipHandler gzip, ServletContextHandler plain) {
-      this.plain = plain;
-      setHandler(gzip);
-    }
-
-    @Override
-    public void handle(String target, Request base, HttpServletRequest req, HttpServletResponse resp)
-        throws IOException, ServletException {
-      String accept = req.getHeader("Accept-Encoding");
-      if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("gzip")
-          || req.getHeader("x-no-compression") != null || req.getHeader("Upgrade") != null) {
-        plain.handle(target, base, req, resp);
-      } else {
-        super.handle(target, base, req, resp);
-      }
-    }
-  }
-
-  /** Errors Jetty answers itself (bad requests, oversized heads) as JSON. */
-  private static final class JsonErrorHandler extends ErrorHandler {
-    @Override
-    protected void generateAcceptableResponse(Request base, HttpServletRequest req, HttpServletResponse resp, int code,
-        String message) throws IOException {
-      base.setHandled(true);
-      resp.setContentType("application/json");
-      String m = message == null ? "" : message.replace("\\", "\\\\").replace("\"", "\\\"");
-      byte[] b = ("{\"error\":\"http_" + code + "\",\"status\":" + code + ",\"message\":\"" + m
-          + "\",\"source\":\"vigil-proxy\"}").getBytes(StandardCharsets.UTF_8);
-      resp.setContentLength(b.length);
-      resp.getOutputStream().write(b);
     }
   }
 }

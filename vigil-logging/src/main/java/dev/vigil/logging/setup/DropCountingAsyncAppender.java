@@ -2,6 +2,7 @@ package dev.vigil.logging.setup;
 
 import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.vigil.logging.json.RequestRecordJsonProvider;
 import dev.vigil.logging.request.RequestLog;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,6 +16,17 @@ final class DropCountingAsyncAppender extends AsyncAppender {
   /** Records dropped so far. */
   long dropped() {
     return dropped.sum();
+  }
+
+  /**
+   * A request record is immutable and its encoders read only the record and the timestamp, so it goes
+   * on the queue as it is; other events first take a copy of what is thread-bound (message, MDC, thread).
+   */
+  @Override
+  protected void preprocess(ILoggingEvent event) {
+    if (RequestRecordJsonProvider.of(event) == null) {
+      super.preprocess(event);
+    }
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  */
 final class FanOutAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
   /** How long the worker waits for more records once its queue ran dry, before writing the batch. */
-  static final long LINGER_MICROS = 1000;
+  static final long LINGER_MICROS = 5000;
   private final List<Appender<ILoggingEvent>> targets;
   private final List<SizeRotatingFileAppender> files;
   private final BooleanSupplier queueEmpty;

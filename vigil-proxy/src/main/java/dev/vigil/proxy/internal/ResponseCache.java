@@ -3,7 +3,7 @@ package dev.vigil.proxy.internal;
 import dev.vigil.cache.CacheManager;
 import dev.vigil.proxy.CacheRule;
 import dev.vigil.proxy.PurgeResult;
-import jakarta.servlet.http.HttpServletRequest;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,23 +139,23 @@ public final class ResponseCache {
    * of the key, so an answer built for one host (absolute links, redirects) is never served to
    * requests for another.
    */
-  public Keyed key(CacheRule rule, HttpServletRequest req, String path, String query, String origin) {
-    boolean personal = req.getHeader("Authorization") != null || req.getHeader("Cookie") != null;
+  public Keyed key(CacheRule rule, HttpHeaders req, String path, String query, String origin) {
+    boolean personal = req.get("Authorization") != null || req.get("Cookie") != null;
     if (personal && !rule.perUser()) {
       return null;
     }
-    if (req.getHeader("Range") != null) {
+    if (req.get("Range") != null) {
       return null;
     }
     String variant = "-";
     if (!rule.vary().isEmpty() || personal) {
       StringBuilder v = new StringBuilder();
       for (String h : rule.vary()) {
-        v.append(h).append('=').append(String.valueOf(req.getHeader(h))).append('\n');
+        v.append(h).append('=').append(String.valueOf(req.get(h))).append('\n');
       }
       if (personal) {
-        v.append("authorization=").append(String.valueOf(req.getHeader("Authorization"))).append('\n');
-        v.append("cookie=").append(String.valueOf(req.getHeader("Cookie"))).append('\n');
+        v.append("authorization=").append(String.valueOf(req.get("Authorization"))).append('\n');
+        v.append("cookie=").append(String.valueOf(req.get("Cookie"))).append('\n');
       }
       variant = sha256Hex(v.toString()).substring(0, 24);
     }
@@ -240,7 +240,10 @@ public final class ResponseCache {
     }
   }
 
-  /** Whether an If-None-Match value matches an ETag (weak comparison, as RFC 9110 asks for GET). */
+  /**
+   * Whether an If-None-Match value matches an ETag (weak comparison, as RFC 9110 asks for GET); the tag
+   * of the compressed answer matches too.
+   */
   public static boolean noneMatch(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null || etag == null) {
       return false;
@@ -253,6 +256,9 @@ public final class ResponseCache {
       }
       if (t.startsWith("W/")) {
         t = t.substring(2);
+      }
+      if (t.endsWith(Compression.ETAG_SUFFIX + "\"")) {
+        t = t.substring(0, t.length() - Compression.ETAG_SUFFIX.length() - 1) + "\"";
       }
       if (t.equals(mine)) {
         return true;

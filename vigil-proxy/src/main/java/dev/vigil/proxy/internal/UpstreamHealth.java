@@ -10,8 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.api.ContentResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +20,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamHealth implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamHealth.class);
+
+  /** Sends one GET of a path to the upstream and gives its status. */
+  @FunctionalInterface
+  public interface Probe {
+    /**
+     * @throws TimeoutException when no answer came within {@code timeout}
+     * @throws Exception when the upstream could not be reached
+     */
+    int status(String path, Duration timeout) throws Exception;
+  }
 
   private final URI upstream;
   private final String path;
@@ -36,7 +44,7 @@ public final class UpstreamHealth implements AutoCloseable {
 
   /** Starts active checks every {@code interval}. */
   public UpstreamHealth(URI upstream, String path, Duration interval, int failuresToDown, Duration timeout,
-      Clock clock, HttpClient client) {
+      Clock clock, Probe probe) {
     this.upstream = upstream;
     this.path = path;
     this.failuresToDown = failuresToDown;
@@ -47,10 +55,10 @@ public final class UpstreamHealth implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    scheduler.scheduleWithFixedDelay(() -> check(client), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(() -> check(probe), 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void check(HttpClient client) {
+  private void check(Probe probe) {
     try {
       if (path == null) {
         try (Socket s = new Socket()) {
@@ -58,9 +66,9 @@ public final class UpstreamHealth implements AutoCloseable {
         }
         success();
       } else {
-        ContentResponse r = client.newRequest(upstream.toString() + path).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS).send();
-        if (r.getStatus() >= 500) {
-          failure("health check " + path + " answered " + r.getStatus());
+        int status = probe.status(path, timeout);
+        if (status >= 500) {
+          failure("health check " + path + " answered " + status);
         } else {
           success();
         }

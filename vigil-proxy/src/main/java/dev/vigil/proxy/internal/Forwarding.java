@@ -1,0 +1,183 @@
+package dev.vigil.proxy.internal;
+
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The headers a request takes to the upstream and an answer takes back: hop-by-hop headers (RFC 9110
+ * §7.6.1) and those the {@code Connection} header lists are dropped both ways, the client's own
+ * forwarding headers are kept only from trusted proxies, and {@code X-Forwarded-For/Proto/Host} and
+ * {@code Forwarded} name this hop.
+ */
+final class Forwarding {
+  private static final List<AsciiString> HOP_BY_HOP = names("connection", "keep-alive", "proxy-authenticate",
+      "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
+  private static final List<AsciiString> FORWARDING = names("x-forwarded-for", "x-forwarded-proto",
+      "x-forwarded-host", "x-forwarded-server", "x-forwarded-port", "forwarded", "x-real-ip");
+
+  private final Cidrs trusted;
+  private final boolean preserveHost;
+  private final String upstreamHost;
+
+  Forwarding(Cidrs trusted, boolean preserveHost, String upstreamHost) {
+    this.trusted = trusted;
+    this.preserveHost = preserveHost;
+    this.upstreamHost = upstreamHost;
+  }
+
+  /** The upstream's own {@code host[:port]}. */
+  String upstreamHost() {
+    return upstreamHost;
+  }
+
+  /** Whether {@code peer} is a proxy whose forwarding headers are believed. */
+  boolean trusted(String peer) {
+    return trusted.contains(peer);
+  }
+
+  /**
+   * The headers of a request going upstream. {@code upgrade} keeps {@code Connection: Upgrade} and
+   * {@code Upgrade} for a WebSocket handshake.
+   */
+  HttpHeaders toUpstream(HttpHeaders in, String peer, boolean upgrade) {
+    boolean trustedPeer = trusted(peer);
+    HttpHeaders out = new DefaultHttpHeaders(false).add(in);
+    for (AsciiString name : HOP_BY_HOP) {
+      out.remove(name);
+    }
+    for (String name : connectionListed(in)) {
+      if (!name.equals("content-length")) { // the body's framing is not the client's to drop
+        out.remove(name);
+      }
+    }
+    out.remove(HttpHeaderNames.HOST);
+    out.remove(HttpHeaderNames.EXPECT);
+    if (!trustedPeer) {
+      for (AsciiString name : FORWARDING) {
+        out.remove(name);
+      }
+    }
+    if (upgrade) {
+      out.set("Connection", "Upgrade");
+      out.set("Upgrade", in.get("Upgrade"));
+    }
+    String te = in.get("Transfer-Encoding");
+    if (te != null) {
+      out.set("Transfer-Encoding", te);
+    }
+    String host = in.get("Host");
+    out.set("Host", preserveHost && host != null ? host : upstreamHost);
+    String xff = trustedPeer ? join(in.getAll("X-Forwarded-For")) : "";
+    out.set("X-Forwarded-For", xff.isEmpty() ? peer : xff + ", " + peer);
+    out.set("X-Forwarded-Proto", proto(in, trustedPeer));
+    String forwardedHost = host(in, trustedPeer);
+    if (forwardedHost != null) {
+      out.set("X-Forwarded-Host", forwardedHost);
+    } else {
+      out.remove("X-Forwarded-Host");
+    }
+    String node = "for=" + quoteNode(peer) + ";proto=http" + (host != null ? ";host=\"" + host.replace("\"", "") + "\"" : "");
+    String fwd = trustedPeer ? join(in.getAll("Forwarded")) : "";
+    out.set("Forwarded", fwd.isEmpty() ? node : fwd + ", " + node);
+    out.set("Via", "1.1 vigil");
+    return out;
+  }
+
+  /** Drops an answer's hop-by-hop headers (but {@code Transfer-Encoding}) and those its {@code Connection} lists. */
+  static void fromUpstream(HttpHeaders h) {
+    Set<String> listed = connectionListed(h);
+    for (AsciiString name : HOP_BY_HOP) {
+      if (!name.contentEqualsIgnoreCase(HttpHeaderNames.TRANSFER_ENCODING)) {
+        h.remove(name);
+      }
+    }
+    for (String name : listed) {
+      h.remove(name);
+    }
+  }
+
+  /** {@code proto://host} as the upstream is told of it, lower case, for the cache key. */
+  String origin(HttpHeaders in, String peer) {
+    boolean trustedPeer = trusted(peer);
+    String host = host(in, trustedPeer);
+    return (proto(in, trustedPeer) + "://" + (host == null ? "" : host)).toLowerCase(Locale.ROOT);
+  }
+
+  /** The client's address: the peer, or the last untrusted {@code X-Forwarded-For} hop behind trusted proxies. */
+  String client(HttpHeaders in, String peer) {
+    if (!trusted(peer)) {
+      return peer;
+    }
+    String xff = join(in.getAll("X-Forwarded-For"));
+    if (xff.isEmpty()) {
+      return peer;
+    }
+    String[] hops = xff.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!trusted(hop)) {
+        return hop.length() > 64 ? hop.substring(0, 64) : hop;
+      }
+    }
+    return hops[0].trim();
+  }
+
+  private static String proto(HttpHeaders in, boolean trustedPeer) {
+    String xfp = trustedPeer ? in.get("X-Forwarded-Proto") : null;
+    return xfp != null ? xfp : "http";
+  }
+
+  private static String host(HttpHeaders in, boolean trustedPeer) {
+    String xfh = trustedPeer ? in.get("X-Forwarded-Host") : null;
+    return xfh != null ? xfh : in.get("Host");
+  }
+
+  static Set<String> connectionListed(HttpHeaders h) {
+    List<String> values = h.getAll("Connection");
+    if (values.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> out = new HashSet<>();
+    for (String v : values) {
+      for (String name : v.split(",")) {
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        if (!n.isEmpty()) {
+          out.add(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<AsciiString> names(String... names) {
+    List<AsciiString> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(AsciiString.cached(n));
+    }
+    return List.copyOf(out);
+  }
+
+  private static String quoteNode(String addr) {
+    return addr.indexOf(':') >= 0 ? "\"[" + addr + "]\"" : addr;
+  }
+
+  private static String join(List<String> values) {
+    StringBuilder sb = new StringBuilder();
+    for (String v : values) {
+      if (v != null && !v.isBlank()) {
+        if (sb.length() > 0) {
+          sb.append(", ");
+        }
+        sb.append(v.trim());
+      }
+    }
+    return sb.toString();
+  }
+}
