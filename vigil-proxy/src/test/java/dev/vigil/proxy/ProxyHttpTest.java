@@ -96,6 +96,33 @@ class ProxyHttpTest {
   }
 
   @Test
+  void aClientExpectingContinueIsAskedForItsBodyOnce() throws Exception {
+    for (int length : new int[] {5_000, 200_000}) { // read whole first, and streamed
+      try (Socket s = new Socket("127.0.0.1", proxy.port())) {
+        s.setSoTimeout(10_000);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /api/upload HTTP/1.1\r\nHost: x\r\nContent-Length: " + length
+            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = s.getInputStream();
+        byte[] head = new byte[25];
+        int n = 0;
+        while (n < head.length) {
+          int r = in.read(head, n, head.length - n);
+          assertThat(r).as("the interim answer").isPositive();
+          n += r;
+        }
+        assertThat(new String(head, StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 100 Continue\r\n\r\n");
+        out.write("z".repeat(length).getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        assertThat(rest).startsWith("HTTP/1.1 200").doesNotContain("100 Continue");
+        assertThat(JSON.readTree(rest.substring(rest.indexOf("\r\n\r\n") + 4)).get("size").asLong()).isEqualTo(length);
+      }
+    }
+  }
+
+  @Test
   void forwardingHeadersAreSetAndHopByHopHeadersRemoved() throws Exception {
     String raw = Http.raw(proxy.port(), "GET /api/echo HTTP/1.1\r\nHost: app.local\r\nConnection: close, X-Secret\r\n"
         + "X-Secret: hop\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic Zm9vOmJhcg==\r\n"

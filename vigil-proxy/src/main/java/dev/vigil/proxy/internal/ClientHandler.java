@@ -59,7 +59,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   static final String ENCODER = "encoder";
   static final String IDLE = "idle";
   static final String FLOW = "flow";
-  static final String EXPECT = "expect";
   static final String COMPRESS = "compress";
   static final String HANDLER = "proxy";
   /** Response header saying how the cache answered. */
@@ -399,6 +398,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void readBody() {
+    if (HttpUtil.is100ContinueExpected(x.request)) {
+      // the client waits to be asked for its body: asked once, when it is to be read
+      x.request.headers().remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+    }
     awaitingBody = true;
     waitingSince = System.nanoTime();
     read();

@@ -11,9 +11,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollEventLoopGroup;
-import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -28,7 +26,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -114,11 +111,6 @@ public final class ProxyEngine implements AutoCloseable {
             pipeline(ch.pipeline());
           }
         });
-    if (epoll) {
-      // level-triggered: a connection read one request at a time (auto-read off) is told of bytes that
-      // arrived while it was not reading, which edge-triggered mode only reports on the next arrival
-      b.childOption(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED);
-    }
     try {
       this.listener = b.bind(new InetSocketAddress(config.listenHost(), config.listenPort())).sync().channel();
     } catch (Exception e) {
@@ -138,7 +130,6 @@ public final class ProxyEngine implements AutoCloseable {
     // with its body, or not taking its answer, and ClientHandler tells these apart
     p.addLast(ClientHandler.IDLE, new IdleStateHandler(config.readTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
     p.addLast(ClientHandler.FLOW, new FlowControlHandler());
-    p.addLast(ClientHandler.EXPECT, new HttpServerExpectContinueHandler());
     if (config.compression()) {
       p.addLast(ClientHandler.COMPRESS, new Compression(config.compressMinBytes()));
     }

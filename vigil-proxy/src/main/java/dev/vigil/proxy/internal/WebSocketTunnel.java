@@ -171,7 +171,7 @@ final class WebSocketTunnel {
         Channel c = client.channel();
         ChannelPipeline cp = c.pipeline();
         cp.addLast("relay", new Relay(up, end));
-        for (String name : new String[] {ClientHandler.HANDLER, ClientHandler.COMPRESS, ClientHandler.EXPECT,
+        for (String name : new String[] {ClientHandler.HANDLER, ClientHandler.COMPRESS,
             ClientHandler.FLOW, ClientHandler.ENCODER, ClientHandler.DECODER}) {
           if (cp.get(name) != null) {
             cp.remove(name);
