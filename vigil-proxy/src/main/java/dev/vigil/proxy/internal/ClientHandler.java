@@ -15,6 +15,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -31,7 +32,10 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -104,7 +108,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private long waitingSince;
   private long waitedNanos;
   private boolean awaitingBody;
-  private io.netty.util.concurrent.ScheduledFuture<?> rateCheck;
+  private ScheduledFuture<?> rateCheck;
   private boolean streamedUpload;
 
   ClientHandler(ProxyEngine engine) {
@@ -681,7 +685,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
           }
           b.readBytes(gathered, b.readableBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           throw new IllegalStateException("buffering a cache fill failed", e);
         } finally {
           content.release();
@@ -887,11 +891,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         try {
           if (gathered.size() + b.readableBytes() > gatherMax) {
             c.abort();
-            onFailure(c, new java.io.IOException("the upstream sent more than its Content-Length"));
+            onFailure(c, new IOException("the upstream sent more than its Content-Length"));
             return;
           }
           b.readBytes(gathered, b.readableBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           throw new IllegalStateException("gathering an answer failed", e);
         } finally {
           content.release();
@@ -1040,7 +1044,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void writeFailed(io.netty.util.concurrent.Future<? super Void> f) {
+  private void writeFailed(Future<? super Void> f) {
     if (!f.isSuccess() && ctx.channel().isActive()) {
       LOG.debug("writing to the client failed", f.cause());
       ctx.close();
@@ -1194,7 +1198,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static HttpHeaders errorHeaders() {
-    return new io.netty.handler.codec.http.DefaultHttpHeaders(false);
+    return new DefaultHttpHeaders(false);
   }
 
   private void error(int status, String code, String message) {
