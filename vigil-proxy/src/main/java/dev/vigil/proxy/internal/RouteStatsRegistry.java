@@ -50,7 +50,10 @@ public final class RouteStatsRegistry {
 
   /** Records one answered request. */
   public void record(String template, int status, long nanos, long bytes, CacheOutcome cache) {
-    Route r = routes.computeIfAbsent(bound(template), Route::new);
+    Route r = routes.get(template);
+    if (r == null) {
+      r = routes.computeIfAbsent(bound(template), Route::new);
+    }
     r.timer.record(nanos, TimeUnit.NANOSECONDS);
     r.bytes.add(bytes);
     r.bytesCounter.increment(bytes);

@@ -3,6 +3,7 @@ package dev.vigil.server.cli;
 import dev.vigil.core.config.Setting;
 import dev.vigil.core.config.Settings;
 import dev.vigil.server.VigilServer;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,6 +28,11 @@ public final class ServeCommand implements Callable<Integer> {
     Map<String, String> overrides = new HashMap<>();
     if (port != null) {
       overrides.put(Setting.genericEnvName(Settings.SERVER_PORT.key()), port);
+    }
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      // Netty samples buffer allocations for leaks by default, at a cost on every proxied request; the
+      // server process runs without it unless -Dio.netty.leakDetection.level asks for it (tests keep it)
+      ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
     }
     CountDownLatch stop = new CountDownLatch(1);
     Signal.handle(new Signal("TERM"), s -> stop.countDown());
