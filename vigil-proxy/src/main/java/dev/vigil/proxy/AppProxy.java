@@ -125,7 +125,7 @@ public final class AppProxy implements AutoCloseable {
 
   /** The port clients connect to. */
   public int port() {
-    return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+    return engine.port();
   }
 
   /** The configuration. */

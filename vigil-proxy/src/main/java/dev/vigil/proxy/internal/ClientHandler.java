@@ -217,7 +217,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       Keyed k = engine.cache.key(rule, req.headers(), path, query, engine.forwarding.origin(req.headers(), peer));
       if (k != null) {
         body = Body.NONE;
-        readRestOfHead();
+        read(); // the head's empty last part
         cached(k);
         return;
       }
@@ -232,14 +232,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   /** Goes upstream: reads a small body whole first, streams a larger one, or sends a body-less request at once. */
   private void forward() {
     HttpRequest req = x.request;
-    long len = HttpUtil.getContentLength(req, -1L);
-    boolean chunked = HttpUtil.isTransferEncodingChunked(req);
-    if (!chunked && len <= 0) {
+    if (!hasBody(req)) {
       body = Body.NONE;
-      readRestOfHead();
+      read(); // the head's empty last part
       send(Unpooled.EMPTY_BUFFER);
       return;
     }
+    long len = HttpUtil.getContentLength(req, -1L);
+    boolean chunked = HttpUtil.isTransferEncodingChunked(req);
     if (!chunked && len <= engine.config.requestBufferBytes()
         && engine.bufferedRequestBytes.get() < engine.config.requestBufferTotalBytes()) {
       body = Body.WHOLE;
@@ -366,20 +366,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         content.release();
         if (last) {
           requestEnded = true;
-          if (x != null && !responding && body == Body.NONE) {
-            return;
-          }
-        }
-        if (!last && body == Body.NONE) {
+        } else if (body == Body.NONE) {
           read();
         }
       }
     }
-  }
-
-  /** Reads what is left of a body-less request (its empty last part). */
-  private void readRestOfHead() {
-    read();
   }
 
   /**
@@ -518,22 +509,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       return true;
     }
     long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos) + 1);
-    closeAfter = !requestEndedAfterHead();
+    if (hasBody(x.request)) {
+      closeAfter = true;
+    } else if (body != Body.NONE) {
+      // no body: the connection carries on after this answer, once the head's empty last part is read
+      body = Body.NONE;
+      read();
+    }
     HttpHeaders h = errorHeaders();
     h.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
     error(429, "rate_limited", "too many requests from " + x.client + "; retry after " + seconds + " s", h);
     return false;
   }
 
-  /** Whether the request has no body, so the connection can carry on after an early answer. */
-  private boolean requestEndedAfterHead() {
-    HttpRequest req = x.request;
-    if (HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0) {
-      return false;
-    }
-    body = Body.NONE;
-    readRestOfHead();
-    return true;
+  /** Whether a request announces a body (chunked, or a positive {@code Content-Length}). */
+  private static boolean hasBody(HttpRequest req) {
+    return HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
   }
 
   private void overloaded() {
@@ -684,9 +675,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             engine.cache.complete(k.key(), future, Fill.large());
             return;
           }
-          b.readBytes(gathered, b.readableBytes());
-        } catch (IOException e) {
-          throw new IllegalStateException("buffering a cache fill failed", e);
+          append(gathered, b);
         } finally {
           content.release();
         }
@@ -764,19 +753,30 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static boolean varyCovered(HttpHeaders h, CacheRule rule) {
-    for (String v : h.getAll(HttpHeaderNames.VARY)) {
-      for (String part : v.split(",")) {
-        String name = part.trim().toLowerCase(Locale.ROOT);
-        if (name.equals("*")) {
-          return false;
-        }
-        if (!name.isEmpty() && !name.equals("accept-encoding") && !rule.vary().contains(name)
-            && !(rule.perUser() && (name.equals("cookie") || name.equals("authorization")))) {
-          return false;
-        }
+    for (String name : varyNames(h)) {
+      if (name.equals("*")) {
+        return false;
+      }
+      if (!name.equals("accept-encoding") && !rule.vary().contains(name)
+          && !(rule.perUser() && (name.equals("cookie") || name.equals("authorization")))) {
+        return false;
       }
     }
     return true;
+  }
+
+  /** The header names an answer's {@code Vary} lists, lower case. */
+  private static List<String> varyNames(HttpHeaders h) {
+    List<String> out = new ArrayList<>();
+    for (String v : h.getAll(HttpHeaderNames.VARY)) {
+      for (String part : v.split(",")) {
+        String name = part.trim().toLowerCase(Locale.ROOT);
+        if (!name.isEmpty()) {
+          out.add(name);
+        }
+      }
+    }
+    return out;
   }
 
   /** Answers from a cached copy, as one write. */
@@ -894,9 +894,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             onFailure(c, new IOException("the upstream sent more than its Content-Length"));
             return;
           }
-          b.readBytes(gathered, b.readableBytes());
-        } catch (IOException e) {
-          throw new IllegalStateException("gathering an answer failed", e);
+          append(gathered, b);
         } finally {
           content.release();
         }
@@ -959,7 +957,6 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         x.ignore();
       }
       passiveFailure(failure);
-      requestEnded = requestEnded || body != Body.STREAM;
       if (body == Body.STREAM && !requestEnded) {
         closeAfter = true;
       }
@@ -969,6 +966,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       }
       upstreamError(failure instanceof TimeoutException, describe(failure));
     }
+  }
+
+  /** Copies what {@code b} holds to the end of {@code out}. */
+  private static void append(ByteArrayOutputStream out, ByteBuf b) {
+    byte[] bytes = new byte[b.readableBytes()];
+    b.readBytes(bytes);
+    out.writeBytes(bytes);
   }
 
   private void takeChecksum() {
@@ -1007,12 +1011,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     if (cc.isPrivate() || cc.noStore() || cc.noCache()) {
       return true;
     }
-    for (String v : h.getAll(HttpHeaderNames.VARY)) {
-      for (String part : v.split(",")) {
-        String name = part.trim().toLowerCase(Locale.ROOT);
-        if (name.equals("*") || name.equals("cookie") || name.equals("authorization")) {
-          return true;
-        }
+    for (String name : varyNames(h)) {
+      if (name.equals("*") || name.equals("cookie") || name.equals("authorization")) {
+        return true;
       }
     }
     return false;
