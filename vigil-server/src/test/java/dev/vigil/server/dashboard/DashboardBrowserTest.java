@@ -277,11 +277,13 @@ class DashboardBrowserTest {
       waitForPanels();
       waitFor(Duration.ofSeconds(5), "the phone layout", () -> number("return window.innerWidth") == Browser.PHONE.width);
 
-      // the Memory column is on screen inside its scroll box, not scrolled away
+      // the Memory column is on screen inside its scroll box, not scrolled away, even beside a process name
+      // with no break opportunity (such as chrome_crashpad_handler): names wrap anywhere
       WebElement memory = browser.driver.findElement(By.cssSelector("#process-table th[data-key='memory_mb']"));
       assertThat(memory.isDisplayed()).isTrue();
       @SuppressWarnings("unchecked")
       Map<String, Object> place = (Map<String, Object>) browser.driver.executeScript("""
+          document.querySelector('#process-table tbody tr td.name').textContent = 'unbreakable_process_name_'.repeat(3);
           const th = document.querySelector("#process-table th[data-key='memory_mb']").getBoundingClientRect();
           const wrap = document.querySelector('#panel-processes .table-wrap').getBoundingClientRect();
           const td = document.querySelector('#process-table tbody tr td:nth-child(4)').getBoundingClientRect();
