@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  *     503 and a new one is streamed instead
  * @param minUploadRate slowest a request body may arrive, bytes per second, averaged from its first byte (slower
  *     gets 408; 0: no minimum)
+ * @param headerTimeout longest a request head may take to arrive, from its first byte; a connection whose head is
+ *     still incomplete then is closed (idle keep-alive connections fall under {@code readTimeout} instead)
  */
 public record ProxyConfig(URI upstream, String listenHost, int listenPort, boolean preserveHost,
     Duration connectTimeout, Duration readTimeout, List<String> routes, List<CacheRule> cacheRules,
@@ -58,7 +60,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     int initialConcurrency, int maxConcurrency, int minConcurrency, double clientRatePerSecond, int clientBurst,
     List<String> trustedProxies, String healthPath, Duration healthInterval, int healthFailures,
     int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader, int requestBufferBytes, long requestBufferTotalBytes,
-    long minUploadRate) {
+    long minUploadRate, Duration headerTimeout) {
 
   /** Default listen address. */
   public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
@@ -70,6 +72,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   /** Default read (idle) timeout. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
+  /** Default longest a request head may take to arrive: ample for a slow phone, short for a byte-a-second head. */
+  public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(20);
   /** Default largest cached body: 1 MiB. */
   public static final long DEFAULT_MAX_CACHE_OBJECT_BYTES = 1 << 20;
   /** Default most route templates. */
@@ -126,6 +130,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     }
     positive("proxy.connect_timeout", connectTimeout);
     positive("proxy.read_timeout", readTimeout);
+    positive("proxy.header_timeout", headerTimeout);
     routes = List.copyOf(routes == null ? List.of() : routes);
     for (String r : routes) {
       if (!r.startsWith("/")) {
@@ -196,12 +201,13 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     b.requestBufferBytes = requestBufferBytes;
     b.requestBufferTotalBytes = requestBufferTotalBytes;
     b.minUploadRate = minUploadRate;
+    b.headerTimeout = headerTimeout;
     return b;
   }
 
   /**
    * Reads the {@code proxy:} configuration section (as JSON, e.g. converted from YAML). Known keys:
-   * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, routes, max_routes,
+   * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, header_timeout, routes, max_routes,
    * compression, trusted_proxies, user_id_header, request_buffer_bytes,
    * request_buffer_total_bytes, cache.{rules, max_object_bytes},
    * limits.{initial_concurrency, min_concurrency, max_concurrency, client_rate, client_burst, min_upload_rate},
@@ -213,10 +219,9 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     if (node == null || !node.isObject()) {
       throw new IllegalArgumentException("proxy: must be a mapping");
     }
-    known(node, "proxy", Set.of("upstream", "listen", "preserve_host", "connect_timeout", "read_timeout", "routes",
-        "max_routes", "compression", "trusted_proxies", "user_id_header", "request_buffer_bytes",
-        "request_buffer_total_bytes", "cache", "limits",
-        "health"));
+    known(node, "proxy", Set.of("upstream", "listen", "preserve_host", "connect_timeout", "read_timeout",
+        "header_timeout", "routes", "max_routes", "compression", "trusted_proxies", "user_id_header",
+        "request_buffer_bytes", "request_buffer_total_bytes", "cache", "limits", "health"));
     JsonNode up = node.get("upstream");
     if (up == null || !up.isTextual() || up.asText().isBlank()) {
       throw new IllegalArgumentException("proxy.upstream is required (an http://host:port URL)");
@@ -233,6 +238,9 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     }
     if (node.has("read_timeout")) {
       b.readTimeout(duration(node.get("read_timeout"), "proxy.read_timeout"));
+    }
+    if (node.has("header_timeout")) {
+      b.headerTimeout(duration(node.get("header_timeout"), "proxy.header_timeout"));
     }
     if (node.has("routes")) {
       b.routes(strings(node.get("routes"), "proxy.routes"));
@@ -461,6 +469,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     private int requestBufferBytes = DEFAULT_REQUEST_BUFFER_BYTES;
     private long requestBufferTotalBytes = DEFAULT_REQUEST_BUFFER_TOTAL_BYTES;
     private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
+    private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
     private int maxWebSockets = DEFAULT_MAX_WEBSOCKETS;
     private String userIdHeader = DEFAULT_USER_ID_HEADER;
 
@@ -506,6 +515,12 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     /** Upstream read (idle) timeout. */
     public Builder readTimeout(Duration d) {
       this.readTimeout = d;
+      return this;
+    }
+
+    /** Longest a request head may take to arrive, from its first byte. */
+    public Builder headerTimeout(Duration d) {
+      this.headerTimeout = d;
       return this;
     }
 
@@ -615,7 +630,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
           cacheRules, maxCacheObjectBytes, maxRoutes, compression, compressMinBytes, etagMaxBytes,
           initialConcurrency, maxConcurrency, minConcurrency, clientRatePerSecond, clientBurst, trustedProxies,
           healthPath, healthInterval, healthFailures, maxRequestHeaderBytes, maxWebSockets, userIdHeader,
-          requestBufferBytes, requestBufferTotalBytes, minUploadRate);
+          requestBufferBytes, requestBufferTotalBytes, minUploadRate, headerTimeout);
     }
   }
 }

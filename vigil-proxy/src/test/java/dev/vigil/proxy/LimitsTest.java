@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -202,6 +203,77 @@ class LimitsTest {
       assertThat(large.answer()).startsWith("HTTP/1.1 408").contains("client_timeout");
       await().atMost(Duration.ofSeconds(5)).until(() -> p.summary().inFlight() == 0);
     }
+  }
+
+  @Test
+  void aHeadStillArrivingAtTheHeaderTimeoutLosesItsConnection() throws Exception {
+    try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0)
+        .headerTimeout(Duration.ofSeconds(1)).build(), null, null, Clock.systemUTC());
+        Socket slow = new Socket("127.0.0.1", p.port());
+        Socket split = new Socket("127.0.0.1", p.port());
+        Socket idle = new Socket("127.0.0.1", p.port())) {
+      // a head sent a header line every 200 ms is never idle for the read timeout, but is cut at the header timeout
+      long started = System.nanoTime();
+      slow.setSoTimeout(15_000);
+      OutputStream slowOut = slow.getOutputStream();
+      slowOut.write("GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      Thread dribble = new Thread(() -> {
+        try {
+          for (int i = 0; i < 100 && !slow.isClosed(); i++) {
+            Thread.sleep(200);
+            slowOut.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
+          }
+        } catch (IOException e) {
+          // the proxy closed the connection: this client is done sending
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "slow-head");
+      dribble.setDaemon(true);
+      dribble.start();
+      String answer;
+      try (InputStream in = slow.getInputStream()) {
+        answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      } catch (IOException reset) {
+        answer = "";
+      }
+      assertThat(answer).as("nothing is answered to a head that never ends").isEmpty();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(10));
+
+      // a head in two parts inside the timeout is answered, and a keep-alive connection may then sit idle for
+      // longer than the header timeout: only a head that has begun is on the clock
+      split.setSoTimeout(15_000);
+      OutputStream out = split.getOutputStream();
+      out.write("GET /api/projects/1 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+      out.write("Host: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readHead(split.getInputStream())).startsWith("HTTP/1.1 200");
+      idle.setSoTimeout(15_000);
+      idle.getOutputStream().write("GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readHead(idle.getInputStream())).startsWith("HTTP/1.1 200");
+      Thread.sleep(1500);
+      idle.getOutputStream().write("GET /api/projects/2 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(readHead(idle.getInputStream())).as("the second request on the idle connection")
+          .startsWith("HTTP/1.1 200");
+    }
+  }
+
+  /** Reads one answer's head and its Content-Length body from {@code in}; returns the head. */
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("the connection closed after: " + head);
+      }
+      head.append((char) c);
+    }
+    String h = head.toString();
+    int at = h.toLowerCase(Locale.ROOT).indexOf("content-length:");
+    int length = at < 0 ? 0 : Integer.parseInt(h.substring(at + 15, h.indexOf('\r', at)).trim());
+    in.readNBytes(length);
+    return h;
   }
 
   /**

@@ -1123,6 +1123,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == RequestDecoder.HEAD_TIMEOUT) {
+      // a head still arriving after the header timeout; one pipelined behind a request in flight waits for it
+      if (x == null) {
+        ctx.close();
+      }
+      return;
+    }
     if (evt instanceof IdleStateEvent) {
       if (x == null || webSocket) {
         if (!webSocket) {

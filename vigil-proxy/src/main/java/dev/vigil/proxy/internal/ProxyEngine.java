@@ -124,7 +124,7 @@ public final class ProxyEngine implements AutoCloseable {
     HttpDecoderConfig decoding = new HttpDecoderConfig().setMaxInitialLineLength(8192)
         .setMaxHeaderSize(config.maxRequestHeaderBytes()).setMaxChunkSize(64 * 1024).setStrictLineParsing(true)
         .setValidateHeaders(true).setAllowDuplicateContentLengths(false);
-    p.addLast(ClientHandler.DECODER, new RequestDecoder(decoding));
+    p.addLast(ClientHandler.DECODER, new RequestDecoder(decoding, config.headerTimeout()));
     p.addLast(ClientHandler.ENCODER, new HttpResponseEncoder());
     // idle on reads only: a client that reads nothing for the read timeout is idle between requests, slow
     // with its body, or not taking its answer, and ClientHandler tells these apart

@@ -32,6 +32,10 @@ public final class ProxyFeature implements Feature {
   static final Setting<String> LISTEN = Setting.of("proxy.listen", ValueParser.text(),
       ProxyConfig.DEFAULT_LISTEN_HOST + ":" + ProxyConfig.DEFAULT_LISTEN_PORT,
       "address the application proxy listens on (host:port)", "VIGIL_PROXY_LISTEN");
+  /** The {@code proxy:} YAML keys handed to {@link ProxyConfig#fromJson} as they are, beside the two settings. */
+  private static final List<String> SECTIONS = List.of("routes", "cache", "limits", "health", "trusted_proxies",
+      "preserve_host", "connect_timeout", "read_timeout", "header_timeout", "max_routes", "compression",
+      "user_id_header", "request_buffer_bytes", "request_buffer_total_bytes");
 
   @Override
   public String name() {
@@ -45,9 +49,7 @@ public final class ProxyFeature implements Feature {
 
   @Override
   public List<String> sections() {
-    return List.of("proxy.routes", "proxy.cache", "proxy.limits", "proxy.health", "proxy.trusted_proxies",
-        "proxy.preserve_host", "proxy.connect_timeout", "proxy.read_timeout", "proxy.max_routes", "proxy.compression",
-        "proxy.user_id_header");
+    return SECTIONS.stream().map(k -> "proxy." + k).toList();
   }
 
   @Override
@@ -88,8 +90,7 @@ public final class ProxyFeature implements Feature {
     ObjectNode node = Json.MAPPER.createObjectNode();
     node.put("upstream", c.get(UPSTREAM));
     node.put("listen", c.get(LISTEN));
-    for (String key : List.of("routes", "cache", "limits", "health", "trusted_proxies", "preserve_host",
-        "connect_timeout", "read_timeout", "max_routes", "compression", "user_id_header")) {
+    for (String key : SECTIONS) {
       Optional<JsonNode> section = c.section("proxy." + key);
       section.ifPresent(s -> node.set(key, s));
     }

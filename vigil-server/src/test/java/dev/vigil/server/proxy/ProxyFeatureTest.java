@@ -1,9 +1,12 @@
 package dev.vigil.server.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vigil.proxy.ProxyConfig;
+import dev.vigil.server.feature.Features;
 import dev.vigil.server.TestServer;
 import dev.vigil.server.auth.Role;
 import dev.vigil.server.cli.VigilCommand;
@@ -130,6 +133,29 @@ class ProxyFeatureTest {
     } finally {
       app.destroy();
     }
+  }
+
+  @Test
+  void everyProxyKeyOfTheConfigurationFileReachesTheProxy(@TempDir Path dir) throws Exception {
+    Path yml = dir.resolve("vigil.yml");
+    Files.writeString(yml, """
+        proxy:
+          upstream: http://127.0.0.1:5000
+          header_timeout: 7s
+          read_timeout: 9s
+          request_buffer_bytes: 1000
+          request_buffer_total_bytes: 5000
+          limits: {min_upload_rate: 10}
+        """);
+    ProxyConfig c = ProxyFeature.config(Features.loadConfig(yml, Map.of()));
+    assertThat(c.headerTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(9));
+    assertThat(c.requestBufferBytes()).isEqualTo(1000);
+    assertThat(c.requestBufferTotalBytes()).isEqualTo(5000);
+    assertThat(c.minUploadRate()).isEqualTo(10);
+    Files.writeString(yml, "proxy:\n  upstream: http://127.0.0.1:5000\n  header_timeout: 0s\n");
+    assertThatThrownBy(() -> ProxyFeature.config(Features.loadConfig(yml, Map.of())))
+        .hasMessageContaining("proxy.header_timeout");
   }
 
   @Test
