@@ -59,6 +59,18 @@ class LimitsTest {
       assertThat(hit.statusCode()).isEqualTo(200);
       assertThat(hit.headers().firstValue("X-Vigil-Cache")).hasValue("HIT");
       assertThat(p.summary().rejected()).isPositive();
+
+      // requests pipelined behind a refused one on a cached route are each answered, in order, on one connection
+      try (Socket pipelined = new Socket("127.0.0.1", p.port())) {
+        pipelined.setSoTimeout(15_000);
+        String get = "GET /api/projects/%d HTTP/1.1\r\nHost: 127.0.0.1:" + p.port() + "\r\n\r\n";
+        pipelined.getOutputStream().write((get.formatted(7) + get.formatted(8) + get.formatted(1))
+            .getBytes(StandardCharsets.US_ASCII));
+        InputStream in = pipelined.getInputStream();
+        assertThat(readHead(in)).startsWith("HTTP/1.1 429");
+        assertThat(readHead(in)).startsWith("HTTP/1.1 429");
+        assertThat(readHead(in)).startsWith("HTTP/1.1 200").containsIgnoringCase("X-Vigil-Cache: HIT");
+      }
     }
   }
 
