@@ -38,7 +38,8 @@ public final class UpstreamHealth implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private volatile int consecutiveFailures;
-  private volatile Instant lastCheck;
+  /** Epoch millis of the last check or use; 0 before the first. */
+  private volatile long lastCheckMillis;
   private volatile String lastError;
   private volatile boolean up = true;
 
@@ -86,20 +87,28 @@ public final class UpstreamHealth implements AutoCloseable {
     return upstream.getPort() > 0 ? upstream.getPort() : 80;
   }
 
-  /** A request or check reached the upstream. */
+  /**
+   * A request or check reached the upstream. Called for every proxied answer from every event loop, so it
+   * writes a shared field only when its value changes (the time at most once a millisecond).
+   */
   public void success() {
-    consecutiveFailures = 0;
-    lastCheck = clock.instant();
+    long now = clock.millis();
+    if (lastCheckMillis != now) {
+      lastCheckMillis = now;
+    }
+    if (consecutiveFailures != 0) {
+      consecutiveFailures = 0;
+    }
     if (!up) {
       LOG.info("upstream {} is up again", upstream);
+      up = true;
     }
-    up = true;
   }
 
   /** A request or check could not reach the upstream (or timed out). */
   public void failure(String error) {
     int n = ++consecutiveFailures;
-    lastCheck = clock.instant();
+    lastCheckMillis = clock.millis();
     lastError = error;
     if (n >= failuresToDown && up) {
       up = false;
@@ -119,7 +128,8 @@ public final class UpstreamHealth implements AutoCloseable {
 
   /** Last check or use, or null. */
   public Instant lastCheck() {
-    return lastCheck;
+    long at = lastCheckMillis;
+    return at == 0 ? null : Instant.ofEpochMilli(at);
   }
 
   /** Last failure, or null. */
