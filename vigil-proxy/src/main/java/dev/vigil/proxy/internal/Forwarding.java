@@ -6,7 +6,9 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 
@@ -21,6 +23,10 @@ final class Forwarding {
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
   private static final List<AsciiString> FORWARDING = names("x-forwarded-for", "x-forwarded-proto",
       "x-forwarded-host", "x-forwarded-server", "x-forwarded-port", "forwarded", "x-real-ip");
+  /** Names a request never takes upstream as the client sent them (a case-insensitive set). */
+  private static final HttpHeaders NOT_FORWARDED = nameSet(HOP_BY_HOP, names("host", "expect"));
+  /** The same, plus the forwarding headers, for a client that is not a trusted proxy. */
+  private static final HttpHeaders NOT_FORWARDED_UNTRUSTED = nameSet(HOP_BY_HOP, names("host", "expect"), FORWARDING);
 
   private final Cidrs trusted;
   private final boolean preserveHost;
@@ -48,21 +54,17 @@ final class Forwarding {
    */
   HttpHeaders toUpstream(HttpHeaders in, String peer, boolean upgrade) {
     boolean trustedPeer = trusted(peer);
-    HttpHeaders out = new DefaultHttpHeaders(false).add(in);
-    for (AsciiString name : HOP_BY_HOP) {
-      out.remove(name);
-    }
-    for (String name : connectionListed(in)) {
-      if (!name.equals("content-length")) { // the body's framing is not the client's to drop
-        out.remove(name);
+    HttpHeaders dropped = trustedPeer ? NOT_FORWARDED : NOT_FORWARDED_UNTRUSTED;
+    Set<String> listed = connectionListed(in);
+    HttpHeaders out = new DefaultHttpHeaders(false);
+    // one pass over the client's headers, each name looked up once (no copy-then-remove)
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence(); it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      CharSequence name = e.getKey();
+      if (dropped.contains(name) || !listed.isEmpty() && listedOtherThanLength(listed, name)) {
+        continue;
       }
-    }
-    out.remove(HttpHeaderNames.HOST);
-    out.remove(HttpHeaderNames.EXPECT);
-    if (!trustedPeer) {
-      for (AsciiString name : FORWARDING) {
-        out.remove(name);
-      }
+      out.add(name, e.getValue());
     }
     if (upgrade) {
       out.set("Connection", "Upgrade");
@@ -139,6 +141,12 @@ final class Forwarding {
     return xfh != null ? xfh : in.get("Host");
   }
 
+  /** Whether {@code Connection} lists {@code name}; never Content-Length: the body's framing is not the client's to drop. */
+  private static boolean listedOtherThanLength(Set<String> listed, CharSequence name) {
+    String n = name.toString().toLowerCase(Locale.ROOT);
+    return listed.contains(n) && !n.equals("content-length");
+  }
+
   static Set<String> connectionListed(HttpHeaders h) {
     List<String> values = h.getAll("Connection");
     if (values.isEmpty()) {
@@ -154,6 +162,17 @@ final class Forwarding {
       }
     }
     return out;
+  }
+
+  @SafeVarargs
+  private static HttpHeaders nameSet(List<AsciiString>... lists) {
+    HttpHeaders set = new DefaultHttpHeaders(false);
+    for (List<AsciiString> names : lists) {
+      for (AsciiString n : names) {
+        set.add(n, "");
+      }
+    }
+    return set;
   }
 
   private static List<AsciiString> names(String... names) {
