@@ -229,20 +229,7 @@ class LimitsTest {
       slow.setSoTimeout(15_000);
       OutputStream slowOut = slow.getOutputStream();
       slowOut.write("GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
-      Thread dribble = new Thread(() -> {
-        try {
-          for (int i = 0; i < 100 && !slow.isClosed(); i++) {
-            Thread.sleep(200);
-            slowOut.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII));
-          }
-        } catch (IOException e) {
-          // the proxy closed the connection: this client is done sending
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "slow-head");
-      dribble.setDaemon(true);
-      dribble.start();
+      dribble("slow-head", slow, 100, i -> slowOut.write(("X-Slow-" + i + ": 1\r\n").getBytes(StandardCharsets.US_ASCII)));
       String answer;
       try (InputStream in = slow.getInputStream()) {
         answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -269,6 +256,32 @@ class LimitsTest {
       assertThat(readHead(idle.getInputStream())).as("the second request on the idle connection")
           .startsWith("HTTP/1.1 200");
     }
+  }
+
+  /** One piece a slow client sends; {@code i} counts from 0. */
+  private interface Piece {
+    void send(int i) throws IOException;
+  }
+
+  /**
+   * Sends {@code pieces} pieces on {@code socket} from a thread of its own, one every 200 ms, until they are
+   * sent or the proxy closes the connection.
+   */
+  private static void dribble(String name, Socket socket, int pieces, Piece piece) {
+    Thread t = new Thread(() -> {
+      try {
+        for (int i = 0; i < pieces && !socket.isClosed(); i++) {
+          Thread.sleep(200);
+          piece.send(i);
+        }
+      } catch (IOException e) {
+        // the proxy answered or closed the connection: this client is done sending
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Reads one answer's head and its Content-Length body from {@code in}; returns the head. */
@@ -309,20 +322,7 @@ class LimitsTest {
           + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       send(first);
       if (dribble) {
-        Thread slow = new Thread(() -> {
-          try {
-            for (int i = first; i < length && !socket.isClosed(); i++) {
-              Thread.sleep(200);
-              send(1);
-            }
-          } catch (IOException e) {
-            // the proxy answered and closed the connection: this client is done sending
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, "slow-upload");
-        slow.setDaemon(true);
-        slow.start();
+        dribble("slow-upload", socket, length - first, i -> send(1));
       }
       answer = CompletableFuture.supplyAsync(() -> {
         try (socket; InputStream in = socket.getInputStream()) {
