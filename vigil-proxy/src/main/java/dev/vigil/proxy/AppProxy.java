@@ -8,6 +8,7 @@ import dev.vigil.proxy.internal.ResponseCache;
 import dev.vigil.proxy.internal.RouteStatsRegistry;
 import dev.vigil.proxy.internal.RouteStatsRegistry.CacheOutcome;
 import dev.vigil.proxy.internal.UpstreamHealth;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -81,6 +82,10 @@ public final class AppProxy implements AutoCloseable {
     Gauge.builder("vigil.proxy.rejected", limits, Limits::rejected).register(meters);
     Gauge.builder("vigil.proxy.upstream.up", health, h -> h.up() ? 1 : 0).register(meters);
     Gauge.builder("vigil.proxy.uploads.streaming", engine, ProxyEngine::streamedUploads).register(meters);
+    Gauge.builder("vigil.proxy.connections", engine, ProxyEngine::connections).register(meters);
+    FunctionCounter.builder("vigil.proxy.connections.refused", engine, ProxyEngine::refusedConnections)
+        .description("Client connections closed as they were accepted: proxy.max_connections were open")
+        .register(meters);
     Gauge.builder("vigil.proxy.request.buffered", engine, ProxyEngine::bufferedRequestBytes).baseUnit("bytes")
         .register(meters);
     LOG.info("application proxy listening on {} for {}", listen, config.upstream());

@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  *     gets 408; 0: no minimum)
  * @param headerTimeout longest a request head may take to arrive, from its first byte; a connection whose head is
  *     still incomplete then is closed (idle keep-alive connections fall under {@code readTimeout} instead)
+ * @param maxConnections most client connections open at once; a connection beyond it is closed as it is accepted,
+ *     so a flood of idle or slow connections cannot take every file descriptor and the memory they hold
  */
 public record ProxyConfig(URI upstream, String listenHost, int listenPort, boolean preserveHost,
     Duration connectTimeout, Duration readTimeout, List<String> routes, List<CacheRule> cacheRules,
@@ -60,7 +62,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     int initialConcurrency, int maxConcurrency, int minConcurrency, double clientRatePerSecond, int clientBurst,
     List<String> trustedProxies, String healthPath, Duration healthInterval, int healthFailures,
     int maxRequestHeaderBytes, int maxWebSockets, String userIdHeader, int requestBufferBytes, long requestBufferTotalBytes,
-    long minUploadRate, Duration headerTimeout) {
+    long minUploadRate, Duration headerTimeout, int maxConnections) {
 
   /** Default listen address. */
   public static final String DEFAULT_LISTEN_HOST = "127.0.0.1";
@@ -102,6 +104,8 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
   public static final int DEFAULT_HEALTH_FAILURES = 3;
   /** Default largest request head: 16 KiB. */
   public static final int DEFAULT_MAX_REQUEST_HEADER_BYTES = 16 * 1024;
+  /** Default most client connections open at once. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default most WebSocket tunnels. */
   public static final int DEFAULT_MAX_WEBSOCKETS = 256;
   /** Default largest request body read whole before it goes upstream: 64 KiB. */
@@ -161,6 +165,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     atLeast("proxy.health.failures", healthFailures, 1);
     atLeast("proxy.max_request_header_bytes", maxRequestHeaderBytes, 1024);
     atLeast("proxy.max_websockets", maxWebSockets, 0);
+    atLeast("proxy.max_connections", maxConnections, 1);
     atLeast("proxy.request_buffer_bytes", requestBufferBytes, 0);
     atLeast("proxy.request_buffer_total_bytes", requestBufferTotalBytes, requestBufferBytes);
     atLeast("proxy.limits.min_upload_rate", minUploadRate, 0);
@@ -202,12 +207,14 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     b.requestBufferTotalBytes = requestBufferTotalBytes;
     b.minUploadRate = minUploadRate;
     b.headerTimeout = headerTimeout;
+    b.maxConnections = maxConnections;
     return b;
   }
 
   /**
    * Reads the {@code proxy:} configuration section (as JSON, e.g. converted from YAML). Known keys:
-   * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, header_timeout, routes, max_routes,
+   * {@code upstream, listen, preserve_host, connect_timeout, read_timeout, header_timeout, max_connections,
+   * routes, max_routes,
    * compression, trusted_proxies, user_id_header, request_buffer_bytes,
    * request_buffer_total_bytes, cache.{rules, max_object_bytes},
    * limits.{initial_concurrency, min_concurrency, max_concurrency, client_rate, client_burst, min_upload_rate},
@@ -220,7 +227,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
       throw new IllegalArgumentException("proxy: must be a mapping");
     }
     known(node, "proxy", Set.of("upstream", "listen", "preserve_host", "connect_timeout", "read_timeout",
-        "header_timeout", "routes", "max_routes", "compression", "trusted_proxies", "user_id_header",
+        "header_timeout", "max_connections", "routes", "max_routes", "compression", "trusted_proxies", "user_id_header",
         "request_buffer_bytes", "request_buffer_total_bytes", "cache", "limits", "health"));
     JsonNode up = node.get("upstream");
     if (up == null || !up.isTextual() || up.asText().isBlank()) {
@@ -244,6 +251,9 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     }
     if (node.has("routes")) {
       b.routes(strings(node.get("routes"), "proxy.routes"));
+    }
+    if (node.has("max_connections")) {
+      b.maxConnections(integer(node.get("max_connections"), "proxy.max_connections"));
     }
     if (node.has("max_routes")) {
       b.maxRoutes(integer(node.get("max_routes"), "proxy.max_routes"));
@@ -470,6 +480,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     private long requestBufferTotalBytes = DEFAULT_REQUEST_BUFFER_TOTAL_BYTES;
     private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
     private Duration headerTimeout = DEFAULT_HEADER_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxWebSockets = DEFAULT_MAX_WEBSOCKETS;
     private String userIdHeader = DEFAULT_USER_ID_HEADER;
 
@@ -521,6 +532,12 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
     /** Longest a request head may take to arrive, from its first byte. */
     public Builder headerTimeout(Duration d) {
       this.headerTimeout = d;
+      return this;
+    }
+
+    /** Most client connections open at once. */
+    public Builder maxConnections(long max) {
+      this.maxConnections = (int) Math.min(max, Integer.MAX_VALUE);
       return this;
     }
 
@@ -630,7 +647,7 @@ public record ProxyConfig(URI upstream, String listenHost, int listenPort, boole
           cacheRules, maxCacheObjectBytes, maxRoutes, compression, compressMinBytes, etagMaxBytes,
           initialConcurrency, maxConcurrency, minConcurrency, clientRatePerSecond, clientBurst, trustedProxies,
           healthPath, healthInterval, healthFailures, maxRequestHeaderBytes, maxWebSockets, userIdHeader,
-          requestBufferBytes, requestBufferTotalBytes, minUploadRate, headerTimeout);
+          requestBufferBytes, requestBufferTotalBytes, minUploadRate, headerTimeout, maxConnections);
     }
   }
 }

@@ -258,6 +258,45 @@ class LimitsTest {
     }
   }
 
+  @Test
+  void connectionsPastTheMaximumAreClosedAsTheyAreAccepted() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (AppProxy p = AppProxy.start(ProxyConfig.builder(flask.url()).listen("127.0.0.1", 0).maxConnections(3).build(),
+        null, meters, Clock.systemUTC())) {
+      List<Socket> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < 3; i++) {
+          Socket s = new Socket("127.0.0.1", p.port());
+          s.setSoTimeout(15_000);
+          s.getOutputStream().write("GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+          open.add(s);
+        }
+        try (Socket extra = new Socket("127.0.0.1", p.port())) {
+          extra.setSoTimeout(15_000);
+          assertThat(extra.getInputStream().read()).as("a fourth connection is closed at once").isEqualTo(-1);
+        }
+        assertThat(meters.get("vigil.proxy.connections.refused").functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("vigil.proxy.connections").gauge().value()).isEqualTo(3);
+        // the open ones still work, and a place freed is a place for a new client
+        open.get(0).getOutputStream().write("GET /api/projects/2 HTTP/1.1\r\nHost: x\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        assertThat(readHead(open.get(0).getInputStream())).startsWith("HTTP/1.1 200");
+        open.remove(0).close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> meters.get("vigil.proxy.connections").gauge().value() == 2);
+        try (Socket next = new Socket("127.0.0.1", p.port())) {
+          next.setSoTimeout(15_000);
+          next.getOutputStream().write("GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          assertThat(readHead(next.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+      } finally {
+        for (Socket s : open) {
+          s.close();
+        }
+      }
+    }
+  }
+
   /** One piece a slow client sends; {@code i} counts from 0. */
   private interface Piece {
     void send(int i) throws IOException;

@@ -66,6 +66,8 @@ public final class ProxyEngine implements AutoCloseable {
   final AtomicLong bufferedRequestBytes = new AtomicLong();
   final AtomicInteger streamedUploads = new AtomicInteger();
   final AtomicInteger openWebSockets = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicLong refusedConnections = new AtomicLong();
   volatile UpstreamHealth health;
   private final EventLoopGroup acceptor;
   private final EventLoopGroup workers;
@@ -108,6 +110,13 @@ public final class ProxyEngine implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (connections.incrementAndGet() > config.maxConnections()) {
+              connections.decrementAndGet();
+              refusedConnections.incrementAndGet();
+              ch.close();
+              return;
+            }
+            ch.closeFuture().addListener(f -> connections.decrementAndGet());
             pipeline(ch.pipeline());
           }
         });
@@ -144,6 +153,16 @@ public final class ProxyEngine implements AutoCloseable {
   /** Wires the health tracker. */
   public void health(UpstreamHealth h) {
     this.health = h;
+  }
+
+  /** Client connections open now. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** Client connections closed as they were accepted because {@code proxy.max_connections} were open. */
+  public long refusedConnections() {
+    return refusedConnections.get();
   }
 
   /** WebSocket tunnels open now. */

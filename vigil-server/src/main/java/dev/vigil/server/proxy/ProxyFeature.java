@@ -34,8 +34,8 @@ public final class ProxyFeature implements Feature {
       "address the application proxy listens on (host:port)", "VIGIL_PROXY_LISTEN");
   /** The {@code proxy:} YAML keys handed to {@link ProxyConfig#fromJson} as they are, beside the two settings. */
   private static final List<String> SECTIONS = List.of("routes", "cache", "limits", "health", "trusted_proxies",
-      "preserve_host", "connect_timeout", "read_timeout", "header_timeout", "max_routes", "compression",
-      "user_id_header", "request_buffer_bytes", "request_buffer_total_bytes");
+      "preserve_host", "connect_timeout", "read_timeout", "header_timeout", "max_connections", "max_routes",
+      "compression", "user_id_header", "request_buffer_bytes", "request_buffer_total_bytes");
 
   @Override
   public String name() {

@@ -142,6 +142,7 @@ class ProxyFeatureTest {
         proxy:
           upstream: http://127.0.0.1:5000
           header_timeout: 7s
+          max_connections: 500
           read_timeout: 9s
           request_buffer_bytes: 1000
           request_buffer_total_bytes: 5000
@@ -149,6 +150,7 @@ class ProxyFeatureTest {
         """);
     ProxyConfig c = ProxyFeature.config(Features.loadConfig(yml, Map.of()));
     assertThat(c.headerTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(c.maxConnections()).isEqualTo(500);
     assertThat(c.readTimeout()).isEqualTo(Duration.ofSeconds(9));
     assertThat(c.requestBufferBytes()).isEqualTo(1000);
     assertThat(c.requestBufferTotalBytes()).isEqualTo(5000);
