@@ -115,12 +115,8 @@ public final class AppProxy implements AutoCloseable {
       Consumer<ProxyRequestRecord> requestListener) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
-    try {
-      return new AppProxy(config, cacheManager, meters == null ? new SimpleMeterRegistry() : meters, clock,
-          requestListener);
-    } catch (IOException | RuntimeException e) {
-      throw e;
-    }
+    return new AppProxy(config, cacheManager, meters == null ? new SimpleMeterRegistry() : meters, clock,
+        requestListener);
   }
 
   /** The address clients connect to, {@code host:port}. */

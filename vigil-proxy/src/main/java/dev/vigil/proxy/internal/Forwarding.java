@@ -23,10 +23,12 @@ final class Forwarding {
       "proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade");
   private static final List<AsciiString> FORWARDING = names("x-forwarded-for", "x-forwarded-proto",
       "x-forwarded-host", "x-forwarded-server", "x-forwarded-port", "forwarded", "x-real-ip");
+  /** Request headers this hop sets itself ({@code Host}) or answers itself ({@code Expect}). */
+  private static final List<AsciiString> OWN = names("host", "expect");
   /** Names a request never takes upstream as the client sent them (a case-insensitive set). */
-  private static final HttpHeaders NOT_FORWARDED = nameSet(HOP_BY_HOP, names("host", "expect"));
+  private static final HttpHeaders NOT_FORWARDED = nameSet(HOP_BY_HOP, OWN);
   /** The same, plus the forwarding headers, for a client that is not a trusted proxy. */
-  private static final HttpHeaders NOT_FORWARDED_UNTRUSTED = nameSet(HOP_BY_HOP, names("host", "expect"), FORWARDING);
+  private static final HttpHeaders NOT_FORWARDED_UNTRUSTED = nameSet(HOP_BY_HOP, OWN, FORWARDING);
 
   private final Cidrs trusted;
   private final boolean preserveHost;

@@ -231,13 +231,7 @@ public final class ResponseCache {
 
   /** A strong ETag for a body. */
   public static String etagOf(byte[] body, int off, int len) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(body, off, len);
-      return "\"" + HexFormat.of().formatHex(md.digest(), 0, 16) + "\"";
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return "\"" + HexFormat.of().formatHex(sha256(body, off, len), 0, 16) + "\"";
   }
 
   /**
@@ -268,8 +262,15 @@ public final class ResponseCache {
   }
 
   private static String sha256Hex(String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    return HexFormat.of().formatHex(sha256(bytes, 0, bytes.length));
+  }
+
+  private static byte[] sha256(byte[] bytes, int off, int len) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      md.update(bytes, off, len);
+      return md.digest();
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }
